@@ -1,0 +1,78 @@
+/**
+ * `voltwire/protocol`: the wire codec, public and stable.
+ *
+ * A facade, not a layer: it re-exports the pure codec of `src/protocol` and, for convenience,
+ * `decodeResponse` and the `VoltTable` it returns, which live in `src/decode`.
+ */
+export * from './constants.js';
+export { BufferReader } from './buffer-reader.js';
+export { BufferWriter, allocateSlab, type SlabSource } from './buffer-writer.js';
+export { decodeUtf8 } from './utf8.js';
+export {
+  Decimal,
+  DECIMAL_MAX_UNSCALED,
+  DECIMAL_NULL_UNSCALED,
+  decimalFromUnscaled,
+  readUnscaledDecimal,
+  toUnscaledDecimal,
+  writeUnscaledDecimal,
+  type DecimalInput,
+} from './decimal.js';
+export {
+  Geography,
+  GeographyPoint,
+  geographyByteLength,
+  readGeography,
+  readGeographyPoint,
+  writeGeography,
+  writeGeographyPoint,
+  type LngLat,
+} from './geography.js';
+export { VoltDate } from './volt-date.js';
+export { inferType, readValue, writeValue, type TimestampMode, type ValueContext } from './values.js';
+export { readParameters, writeParameters, type DecodedParameters, type ParameterType } from './parameters.js';
+export { readTable, writeTable, type TableColumn, type TableData, type TableLike } from './table-writer.js';
+export {
+  decodeInvocation,
+  encodeInvocation,
+  writeInvocation,
+  type DecodedInvocation,
+  type InvocationExtensions,
+  type InvocationRequest,
+} from './invocation.js';
+export {
+  decodeLoginRequest,
+  decodeLoginResponse,
+  encodeLoginRequest,
+  encodeLoginResponse,
+  hashPassword,
+  type DecodedLoginRequest,
+  type HashSchemeName,
+  type LoginRequestOptions,
+  type LoginResponse,
+} from './login.js';
+export {
+  DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_OWN_BUFFER_AT_BYTES,
+  FrameDecoder,
+  type FrameDecoderOptions,
+} from './frame-decoder.js';
+export {
+  decodeSerializedException,
+  encodeResponse,
+  encodeSerializedException,
+  exceptionTypeName,
+  peekHandle,
+  readResponseHeader,
+  readTableLayout,
+  tableLayouts,
+  writeResponse,
+  type ColumnInfo,
+  type ResponseHeader,
+  type ResponseInput,
+  type SerializedException,
+  type TableInput,
+  type TableLayout,
+} from './response.js';
+export { Hashinator, hashValue, murmur3Hash32 } from './hashinator.js';
+export { decodeResponse, VoltTable, Column, type DecodedResponse, type DecodeOptions } from '../decode/index.js';
