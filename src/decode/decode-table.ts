@@ -1,0 +1,191 @@
+/**
+ * The one columnar decoder: a VoltTable's rows → one {@link ColumnParts} per column.
+ *
+ * Rows (PROTOCOL.md 6), starting at `layout.rowsOffset`:
+ *
+ * ```
+ * R x { i32 rowLength; C values back to back, no type bytes }
+ * ```
+ *
+ * The plan, made once per table, is one builder per column type and a list of steps: a run of
+ * fixed-width columns is read at constant offsets from a per-row cursor, then the cursor is
+ * moved past the run once; a variable-width column reads at the cursor and moves it. Rows are
+ * taken in blocks sized to stay in cache: the block's row headers are walked first, then each
+ * step decodes the whole block in one tight loop. When every column is fixed-width, each row
+ * must be exactly as long as its values (one check per row); otherwise each row must be
+ * consumed exactly. The same function runs inline and in the decode worker.
+ */
+import { ProtocolError } from '../errors.js';
+import { VOLT_TYPE } from '../protocol/constants.js';
+import { asBuffer } from '../protocol/utf8.js';
+import type { ColumnBuilder, RowBlock } from './column-builder.js';
+import type { ColumnInfo, ColumnParts } from './column.js';
+import {
+  DateBuilder,
+  DecimalBuilder,
+  Float64Builder,
+  Int16Builder,
+  Int32Builder,
+  Int64Builder,
+  Int8Builder,
+  NullBuilder,
+  PointBuilder,
+} from './fixed-width-builders.js';
+import { VariableWidthBuilder } from './variable-width-builder.js';
+
+/** Where a table's rows are and what its columns are: the parts of `TableLayout` the decoders use. */
+export interface TableShape {
+  readonly columns: readonly ColumnInfo[];
+  readonly rowCount: number;
+  /** Offset of the first row's i32 length. */
+  readonly rowsOffset: number;
+  /** Offset just past the table's last byte. */
+  readonly end: number;
+}
+
+/** Rows per block aim at about this many bytes, so a block's rows stay in L2 across columns. */
+const BLOCK_BYTES = 64 * 1024;
+const MIN_BLOCK_ROWS = 16;
+const MAX_BLOCK_ROWS = 8192;
+
+/** One step of the plan: a builder with its offset (fixed width) or tail (variable width), or a cursor move. */
+interface Step {
+  builder: ColumnBuilder | null;
+  /** Fixed width: offset from the cursor; variable width: bytes later columns need; move: bytes to skip. */
+  arg: number;
+}
+
+/** The builder for a column's wire type; an unknown type is a ProtocolError. */
+export function createBuilder(info: ColumnInfo, columnIndex: number, rowCount: number): ColumnBuilder {
+  switch (info.type) {
+    case VOLT_TYPE.TINYINT:
+      return new Int8Builder(info, columnIndex, rowCount);
+    case VOLT_TYPE.SMALLINT:
+      return new Int16Builder(info, columnIndex, rowCount);
+    case VOLT_TYPE.INTEGER:
+      return new Int32Builder(info, columnIndex, rowCount);
+    case VOLT_TYPE.DATE:
+      return new DateBuilder(info, columnIndex, rowCount);
+    case VOLT_TYPE.BIGINT:
+    case VOLT_TYPE.TIMESTAMP:
+      return new Int64Builder(info, columnIndex, rowCount);
+    case VOLT_TYPE.FLOAT:
+      return new Float64Builder(info, columnIndex, rowCount);
+    case VOLT_TYPE.DECIMAL:
+      return new DecimalBuilder(info, columnIndex, rowCount);
+    case VOLT_TYPE.GEOGRAPHY_POINT:
+      return new PointBuilder(info, columnIndex, rowCount);
+    case VOLT_TYPE.STRING:
+    case VOLT_TYPE.VARBINARY:
+    case VOLT_TYPE.GEOGRAPHY:
+      return new VariableWidthBuilder(info, columnIndex, rowCount);
+    case VOLT_TYPE.NULL:
+      return new NullBuilder(info, columnIndex, rowCount);
+    default:
+      throw new ProtocolError(`column ${columnIndex} (${info.name}) has type ${info.type}, which cannot appear in a table`);
+  }
+}
+
+/** The steps for `builders`; `need[c]` = fewest bytes columns c.. take. */
+function plan(builders: readonly ColumnBuilder[], need: readonly number[], fixedRows: boolean): Step[] {
+  const steps: Step[] = [];
+  let run = 0;
+  builders.forEach((builder, c) => {
+    if (builder.fixed) {
+      if (builder.minBytes > 0) steps.push({ builder, arg: run });
+      run += builder.minBytes;
+    } else {
+      if (run > 0) steps.push({ builder: null, arg: run });
+      run = 0;
+      steps.push({ builder, arg: need[c + 1]! });
+    }
+  });
+  // Rows of variable width end with a check that the cursor reached the row end.
+  if (!fixedRows && run > 0) steps.push({ builder: null, arg: run });
+  return steps;
+}
+
+/** Decode every column of the table in `bytes` (the frame, or a bare table) described by `layout`. */
+export function decodeTable(bytes: Uint8Array, layout: TableShape): ColumnParts[] {
+  const { columns, rowCount, rowsOffset, end } = layout;
+  const buffer = asBuffer(bytes);
+  if (rowsOffset < 0 || end > buffer.length || rowsOffset > end || rowCount < 0) {
+    throw new ProtocolError(`table rows ${rowsOffset}..${end} (${rowCount} rows) are outside the ${buffer.length}-byte frame`);
+  }
+  if (end > 0x7fffffff) throw new ProtocolError(`table ends at byte ${end}, beyond the 2 GiB a frame can hold`);
+
+  const builders = columns.map((column, index) => createBuilder(column, index, rowCount));
+  const need = new Array<number>(builders.length + 1).fill(0);
+  for (let c = builders.length - 1; c >= 0; c--) need[c] = need[c + 1]! + builders[c]!.minBytes;
+  const minRow = need[0]!;
+  const fixedRows = builders.every((builder) => builder.fixed);
+  // A fixed-width table whose size is exactly rowCount rows of minRow bytes needs one check per row.
+  const uniform = fixedRows && end - rowsOffset === rowCount * (minRow + 4);
+  const steps = plan(builders, need, fixedRows);
+
+  const averageRow = rowCount === 0 ? 0 : (end - rowsOffset) / rowCount;
+  const blockRows = Math.max(MIN_BLOCK_ROWS, Math.min(MAX_BLOCK_ROWS, rowCount, Math.floor(BLOCK_BYTES / Math.max(averageRow, 1))));
+  const block: RowBlock = {
+    view: new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength),
+    bytes: buffer,
+    cursor: new Int32Array(blockRows),
+    rowEnd: new Int32Array(blockRows),
+    first: 0,
+    count: 0,
+  };
+  const { view, cursor, rowEnd } = block;
+
+  let at = rowsOffset;
+  for (let first = 0; first < rowCount; first += blockRows) {
+    const count = Math.min(blockRows, rowCount - first);
+    if (uniform) {
+      for (let k = 0; k < count; k++) {
+        const length = view.getInt32(at);
+        if (length !== minRow) throw rowLengthError(first + k, length, minRow, end - at - 4, at, true);
+        cursor[k] = at + 4;
+        at += minRow + 4;
+      }
+    } else {
+      for (let k = 0; k < count; k++) {
+        if (end - at < 4) throw new ProtocolError(`row ${first + k} of ${rowCount}: truncated row length`, { offset: at });
+        const length = view.getInt32(at);
+        if (length < minRow || length > end - at - 4 || (fixedRows && length !== minRow)) {
+          throw rowLengthError(first + k, length, minRow, end - at - 4, at, fixedRows);
+        }
+        cursor[k] = at + 4;
+        at += 4 + length;
+        rowEnd[k] = at;
+      }
+    }
+    block.first = first;
+    block.count = count;
+    for (const { builder, arg } of steps) {
+      if (builder !== null) {
+        builder.decode(block, arg);
+      } else {
+        for (let k = 0; k < count; k++) cursor[k] += arg;
+      }
+    }
+    if (!fixedRows) {
+      for (let k = 0; k < count; k++) {
+        if (cursor[k] !== rowEnd[k]) {
+          throw new ProtocolError(`row ${first + k}: ${rowEnd[k]! - cursor[k]!} bytes left after its ${columns.length} values`, {
+            offset: cursor[k]!,
+          });
+        }
+      }
+    }
+  }
+  if (at !== end) throw new ProtocolError(`table has ${end - at} bytes after its ${rowCount} rows`, { offset: at });
+  return builders.map((builder) => builder.finish(buffer));
+}
+
+function rowLengthError(row: number, length: number, minimum: number, left: number, offset: number, fixed: boolean): ProtocolError {
+  if (length > left) return new ProtocolError(`row ${row}: length ${length} exceeds the ${left} bytes left in the table`, { offset });
+  if (length < minimum) {
+    return new ProtocolError(`row ${row}: length ${length} is shorter than the ${minimum} bytes its values take at least`, {
+      offset,
+    });
+  }
+  return new ProtocolError(`row ${row}: length ${length}, but its fixed-width values take ${minimum} bytes`, { offset });
+}

@@ -1,0 +1,198 @@
+/**
+ * `DecodePool`: where a response gets decoded — inline on the main thread, or off-thread in
+ * a piscina pool so that a 100 MB result does not stall the event loop.
+ *
+ * Policy:
+ * - A frame smaller than `offThreadBytes`, or with no tables, is decoded inline into
+ *   byte-backed tables (lazy row view). The header is always read inline (cheap, and it is
+ *   what the caller needs to route the answer).
+ * - A larger frame is sent to a worker. Its ArrayBuffer is **transferred** (the frame decoder
+ *   assembles large frames in their own ArrayBuffer); a frame that shares its ArrayBuffer
+ *   with other data (a view into a bigger buffer) is copied once first, as transferring would
+ *   detach the neighbours. The worker sends the columns back with their buffers transferred:
+ *   nothing is copied twice. After `decode()` the caller must not touch a transferred frame.
+ * - The pool is bounded: at most `threads + maxQueue` frames are off-thread at once. Reaching
+ *   that bound sets `needsDrain` (and emits `'needsDrain'`): a connection should stop reading
+ *   its socket until `'drain'`, like a writable stream. A frame that arrives anyway while
+ *   saturated is decoded inline — it is never refused and never queued without bound.
+ * - The pool (piscina, `threads` workers: available cores − 1, at least 1) starts on the first
+ *   off-thread decode, and `close()` ends it. An error thrown in a worker comes back as
+ *   `{ code, message }` and is rebuilt with `errorFromCode`; a failure of the pool itself
+ *   (a worker died) is a `DecodePoolError`.
+ */
+import { EventEmitter } from 'node:events';
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { ClientClosedError, DecodePoolError, VoltError, errorFromCode } from '../errors.js';
+import { readResponseHeader, tableLayouts, type ResponseHeader } from '../protocol/response.js';
+import { withTables, type DecodedResponse, type DecodeOptions } from './decode-response.js';
+import type { DecodeTask, DecodeTaskResult } from './decode-task.js';
+import { VoltTable } from './volt-table.js';
+
+/** Frames of at least this many bytes are decoded off-thread by default: the sweep in bench/decode.bench.ts (from 256 KiB a round trip adds less latency than it saves main-thread time), and the FrameDecoder's default `ownBufferAtBytes`. */
+export const DEFAULT_OFF_THREAD_BYTES = 256 * 1024;
+/** Frames waiting for a worker, beyond one per worker, before `needsDrain`. */
+export const DEFAULT_MAX_QUEUE = 4;
+
+/** The client's `decode` option. */
+export interface DecodePoolOptions {
+  /** Worker threads: a count, `'auto'` (available cores − 1, at least 1; the default) or `0` for no pool. */
+  workers?: number | 'auto';
+  /** Frames of at least this many bytes go to the pool (default {@link DEFAULT_OFF_THREAD_BYTES}). */
+  offThreadBytes?: number;
+  /** Frames that may wait for a busy pool (default {@link DEFAULT_MAX_QUEUE}). */
+  maxQueue?: number;
+  /** Row value shape of the tables decoded here (each `decode()` may override it). */
+  timestamps?: DecodeOptions['timestamps'];
+  /** The worker entry, when bundling moved it (default: `dist/workers/decode-table.js` of this package). */
+  workerFile?: string | URL;
+}
+
+/** Counters, for benchmarks and the client's stats. */
+export interface DecodePoolStats {
+  inline: number;
+  offThread: number;
+  /** Large frames decoded inline because the pool was saturated. */
+  saturatedInline: number;
+  /** Frames copied before transfer because they did not own their ArrayBuffer. */
+  copiedFrames: number;
+}
+
+const WORKER_URL = new URL('../../workers/decode-table.js', import.meta.url);
+
+export class DecodePool extends EventEmitter {
+  readonly threads: number;
+  readonly offThreadBytes: number;
+  readonly maxQueue: number;
+  readonly stats: DecodePoolStats = { inline: 0, offThread: 0, saturatedInline: 0, copiedFrames: 0 };
+  private readonly options: DecodeOptions;
+  private readonly workerFile: string;
+  private piscina: Piscina<DecodeTask, DecodeTaskResult> | null = null;
+  private inFlight = 0;
+  private saturated = false;
+  private closed = false;
+
+  constructor(options: DecodePoolOptions = {}) {
+    super();
+    const workers = options.workers ?? 'auto';
+    this.threads = workers === 'auto' ? Math.max(1, availableParallelism() - 1) : checkCount('workers', workers);
+    this.offThreadBytes = checkCount('offThreadBytes', options.offThreadBytes ?? DEFAULT_OFF_THREAD_BYTES);
+    this.maxQueue = checkCount('maxQueue', options.maxQueue ?? DEFAULT_MAX_QUEUE);
+    this.options = { timestamps: options.timestamps ?? 'date' };
+    this.workerFile = String(options.workerFile ?? WORKER_URL);
+  }
+
+  /** True while `threads + maxQueue` frames are off-thread: stop reading until `'drain'`. */
+  get needsDrain(): boolean {
+    return this.saturated;
+  }
+
+  /** Frames currently being decoded off-thread or waiting for a worker. */
+  get pending(): number {
+    return this.inFlight;
+  }
+
+  /** True once a worker pool has been started (lazily, by the first large frame). */
+  get started(): boolean {
+    return this.piscina !== null;
+  }
+
+  /**
+   * Decode one whole response frame (length prefix included). Large frames are transferred to
+   * a worker: the caller must not use `frame` afterwards. `options` override the pool's.
+   */
+  async decode(frame: Uint8Array, options?: DecodeOptions): Promise<DecodedResponse> {
+    if (this.closed) throw new ClientClosedError('the decode pool is closed');
+    const tableOptions = options?.timestamps === undefined ? this.options : options;
+    const header = readResponseHeader(frame);
+    if (this.threads === 0 || frame.byteLength < this.offThreadBytes || header.tableCount === 0) {
+      this.stats.inline++;
+      return this.decodeInline(frame, header, tableOptions);
+    }
+    if (this.saturated) {
+      this.stats.saturatedInline++;
+      return this.decodeInline(frame, header, tableOptions);
+    }
+    return this.decodeOffThread(frame, header, tableOptions);
+  }
+
+  /** Stop the workers after the frames in flight are decoded; later `decode()` calls reject. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const piscina = this.piscina;
+    this.piscina = null;
+    if (piscina !== null) await piscina.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private decodeInline(frame: Uint8Array, header: ResponseHeader, options: DecodeOptions): DecodedResponse {
+    const tables = tableLayouts(frame, header).map((layout) => VoltTable.fromLayout(frame, layout, options));
+    return withTables(header, tables);
+  }
+
+  private async decodeOffThread(frame: Uint8Array, header: ResponseHeader, options: DecodeOptions): Promise<DecodedResponse> {
+    const piscina = this.pool();
+    const { bytes, transfer } = this.transferable(frame);
+    const task: DecodeTask = { frame: bytes, tableCount: header.tableCount, tablesOffset: header.tablesOffset };
+    this.inFlight++;
+    this.stats.offThread++;
+    if (this.inFlight >= this.threads + this.maxQueue && !this.saturated) {
+      this.saturated = true;
+      this.emit('needsDrain');
+    }
+    let result: DecodeTaskResult;
+    try {
+      result = await piscina.run(task, { transferList: transfer });
+    } catch (cause) {
+      throw new DecodePoolError(`decode worker failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+        cause,
+      });
+    } finally {
+      this.inFlight--;
+      if (this.saturated && this.inFlight < this.threads + this.maxQueue) {
+        this.saturated = false;
+        this.emit('drain');
+      }
+    }
+    if (!result.ok) throw errorFromCode(result.code, result.message);
+    return withTables(
+      header,
+      result.tables.map((table) => VoltTable.fromColumns(table, options)),
+    );
+  }
+
+  private pool(): Piscina<DecodeTask, DecodeTaskResult> {
+    this.piscina ??= new Piscina<DecodeTask, DecodeTaskResult>({
+      filename: this.workerFile,
+      minThreads: this.threads,
+      maxThreads: this.threads,
+      maxQueue: this.maxQueue + this.threads,
+      // Idle workers stay (a transfer needs a warm worker to be worth it) but never keep the process alive.
+      idleTimeout: Infinity,
+    });
+    return this.piscina;
+  }
+
+  /** The frame as something that can be transferred: its own ArrayBuffer, or a copy in one. */
+  private transferable(frame: Uint8Array): { bytes: Uint8Array; transfer: ArrayBuffer[] } {
+    const buffer = frame.buffer;
+    if (!(buffer instanceof ArrayBuffer)) return { bytes: frame, transfer: [] }; // shared memory: nothing to move
+    if (frame.byteOffset === 0 && frame.byteLength === buffer.byteLength) {
+      return { bytes: new Uint8Array(buffer), transfer: [buffer] };
+    }
+    this.stats.copiedFrames++;
+    const copy = new Uint8Array(frame.byteLength);
+    copy.set(frame);
+    return { bytes: copy, transfer: [copy.buffer] };
+  }
+}
+
+function checkCount(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new VoltError(`decode option ${name} must be a non-negative integer, got ${String(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,16 @@
+/**
+ * Results: the one table type, its columns in Arrow layout, `decodeResponse`, and the pool
+ * that decodes large responses off the main thread.
+ */
+export { VoltTable, type TableOptions, type TableParts } from './volt-table.js';
+export { Column, type ColumnInfo, type ColumnParts, type ColumnOptions } from './column.js';
+export { decodeResponse, type DecodedResponse, type DecodeOptions } from './decode-response.js';
+export { decodeTable, type TableShape } from './decode-table.js';
+export {
+  DecodePool,
+  DEFAULT_MAX_QUEUE,
+  DEFAULT_OFF_THREAD_BYTES,
+  type DecodePoolOptions,
+  type DecodePoolStats,
+} from './dispatch.js';
+export type { TimestampMode } from './values.js';

@@ -1,0 +1,148 @@
+/**
+ * The lazy row view: a table left as the bytes it arrived in, values decoded only when read.
+ *
+ * Rows (PROTOCOL.md 6): `R x { i32 rowLength; C values back to back }`. Each value is read by
+ * the protocol's `readValue`, the one implementation of single values, so a row read here and
+ * a parameter decoded by the server side can never disagree.
+ *
+ * Sequential reads (`rows()`) walk the rows with one reader. Random reads (`get(row, column)`)
+ * use an index of row offsets built once on first use (one i32 read per row, 4 bytes per row
+ * of memory); inside a row, a column whose preceding columns are all fixed-width sits at a
+ * constant offset, and any other column is reached by skipping the values before it.
+ */
+import { VoltError, ProtocolError } from '../errors.js';
+import { BufferReader } from '../protocol/buffer-reader.js';
+import { VOLT_TYPE } from '../protocol/constants.js';
+import { asBuffer } from '../protocol/utf8.js';
+import { readValue } from '../protocol/values.js';
+import { FLOAT_NULL_MAX } from './fixed-width-builders.js';
+import type { TableShape } from './decode-table.js';
+import type { TimestampMode } from './values.js';
+
+/** Bytes of a fixed-width value in a row; variable-width types are absent. */
+const FIXED_BYTES: ReadonlyMap<number, number> = new Map<number, number>([
+  [VOLT_TYPE.NULL, 0],
+  [VOLT_TYPE.TINYINT, 1],
+  [VOLT_TYPE.SMALLINT, 2],
+  [VOLT_TYPE.INTEGER, 4],
+  [VOLT_TYPE.DATE, 4],
+  [VOLT_TYPE.BIGINT, 8],
+  [VOLT_TYPE.TIMESTAMP, 8],
+  [VOLT_TYPE.FLOAT, 8],
+  [VOLT_TYPE.DECIMAL, 16],
+  [VOLT_TYPE.GEOGRAPHY_POINT, 16],
+]);
+
+export class RowView {
+  private readonly bytes: Buffer;
+  private readonly shape: TableShape;
+  private readonly reader: BufferReader;
+  /** `index[r]` = offset of row r's i32 length; `index[rowCount]` = end of the rows. */
+  private index: Float64Array | null = null;
+  /** Per column: its constant offset inside a row (after the i32 length), or -1 when it moves. */
+  private readonly fixedOffsets: Int32Array;
+
+  constructor(bytes: Uint8Array, shape: TableShape) {
+    this.bytes = asBuffer(bytes);
+    this.shape = shape;
+    this.reader = new BufferReader(this.bytes, shape.rowsOffset, shape.end);
+    this.fixedOffsets = new Int32Array(shape.columns.length).fill(-1);
+    let at = 0;
+    for (let c = 0; c < shape.columns.length; c++) {
+      this.fixedOffsets[c] = at;
+      const size = FIXED_BYTES.get(shape.columns[c]!.type);
+      if (size === undefined) break;
+      at += size;
+    }
+  }
+
+  /**
+   * `readValue`, except that a FLOAT ≤ −1.7E308 is NULL: the real 11.4 server sends NULL FLOAT
+   * as −Double.MAX_VALUE, which `readValue`'s exact −1.7E308 check misses (see FLOAT_NULL_MAX).
+   */
+  private static read(reader: BufferReader, type: number, timestamps: TimestampMode): unknown {
+    const value = readValue(reader, type, timestamps);
+    return type === VOLT_TYPE.FLOAT && (value as number) <= FLOAT_NULL_MAX ? null : value;
+  }
+
+  /** Every row as an array of values, in order. */
+  *rows(timestamps: TimestampMode): IterableIterator<unknown[]> {
+    const { columns, rowCount, rowsOffset, end } = this.shape;
+    // A reader of its own: the caller may interleave get() calls with this iteration.
+    const reader = new BufferReader(this.bytes, rowsOffset, end);
+    for (let r = 0; r < rowCount; r++) {
+      reader.end = end;
+      const length = reader.length(`row ${r}`, false);
+      const rowEnd = reader.offset + length;
+      reader.end = rowEnd;
+      const row = new Array<unknown>(columns.length);
+      for (let c = 0; c < columns.length; c++) row[c] = RowView.read(reader, columns[c]!.type, timestamps);
+      if (reader.offset !== rowEnd) {
+        throw new ProtocolError(`row ${r}: ${rowEnd - reader.offset} bytes left after its ${columns.length} values`, {
+          offset: reader.offset,
+        });
+      }
+      yield row;
+    }
+  }
+
+  /** The value at (`row`, `column`); both already range-checked by the caller. */
+  get(row: number, column: number, timestamps: TimestampMode): unknown {
+    const reader = this.seek(row, column);
+    return RowView.read(reader, this.shape.columns[column]!.type, timestamps);
+  }
+
+  /** The bytes of a STRING/VARBINARY/GEOGRAPHY value (a view), or null for NULL. */
+  valueBytes(row: number, column: number): Uint8Array | null {
+    return this.seek(row, column).varbinary(`column ${this.shape.columns[column]!.name}`);
+  }
+
+  /** A reader positioned at the value, bounded by the row's end. */
+  private seek(row: number, column: number): BufferReader {
+    const index = this.rowIndex();
+    const reader = this.reader;
+    const start = index[row]! + 4;
+    reader.offset = start;
+    reader.end = index[row + 1]!;
+    const fixed = this.fixedOffsets[column]!;
+    if (fixed >= 0) {
+      reader.offset = start + fixed;
+      return reader;
+    }
+    const columns = this.shape.columns;
+    for (let c = 0; c < column; c++) {
+      const size = FIXED_BYTES.get(columns[c]!.type);
+      if (size !== undefined) {
+        reader.skip(size, `column ${columns[c]!.name}`);
+      } else {
+        const length = reader.length(`column ${columns[c]!.name}`, true);
+        if (length > 0) reader.skip(length);
+      }
+    }
+    return reader;
+  }
+
+  private rowIndex(): Float64Array {
+    if (this.index !== null) return this.index;
+    const { rowCount, rowsOffset, end } = this.shape;
+    const index = new Float64Array(rowCount + 1);
+    const reader = new BufferReader(this.bytes, rowsOffset, end);
+    for (let r = 0; r < rowCount; r++) {
+      index[r] = reader.offset;
+      reader.skip(reader.length(`row ${r}`, false));
+    }
+    index[rowCount] = reader.offset;
+    if (reader.offset !== end) {
+      throw new ProtocolError(`table has ${end - reader.offset} bytes after its ${rowCount} rows`, { offset: reader.offset });
+    }
+    this.index = index;
+    return index;
+  }
+}
+
+/** Range checks shared by the table's accessors. */
+export function checkRow(row: number, rowCount: number): void {
+  if (!(Number.isInteger(row) && row >= 0 && row < rowCount)) {
+    throw new VoltError(`row ${row} is out of range: the table has ${rowCount} rows`);
+  }
+}

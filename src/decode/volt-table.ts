@@ -1,0 +1,290 @@
+/**
+ * `VoltTable`: the one result table type, whether it came back from `client.call`, from
+ * `decodeResponse`, or from a decode worker.
+ *
+ * A table is backed either by the bytes it arrived in (a small response decoded inline: a
+ * lazy {@link RowView}, values decoded when read) or by decoded {@link Column}s (a large
+ * response decoded off-thread, or a byte-backed table after `column()`/`decodeColumns()`,
+ * which runs the columnar decode once for all columns and keeps the result). Once columns
+ * exist every accessor reads from them. A byte-backed table keeps its frame alive.
+ */
+import type * as Arrow from 'apache-arrow';
+import { VoltError } from '../errors.js';
+import { VOLT_TYPE, typeName } from '../protocol/constants.js';
+import type { Decimal } from '../protocol/decimal.js';
+import { readTableLayout } from '../protocol/table-layout.js';
+import type { VoltDate } from '../protocol/volt-date.js';
+import { decodeUtf8, asBuffer } from '../protocol/utf8.js';
+import { tableToArrow } from './arrow.js';
+import { Column, type ColumnInfo, type ColumnParts } from './column.js';
+import { decodeTable, type TableShape } from './decode-table.js';
+import { RowView, checkRow } from './row-view.js';
+import { timestampToDate, type TimestampMode } from './values.js';
+
+/** How row values are shaped. */
+export interface TableOptions {
+  /** TIMESTAMP as `Date` (default; millisecond precision) or `bigint` microseconds (lossless). */
+  timestamps?: TimestampMode;
+}
+
+/** What a table needs to be built from decoded columns. */
+export interface TableParts {
+  columns: ColumnParts[];
+  rowCount: number;
+  status: number;
+}
+
+export class VoltTable implements Iterable<unknown[]> {
+  /** Name and wire type code (VOLT_TYPE) of each column, in order. */
+  readonly columns: readonly ColumnInfo[];
+  readonly rowCount: number;
+  /** The table status byte (informational; −128 from Java/EE tables, 0 from DML counts). */
+  readonly status: number;
+  readonly timestamps: TimestampMode;
+  private view: RowView | null;
+  private bytes: Uint8Array | null;
+  private shape: TableShape | null;
+  private decoded: Column[] | null;
+  private names: Map<string, number> | null = null;
+
+  private constructor(
+    columns: readonly ColumnInfo[],
+    rowCount: number,
+    status: number,
+    options: TableOptions,
+    source: { bytes: Uint8Array; shape: TableShape } | { decoded: Column[] },
+  ) {
+    this.columns = columns;
+    this.rowCount = rowCount;
+    this.status = status;
+    this.timestamps = options.timestamps ?? 'date';
+    if ('bytes' in source) {
+      this.bytes = source.bytes;
+      this.shape = source.shape;
+      this.view = new RowView(source.bytes, source.shape);
+      this.decoded = null;
+    } else {
+      this.bytes = null;
+      this.shape = null;
+      this.view = null;
+      this.decoded = source.decoded;
+    }
+  }
+
+  /** A byte-backed table over `bytes` (usually the whole frame) as described by a validated layout. */
+  static fromLayout(
+    bytes: Uint8Array,
+    layout: TableShape & { status: number },
+    options: TableOptions = {},
+  ): VoltTable {
+    const columns = layout.columns.map(({ name, type }) => ({ name, type }));
+    return new VoltTable(columns, layout.rowCount, layout.status, options, { bytes, shape: layout });
+  }
+
+  /** A bare serialized VoltTable (PROTOCOL.md 6), e.g. `serialized_table.bin`, starting at `offset`. */
+  static fromBytes(bytes: Uint8Array, options: TableOptions = {}, offset = 0): VoltTable {
+    return VoltTable.fromLayout(bytes, readTableLayout(bytes, offset), options);
+  }
+
+  /** A column-backed table, e.g. from a decode worker. */
+  static fromColumns(parts: TableParts, options: TableOptions = {}): VoltTable {
+    const decoded = parts.columns.map((column) => new Column(column, options));
+    for (const column of decoded) {
+      if (column.length !== parts.rowCount) {
+        throw new VoltError(`column ${column.name} has ${column.length} rows, the table ${parts.rowCount}`);
+      }
+    }
+    const infos = decoded.map(({ name, type }) => ({ name, type }));
+    return new VoltTable(infos, parts.rowCount, parts.status, options, { decoded });
+  }
+
+  /** True when the values are held in decoded columns rather than read from the bytes. */
+  get isColumnar(): boolean {
+    return this.decoded !== null;
+  }
+
+  /** The index of a column by position or name (exact match first, then case-insensitive). */
+  columnIndex(column: number | string): number {
+    if (typeof column === 'number') {
+      if (Number.isInteger(column) && column >= 0 && column < this.columns.length) return column;
+      throw new VoltError(`column ${column} is out of range: the table has ${this.columns.length} columns`);
+    }
+    if (this.names === null) {
+      this.names = new Map();
+      // Later duplicates do not shadow earlier columns; the upper-case key serves loose lookups.
+      this.columns.forEach(({ name }, i) => {
+        if (!this.names!.has(name)) this.names!.set(name, i);
+      });
+      this.columns.forEach(({ name }, i) => {
+        const upper = `\u0000${name.toUpperCase()}`;
+        if (!this.names!.has(upper)) this.names!.set(upper, i);
+      });
+    }
+    const index = this.names.get(column) ?? this.names.get(`\u0000${column.toUpperCase()}`);
+    if (index === undefined) {
+      throw new VoltError(`no column named ${column}; the columns are ${this.columns.map((c) => c.name).join(', ')}`);
+    }
+    return index;
+  }
+
+  /** One value by row index and column index or name, per the row mapping (NULL → null). */
+  get(row: number, column: number | string): unknown {
+    const c = this.columnIndex(column);
+    checkRow(row, this.rowCount);
+    if (this.decoded !== null) return this.decoded[c]!.get(row);
+    return this.view!.get(row, c, this.timestamps);
+  }
+
+  isNull(row: number, column: number | string): boolean {
+    const c = this.columnIndex(column);
+    checkRow(row, this.rowCount);
+    if (this.decoded !== null) return this.decoded[c]!.isNull(row);
+    return this.view!.get(row, c, 'bigint') === null;
+  }
+
+  /** TINYINT, SMALLINT, INTEGER, FLOAT; BIGINT and TIMESTAMP (µs) only when a safe integer. */
+  getNumber(row: number, column: number | string): number | null {
+    const c = this.columnIndex(column);
+    checkRow(row, this.rowCount);
+    if (this.decoded !== null) return this.decoded[c]!.getNumber(row);
+    this.expect(c, 'getNumber', NUMBER_TYPES, 'a TINYINT, SMALLINT, INTEGER, BIGINT, TIMESTAMP or FLOAT');
+    const value = this.view!.get(row, c, 'bigint') as number | bigint | null;
+    if (typeof value !== 'bigint') return value;
+    if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
+      throw new VoltError(`column ${this.columns[c]!.name} row ${row}: ${value} is not a safe integer; use getBigInt`);
+    }
+    return Number(value);
+  }
+
+  /** Any integer type, or TIMESTAMP as microseconds. */
+  getBigInt(row: number, column: number | string): bigint | null {
+    const c = this.columnIndex(column);
+    checkRow(row, this.rowCount);
+    if (this.decoded !== null) return this.decoded[c]!.getBigInt(row);
+    this.expect(c, 'getBigInt', BIGINT_TYPES, 'an integer or TIMESTAMP');
+    const value = this.view!.get(row, c, 'bigint') as number | bigint | null;
+    return value === null ? null : BigInt(value);
+  }
+
+  getString(row: number, column: number | string): string | null {
+    const c = this.columnIndex(column);
+    checkRow(row, this.rowCount);
+    if (this.decoded !== null) return this.decoded[c]!.getString(row);
+    this.expect(c, 'getString', STRING_TYPES, 'a STRING');
+    const bytes = this.view!.valueBytes(row, c);
+    return bytes === null ? null : decodeUtf8(asBuffer(bytes), 0, bytes.length);
+  }
+
+  /** STRING (its UTF-8) or VARBINARY bytes, as a view (no copy). */
+  getBytes(row: number, column: number | string): Uint8Array | null {
+    const c = this.columnIndex(column);
+    checkRow(row, this.rowCount);
+    if (this.decoded !== null) return this.decoded[c]!.getBytes(row);
+    this.expect(c, 'getBytes', BYTES_TYPES, 'a STRING or VARBINARY');
+    return this.view!.valueBytes(row, c);
+  }
+
+  getDecimal(row: number, column: number | string): Decimal | null {
+    const c = this.columnIndex(column);
+    checkRow(row, this.rowCount);
+    if (this.decoded !== null) return this.decoded[c]!.getDecimal(row);
+    this.expect(c, 'getDecimal', DECIMAL_TYPES, 'a DECIMAL');
+    return this.view!.get(row, c, 'date') as Decimal | null;
+  }
+
+  /** TIMESTAMP as a `Date` whatever `timestamps` says, or DATE as a `Date` at UTC midnight. */
+  getDate(row: number, column: number | string): Date | null {
+    const c = this.columnIndex(column);
+    checkRow(row, this.rowCount);
+    if (this.decoded !== null) return this.decoded[c]!.getDate(row);
+    this.expect(c, 'getDate', DATE_TYPES, 'a TIMESTAMP or DATE');
+    const value = this.view!.get(row, c, 'bigint') as bigint | VoltDate | null;
+    if (value === null) return null;
+    return typeof value === 'bigint' ? timestampToDate(value) : value.toDate();
+  }
+
+  /** Rows as arrays of values (one new array per row; no per-row object). */
+  *rows(): IterableIterator<unknown[]> {
+    if (this.decoded === null) {
+      yield* this.view!.rows(this.timestamps);
+      return;
+    }
+    const columns = this.decoded;
+    for (let r = 0; r < this.rowCount; r++) {
+      const row = new Array<unknown>(columns.length);
+      for (let c = 0; c < columns.length; c++) row[c] = columns[c]!.get(r);
+      yield row;
+    }
+  }
+
+  [Symbol.iterator](): IterableIterator<unknown[]> {
+    return this.rows();
+  }
+
+  /**
+   * Rows as `{ COLUMN: value }` objects. With duplicate column names the later column's value
+   * wins, as in SQL drivers that key rows by name; use `rows()` to see every column.
+   */
+  *rowObjects(): IterableIterator<Record<string, unknown>> {
+    const names = this.columns.map((column) => column.name);
+    for (const row of this.rows()) {
+      const object: Record<string, unknown> = {};
+      for (let c = 0; c < names.length; c++) {
+        const name = names[c]!;
+        if (name === '__proto__') Object.defineProperty(object, name, { value: row[c], enumerable: true, writable: true });
+        else object[name] = row[c];
+      }
+      yield object;
+    }
+  }
+
+  /** One column in Arrow layout; on a byte-backed table the first call decodes all columns once. */
+  column(column: number | string): Column {
+    return this.decodeColumns()[this.columnIndex(column)]!;
+  }
+
+  /** Every column in Arrow layout (decoded once, then cached; later reads use the columns). */
+  decodeColumns(): readonly Column[] {
+    if (this.decoded === null) {
+      const parts = decodeTable(this.bytes!, this.shape!);
+      this.decoded = parts.map((part) => new Column(part, { timestamps: this.timestamps }));
+      // The columns hold copies of everything: drop the frame so it can be collected.
+      this.view = null;
+      this.bytes = null;
+      this.shape = null;
+    }
+    return this.decoded;
+  }
+
+  /** An apache-arrow `Table` over the column buffers (no copy). Needs the optional `apache-arrow` package. */
+  toArrow(): Promise<Arrow.Table> {
+    return tableToArrow(this.decodeColumns());
+  }
+
+  private expect(column: number, getter: string, types: ReadonlySet<number>, expected: string): void {
+    const { name, type } = this.columns[column]!;
+    if (!types.has(type)) {
+      throw new VoltError(`${getter} needs ${expected} column; column ${name} is ${typeName(type) ?? type}`);
+    }
+  }
+}
+
+const NUMBER_TYPES: ReadonlySet<number> = new Set([
+  VOLT_TYPE.TINYINT,
+  VOLT_TYPE.SMALLINT,
+  VOLT_TYPE.INTEGER,
+  VOLT_TYPE.BIGINT,
+  VOLT_TYPE.TIMESTAMP,
+  VOLT_TYPE.FLOAT,
+]);
+const BIGINT_TYPES: ReadonlySet<number> = new Set([
+  VOLT_TYPE.TINYINT,
+  VOLT_TYPE.SMALLINT,
+  VOLT_TYPE.INTEGER,
+  VOLT_TYPE.BIGINT,
+  VOLT_TYPE.TIMESTAMP,
+]);
+const STRING_TYPES: ReadonlySet<number> = new Set([VOLT_TYPE.STRING]);
+const BYTES_TYPES: ReadonlySet<number> = new Set([VOLT_TYPE.STRING, VOLT_TYPE.VARBINARY]);
+const DECIMAL_TYPES: ReadonlySet<number> = new Set([VOLT_TYPE.DECIMAL]);
+const DATE_TYPES: ReadonlySet<number> = new Set([VOLT_TYPE.TIMESTAMP, VOLT_TYPE.DATE]);
