@@ -1,0 +1,367 @@
+/**
+ * The in-memory table store.
+ *
+ * A stored table keeps one {@link Segment} per partition (one in all for a replicated table).
+ * A segment is columnar: fixed-width columns live in growable typed arrays holding VoltDB's
+ * own NULL sentinels (so a NULL costs nothing extra), the rest in plain arrays. That keeps a
+ * voter `VOTES` row at ~21 bytes instead of ~100 for a JS array per row — a load test inserts
+ * 300 000 rows a second. Deleted slots are tombstoned and compacted when they pass half the
+ * segment. Values come back in the codec's row mapping (numbers, bigints, strings, …, `null`).
+ *
+ * A {@link Relation} is anything SELECT can read: stored tables, generated tables (analytics
+ * `EVENTS`) and computed views (voter's `V_VOTES_BY_*`).
+ */
+import { NULL_VALUE, VOLT_TYPE } from '../protocol/constants.js';
+import type { Column, TableSchema } from './column-types.js';
+
+/** What the executor can read. Rows are addressed as (segment, slot). */
+export interface Relation {
+  readonly schema: TableSchema;
+  /** Stored tables accept INSERT / UPDATE / DELETE. */
+  readonly writable: boolean;
+  /** Number of segments: the partition count for a partitioned stored table, else 1. */
+  readonly segmentCount: number;
+  /** Segment holding partition `partition`'s rows, or -1 when every segment belongs to it (replicated). */
+  segmentOf(partition: number): number;
+  /** Slots in a segment, deleted ones included. */
+  slots(segment: number): number;
+  live(segment: number, slot: number): boolean;
+  value(segment: number, slot: number, column: number): unknown;
+  row(segment: number, slot: number): unknown[];
+  /** Live rows in all segments. */
+  rowCount(): number;
+  /**
+   * Set when column `column` equals `slot + base` in the only segment (a generated id column):
+   * lets the executor turn `WHERE id > ?` into a slot range and skip sorting `ORDER BY id`.
+   */
+  readonly sequentialKey?: { column: number; base: number };
+}
+
+/** Primary keys as Map keys: a number, bigint or string for one column, a tagged string for several. */
+export type RowKey = number | bigint | string;
+
+export function keyOf(values: readonly unknown[]): RowKey {
+  if (values.length === 1) return singleKey(values[0]);
+  return values.map((v) => `${typeof v}:${String(singleKey(v))}`).join('\u0000');
+}
+
+function singleKey(value: unknown): RowKey {
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return `x:${Buffer.from(value).toString('hex')}`;
+  if (value === null || value === undefined) return '\u0000null';
+  return `o:${String(value)}`;
+}
+
+type ColumnData = Int8Array | Int16Array | Int32Array | Float64Array | BigInt64Array | unknown[];
+
+function newColumn(type: number, capacity: number): ColumnData {
+  switch (type) {
+    case VOLT_TYPE.TINYINT:
+      return new Int8Array(capacity);
+    case VOLT_TYPE.SMALLINT:
+      return new Int16Array(capacity);
+    case VOLT_TYPE.INTEGER:
+      return new Int32Array(capacity);
+    case VOLT_TYPE.FLOAT:
+      return new Float64Array(capacity);
+    case VOLT_TYPE.BIGINT:
+    case VOLT_TYPE.TIMESTAMP:
+      return new BigInt64Array(capacity);
+    default:
+      return new Array<unknown>();
+  }
+}
+
+/** The sentinel a typed column stores for NULL. */
+function nullOf(type: number): number | bigint | null {
+  switch (type) {
+    case VOLT_TYPE.TINYINT:
+      return NULL_VALUE.TINYINT;
+    case VOLT_TYPE.SMALLINT:
+      return NULL_VALUE.SMALLINT;
+    case VOLT_TYPE.INTEGER:
+      return NULL_VALUE.INTEGER;
+    case VOLT_TYPE.FLOAT:
+      return NULL_VALUE.FLOAT;
+    case VOLT_TYPE.BIGINT:
+    case VOLT_TYPE.TIMESTAMP:
+      return NULL_VALUE.BIGINT;
+    default:
+      return null;
+  }
+}
+
+const INITIAL_CAPACITY = 16;
+
+/** One partition's rows of a stored table. */
+export class Segment {
+  length = 0;
+  private capacity = INITIAL_CAPACITY;
+  private columns: ColumnData[];
+  private readonly nulls: (number | bigint | null)[];
+  private deleted: Uint8Array | null = null;
+  private deletedCount = 0;
+  /** Primary key → slot; null when the table has no key. */
+  private readonly index: Map<RowKey, number> | null;
+
+  constructor(private readonly schema: TableSchema) {
+    this.columns = schema.columns.map((c) => newColumn(c.type, INITIAL_CAPACITY));
+    this.nulls = schema.columns.map((c) => nullOf(c.type));
+    this.index = schema.primaryKey.length > 0 ? new Map() : null;
+  }
+
+  get liveCount(): number {
+    return this.length - this.deletedCount;
+  }
+
+  live(slot: number): boolean {
+    return slot < this.length && (this.deleted === null || this.deleted[slot] === 0);
+  }
+
+  value(slot: number, column: number): unknown {
+    const value = this.columns[column]![slot];
+    return value === this.nulls[column] ? null : value;
+  }
+
+  row(slot: number): unknown[] {
+    const out = new Array<unknown>(this.columns.length);
+    for (let c = 0; c < out.length; c++) out[c] = this.value(slot, c);
+    return out;
+  }
+
+  /** Slot of the live row with this primary key, or -1. */
+  find(key: RowKey): number {
+    return this.index?.get(key) ?? -1;
+  }
+
+  keyOfSlot(slot: number): RowKey {
+    return keyOf(this.schema.primaryKey.map((c) => this.value(slot, c)));
+  }
+
+  /** Append a row (already converted to column types); the caller checked key uniqueness. */
+  append(row: readonly unknown[], key?: RowKey): number {
+    if (this.length === this.capacity) this.grow();
+    const slot = this.length++;
+    this.write(slot, row);
+    if (this.index !== null) this.index.set(key ?? this.keyOfSlot(slot), slot);
+    return slot;
+  }
+
+  /** Overwrite a live row in place, re-keying it when its primary key changed. */
+  replace(slot: number, row: readonly unknown[]): void {
+    const before = this.index === null ? undefined : this.keyOfSlot(slot);
+    this.write(slot, row);
+    if (this.index !== null) {
+      const after = this.keyOfSlot(slot);
+      if (after !== before) {
+        this.index.delete(before!);
+        this.index.set(after, slot);
+      }
+    }
+  }
+
+  remove(slot: number): void {
+    if (!this.live(slot)) return;
+    if (this.index !== null) this.index.delete(this.keyOfSlot(slot));
+    this.deleted ??= new Uint8Array(this.capacity);
+    this.deleted[slot] = 1;
+    this.deletedCount++;
+  }
+
+  /** Drop tombstones once they are more than half the segment (slots are renumbered). */
+  compact(): void {
+    if (this.deleted === null || this.deletedCount * 2 < this.length) return;
+    const kept: number[] = [];
+    for (let slot = 0; slot < this.length; slot++) if (this.deleted[slot] === 0) kept.push(slot);
+    const rows = kept.map((slot) => this.row(slot));
+    this.capacity = Math.max(INITIAL_CAPACITY, rows.length);
+    this.columns = this.schema.columns.map((c) => newColumn(c.type, this.capacity));
+    this.deleted = null;
+    this.deletedCount = 0;
+    this.length = 0;
+    this.index?.clear();
+    for (const row of rows) this.append(row);
+  }
+
+  clear(): void {
+    this.capacity = INITIAL_CAPACITY;
+    this.columns = this.schema.columns.map((c) => newColumn(c.type, INITIAL_CAPACITY));
+    this.deleted = null;
+    this.deletedCount = 0;
+    this.length = 0;
+    this.index?.clear();
+  }
+
+  private write(slot: number, row: readonly unknown[]): void {
+    for (let c = 0; c < this.columns.length; c++) {
+      const value = row[c];
+      const data = this.columns[c]!;
+      (data as unknown[])[slot] = value === null || value === undefined ? (this.nulls[c] ?? null) : value;
+    }
+  }
+
+  private grow(): void {
+    this.capacity *= 2;
+    this.columns = this.columns.map((data) => {
+      if (Array.isArray(data)) return data;
+      const bigger = new (data.constructor as new (n: number) => Exclude<ColumnData, unknown[]>)(this.capacity);
+      bigger.set(data as never);
+      return bigger;
+    });
+    if (this.deleted !== null) {
+      const bigger = new Uint8Array(this.capacity);
+      bigger.set(this.deleted);
+      this.deleted = bigger;
+    }
+  }
+}
+
+/** A table created by DDL or a workload: rows in memory, one segment per partition. */
+export class StoredTable implements Relation {
+  readonly writable = true;
+  readonly segments: Segment[];
+  /** Observers of row changes (workloads keep their views current with these). */
+  onInsert: ((row: readonly unknown[]) => void) | null = null;
+  onDelete: ((row: readonly unknown[]) => void) | null = null;
+
+  constructor(
+    readonly schema: TableSchema,
+    readonly partitionCount: number,
+  ) {
+    const count = schema.partitionColumn >= 0 ? partitionCount : 1;
+    this.segments = Array.from({ length: count }, () => new Segment(schema));
+  }
+
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
+  get partitioned(): boolean {
+    return this.schema.partitionColumn >= 0;
+  }
+
+  segmentOf(partition: number): number {
+    return this.partitioned ? partition : -1;
+  }
+
+  slots(segment: number): number {
+    return this.segments[segment]!.length;
+  }
+
+  live(segment: number, slot: number): boolean {
+    return this.segments[segment]!.live(slot);
+  }
+
+  value(segment: number, slot: number, column: number): unknown {
+    return this.segments[segment]!.value(slot, column);
+  }
+
+  row(segment: number, slot: number): unknown[] {
+    return this.segments[segment]!.row(slot);
+  }
+
+  rowCount(): number {
+    let total = 0;
+    for (const segment of this.segments) total += segment.liveCount;
+    return total;
+  }
+
+  compact(): void {
+    for (const segment of this.segments) segment.compact();
+  }
+
+  /** Re-create the segments after PARTITION TABLE changed the layout (the table must be empty). */
+  static repartitioned(table: StoredTable, schema: TableSchema): StoredTable {
+    return new StoredTable(schema, table.partitionCount);
+  }
+}
+
+/** Rows computed by a function of the row index (analytics `EVENTS`): nothing is stored. */
+export class GeneratedTable implements Relation {
+  readonly writable = false;
+  readonly segmentCount = 1;
+
+  constructor(
+    readonly schema: TableSchema,
+    private readonly count: () => number,
+    private readonly generate: (index: number) => unknown[],
+    private readonly cell: (index: number, column: number) => unknown,
+    readonly sequentialKey?: { column: number; base: number },
+  ) {}
+
+  segmentOf(): number {
+    return -1;
+  }
+
+  slots(): number {
+    return this.count();
+  }
+
+  live(_segment: number, slot: number): boolean {
+    return slot < this.count();
+  }
+
+  value(_segment: number, slot: number, column: number): unknown {
+    return this.cell(slot, column);
+  }
+
+  row(_segment: number, slot: number): unknown[] {
+    return this.generate(slot);
+  }
+
+  rowCount(): number {
+    return this.count();
+  }
+}
+
+/** A read-only relation whose rows are recomputed when `version()` changes (voter's views). */
+export class ComputedRelation implements Relation {
+  readonly writable = false;
+  readonly segmentCount = 1;
+  private cached: unknown[][] = [];
+  private cachedVersion = -1;
+
+  constructor(
+    readonly schema: TableSchema,
+    private readonly compute: () => unknown[][],
+    private readonly version: () => number,
+  ) {}
+
+  private rows(): unknown[][] {
+    const version = this.version();
+    if (version !== this.cachedVersion) {
+      this.cached = this.compute();
+      this.cachedVersion = version;
+    }
+    return this.cached;
+  }
+
+  segmentOf(): number {
+    return -1;
+  }
+
+  slots(): number {
+    return this.rows().length;
+  }
+
+  live(_segment: number, slot: number): boolean {
+    return slot < this.rows().length;
+  }
+
+  value(_segment: number, slot: number, column: number): unknown {
+    return this.rows()[slot]![column];
+  }
+
+  row(_segment: number, slot: number): unknown[] {
+    return [...this.rows()[slot]!];
+  }
+
+  rowCount(): number {
+    return this.rows().length;
+  }
+}
+
+/** Column indexes by name (upper-case), for planning. */
+export function columnIndex(schema: TableSchema, name: string): number {
+  return schema.columns.findIndex((c: Column) => c.name === name);
+}
