@@ -1,0 +1,427 @@
+/**
+ * The public client: connect, call, procedure handles, ad-hoc queries, settled batches, ping,
+ * statistics, backpressure events and a draining close.
+ *
+ * ```ts
+ * const client = await Client.connect({ hosts: ['localhost:21212'] });
+ * const res = await client.call('Vote', [5551234567n, 3, 10n]);
+ * await client.close();
+ * ```
+ *
+ * A call goes Client → {@link Router} (which connection) → Connection (queue, one write per
+ * tick) and comes back through the connection's handle table. The client itself keeps the
+ * queue accounting (`needsDrain`, `'drain'`, `BackpressureError`), the statistics and the
+ * timing wheel shared by all its connections.
+ */
+import { EventEmitter } from 'node:events';
+import { AdminApi } from './admin.js';
+import { extract as startExtraction, type Extraction } from './extract/extract.js';
+import { extractTo as extractToFile, type ExtractToOptions, type ExtractToResult } from './extract/extract-to.js';
+import type { ExtractOptions } from './extract/options.js';
+import { BackpressureError, ClientClosedError, NoConnectionsError, ParameterError, type HostFailure } from './errors.js';
+import type { ParameterType } from './protocol/parameters.js';
+import type { DecodedResponse } from './decode/decode-response.js';
+import { CallTracker, FAILURE_KIND } from './connection/call-tracker.js';
+import { Connection } from './connection/connection.js';
+import { createResponseDecoder, type ClientDecoder } from './connection/decoding.js';
+import { FlowControl, RateLimiter } from './connection/flow-control.js';
+import { RoundRobinRouter, type Router } from './connection/router.js';
+import { StatsCollector, type ClientStats, type ProcedureCounters } from './connection/stats.js';
+import { WireDumpWriter } from './connection/wire-dump.js';
+import { resolveClientOptions, type CallOptions, type CallSpec, type ClientOptions, type ResolvedClientOptions, type ResolvedHost } from './options.js';
+import { ProcedureHandle, checkTypes, type CallSubmitter } from './connection/procedure-handle.js';
+
+// The option and statistics types of the public API, re-exported beside the client.
+export type { CallOptions, CallSpec, ClientOptions } from './options.js';
+export { ProcedureHandle } from './connection/procedure-handle.js';
+export type { ClientStats, ProcedureStats, LatencySummary } from './connection/stats.js';
+
+/** A procedure's response: status fields and result tables. */
+export type Response = DecodedResponse;
+
+/** The outcome of one call of a batch. */
+export type SettledCall = { ok: true; procedure: string; response: Response } | { ok: false; procedure: string; error: Error };
+
+/** What {@link Client.callMany} resolves with: one entry per call, in order. */
+export interface CallManyResult {
+  succeeded: number;
+  failed: number;
+  results: SettledCall[];
+}
+
+/** What the server said at login (the first connection's login response). */
+export interface ServerInfo {
+  host: string;
+  port: number;
+  /** Server build string (spaces replaced by underscores by the server). */
+  buildString: string;
+  hostId: number;
+  connectionId: bigint;
+  /** Cluster start time, ms since the Unix epoch (with `leaderAddress`, the cluster instance id). */
+  clusterStartMs: bigint;
+  clusterStart: Date;
+  /** IPv4 address of the cluster's founding leader. */
+  leaderAddress: string;
+}
+
+/** One host's outcome at connect time. */
+export type ConnectResult = { host: string; port: number; ok: true } | { host: string; port: number; ok: false; error: Error };
+
+/** Client events. */
+export interface ClientEvents {
+  /** Pending calls reached the queue's `warn` level (`needsDrain` is now true). */
+  backpressure: [pending: number];
+  /** Pending calls fell to the `resume` level after a backpressure. */
+  drain: [];
+  /** A response arrived after its call timed out or was aborted, and was dropped. */
+  'late-response': [info: { host: string; port: number; handle: bigint }];
+  /** A connection closed; `error` says why when it was lost. */
+  disconnect: [info: { host: string; port: number; error: Error | undefined }];
+}
+
+const NO_PARAMS: readonly unknown[] = Object.freeze([]);
+
+// One executor for every call's promise: it parks the resolvers here instead of closing over a call.
+let parkedResolve: ((value: unknown) => void) | null = null;
+let parkedReject: ((error: unknown) => void) | null = null;
+function park(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+  parkedResolve = resolve;
+  parkedReject = reject;
+}
+
+/** A VoltDB client: see the file comment and the README's "Client" section. */
+export class Client extends EventEmitter<ClientEvents> implements AsyncDisposable, CallSubmitter {
+  /** The options in effect (defaults applied). */
+  readonly options: ResolvedClientOptions;
+  /** Each host's outcome at connect time. */
+  readonly connectResults: ConnectResult[] = [];
+  private readonly router: Router;
+  private readonly tracker: CallTracker;
+  private readonly flow: FlowControl;
+  private readonly statsCollector = new StatsCollector();
+  private readonly decoder: ClientDecoder;
+  private readonly rate: RateLimiter | null;
+  private readonly dump: WireDumpWriter | null;
+  private state: 'open' | 'closing' | 'closed' = 'open';
+  private closing: Promise<void> | null = null;
+  private info: ServerInfo | null = null;
+  private adminApi: AdminApi | null = null;
+
+  /**
+   * Connect to every host in `options.hosts` and log in. Resolves once at least one host
+   * accepted; rejects with that host's error when there is one host, with the first
+   * `AuthenticationError` when every host refused the login, else with `NoConnectionsError`
+   * listing each host's failure.
+   */
+  static async connect(options: ClientOptions = {}, router?: Router): Promise<Client> {
+    const client = new Client(resolveClientOptions(options), router ?? new RoundRobinRouter());
+    await client.open();
+    return client;
+  }
+
+  private constructor(options: ResolvedClientOptions, router: Router) {
+    super();
+    this.options = options;
+    this.router = router;
+    this.flow = new FlowControl(options.queue, {
+      onBackpressure: (pending) => this.emit('backpressure', pending),
+      onDrain: () => this.emit('drain'),
+    });
+    this.tracker = new CallTracker({ stats: this.statsCollector, flow: this.flow, timerResolutionMs: options.timerResolutionMs });
+    this.decoder = createResponseDecoder({ ...options.decode, timestamps: options.timestamps });
+    // A saturated decode pool stops every socket's reads until it drains (bounded memory).
+    this.decoder.onSaturation((saturated) => {
+      for (const connection of this.router.connections) {
+        if (saturated) connection.pauseReading();
+        else connection.resumeReading();
+      }
+    });
+    this.rate = options.maxCallsPerSecond === undefined ? null : new RateLimiter(options.maxCallsPerSecond);
+    this.dump = options.dumpFile === undefined ? null : new WireDumpWriter(options.dumpFile);
+  }
+
+  private async open(): Promise<void> {
+    const hosts = this.options.hosts;
+    const outcomes = await Promise.allSettled(hosts.map((host) => this.openConnection(host)));
+    const failures: HostFailure[] = [];
+    outcomes.forEach((outcome, i) => {
+      const { host, port } = hosts[i]!;
+      if (outcome.status === 'fulfilled') {
+        this.connectResults.push({ host, port, ok: true });
+      } else {
+        const error = outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason));
+        this.connectResults.push({ host, port, ok: false, error });
+        failures.push({ host, port, error });
+      }
+    });
+    if (failures.length === hosts.length) {
+      await this.shutdown();
+      if (hosts.length === 1) throw failures[0]!.error;
+      const auth = failures.every((f) => f.error.name === 'AuthenticationError');
+      if (auth) throw failures[0]!.error;
+      throw new NoConnectionsError(
+        `could not connect to any of ${hosts.length} hosts: ${failures.map((f) => `${f.host}:${f.port} (${f.error.message})`).join('; ')}`,
+        { failures },
+      );
+    }
+  }
+
+  /**
+   * @internal Open, log in and route to one more host with this client's settings (the
+   * cluster layer uses it to reconnect and to add discovered nodes).
+   */
+  async openConnection(host: ResolvedHost): Promise<Connection> {
+    const o = this.options;
+    const connection = await Connection.open({
+      host: host.host,
+      port: host.port,
+      username: o.username,
+      password: o.password,
+      passwordHash: o.passwordHash,
+      hashScheme: o.hashScheme,
+      connectTimeoutMs: o.connectTimeoutMs,
+      maxOutstanding: o.maxOutstanding,
+      slabBytes: o.slabBytes,
+      maxSlabs: o.maxSlabs,
+      maxFrameBytes: o.maxFrameBytes,
+      ownBufferAtBytes: this.decoder.offThreadBytes,
+      tracker: this.tracker,
+      decoder: this.decoder,
+      rateLimiter: this.rate,
+      dump: this.dump,
+      tls: o.tls,
+    });
+    if (this.state !== 'open') {
+      connection.destroy();
+      throw new ClientClosedError('the client was closed while connecting');
+    }
+    this.router.add(connection);
+    if (this.decoder.saturated) connection.pauseReading();
+    connection.on('close', (error) => {
+      this.router.remove(connection);
+      this.emit('disconnect', { host: connection.host, port: connection.port, error });
+    });
+    connection.on('late-response', (handle) => {
+      if (this.listenerCount('late-response') > 0) this.emit('late-response', { host: connection.host, port: connection.port, handle });
+    });
+    if (this.info === null && connection.login !== null) {
+      const login = connection.login;
+      this.info = {
+        host: connection.host,
+        port: connection.port,
+        buildString: login.buildString,
+        hostId: login.hostId,
+        connectionId: login.connectionId,
+        clusterStartMs: login.clusterStartMs,
+        clusterStart: new Date(Number(login.clusterStartMs)),
+        leaderAddress: login.leaderAddress,
+      };
+    }
+    return connection;
+  }
+
+  /** The first connection's login response. */
+  get serverInfo(): ServerInfo {
+    return this.info!;
+  }
+
+  /** Typed system-procedure helpers: systemInformation, topology, statistics, procedures, version. */
+  get admin(): AdminApi {
+    this.adminApi ??= new AdminApi(this);
+    return this.adminApi;
+  }
+
+  /** True from the queue's `warn` level until it drains to `resume` (then `'drain'` is emitted). */
+  get needsDrain(): boolean {
+    return this.flow.needsDrain;
+  }
+
+  /** Calls accepted and not yet settled. */
+  get pending(): number {
+    return this.flow.pending;
+  }
+
+  /** The open connections (for diagnostics: address, outstanding, bytes, slab pool). */
+  get connections(): readonly Connection[] {
+    return this.router.connections;
+  }
+
+  /**
+   * Call a stored procedure. Resolves with the response on SUCCESS; rejects with
+   * `ProcedureError` for any other status, `CallTimeoutError`, `ConnectionLostError`,
+   * `BackpressureError` (queue above its hard limit, nothing sent), `ParameterError`
+   * (nothing sent), the signal's reason when aborted, or `ClientClosedError`.
+   * With `{ response: false }` it resolves `null` once the request is written (fire and forget).
+   */
+  call(procedure: string, params: readonly unknown[] | undefined, options: CallOptions & { response: boolean }): Promise<Response | null>;
+  call(procedure: string, params?: readonly unknown[], options?: CallOptions): Promise<Response>;
+  call(procedure: string, params: readonly unknown[] = NO_PARAMS, options?: CallOptions): Promise<Response | null> {
+    return this.submit(procedure, params, undefined, options, this.statsCollector.counters(procedure));
+  }
+
+  /** A handle for `name` with declared parameter types (checked before sending) and cached statistics. */
+  procedure(name: string, types?: readonly ParameterType[]): ProcedureHandle {
+    if (typeof name !== 'string' || name === '') throw new ParameterError('procedure name must be a non-empty string');
+    if (types !== undefined) checkTypes(name, types);
+    return new ProcedureHandle(this, name, types === undefined ? undefined : Object.freeze([...types]), this.statsCollector.counters(name));
+  }
+
+  /** Run SQL through `@AdHoc`; `params` fill the `?` placeholders. */
+  query(sql: string, params: readonly unknown[] | undefined, options: CallOptions & { response: boolean }): Promise<Response | null>;
+  query(sql: string, params?: readonly unknown[], options?: CallOptions): Promise<Response>;
+  query(sql: string, params: readonly unknown[] = NO_PARAMS, options?: CallOptions): Promise<Response | null> {
+    if (typeof sql !== 'string' || sql.trim() === '') {
+      return this.refuse(this.statsCollector.counters('@AdHoc'), new ParameterError('query needs a non-empty SQL string', { procedure: '@AdHoc', index: 0 }), FAILURE_KIND.PARAMETER);
+    }
+    return this.submit('@AdHoc', [sql, ...params], undefined, options, this.statsCollector.counters('@AdHoc'));
+  }
+
+  /**
+   * Run many calls; resolves with one entry per call (ok or error), in order — never rejects
+   * as a whole. When the queue is at its hard limit the batch waits for `'drain'` instead of
+   * failing calls with `BackpressureError`. `options` apply to every call without its own.
+   * `response: false` does not apply here: every entry carries its call's outcome.
+   */
+  async callMany(calls: readonly CallSpec[], options?: CallOptions): Promise<CallManyResult> {
+    const promises: Promise<SettledCall>[] = [];
+    for (const spec of calls) {
+      if (this.state === 'open' && this.flow.pending >= this.flow.levels.hard) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            this.off('drain', done);
+            this.off('disconnect', done);
+            resolve();
+          };
+          this.on('drain', done);
+          this.on('disconnect', done);
+        });
+      }
+      let callOptions = spec.options ?? options;
+      if (callOptions?.response === false) callOptions = { ...callOptions, response: true };
+      const promise =
+        spec.types === undefined
+          ? this.call(spec.procedure, spec.params ?? NO_PARAMS, callOptions)
+          : this.procedure(spec.procedure, spec.types).call(spec.params ?? NO_PARAMS, callOptions);
+      promises.push(
+        promise.then(
+          (response): SettledCall => ({ ok: true, procedure: spec.procedure, response }),
+          (error: unknown): SettledCall => ({ ok: false, procedure: spec.procedure, error: error instanceof Error ? error : new Error(String(error)) }),
+        ),
+      );
+    }
+    const results = await Promise.all(promises);
+    let succeeded = 0;
+    for (const result of results) if (result.ok) succeeded++;
+    return { succeeded, failed: results.length - succeeded, results };
+  }
+
+  /**
+   * Stream a large result out as columnar batches (README, "Bulk extraction"): a table split
+   * by partition or key range, or any read-only SQL / procedure. Nothing is sent until the
+   * first `next()`; at most `concurrency` requests are in flight, a slow consumer slows them,
+   * `signal` (or leaving the loop) stops them.
+   */
+  extract(options: ExtractOptions): Extraction {
+    return startExtraction(this, options);
+  }
+
+  /** Extract straight into an Arrow IPC (file or stream), CSV or NDJSON file. */
+  extractTo(path: string, options: ExtractToOptions): Promise<ExtractToResult> {
+    return extractToFile(this, path, options);
+  }
+
+  /** `@Ping` round trip; resolves with the milliseconds it took. */
+  async ping(options?: CallOptions): Promise<number> {
+    const start = performance.now();
+    await this.call('@Ping', NO_PARAMS, options);
+    return performance.now() - start;
+  }
+
+  /** Statistics of the current interval; `{ reset: true }` also starts a new interval. */
+  stats(options: { reset?: boolean } = {}): ClientStats {
+    return this.statsCollector.snapshot(options.reset === true);
+  }
+
+  /**
+   * Close gracefully: new calls are refused with `ClientClosedError`, calls in flight are
+   * drained (each bounded by its timeout), then the connections, the decode workers and the
+   * wire dump are closed. Idempotent.
+   */
+  close(): Promise<void> {
+    if (this.closing === null) {
+      this.state = 'closing';
+      this.closing = this.tracker.whenIdle().then(() => this.shutdown());
+    }
+    return this.closing;
+  }
+
+  /** Close now: pending calls fail with `ConnectionLostError`. */
+  destroy(error?: Error): Promise<void> {
+    for (const connection of [...this.router.connections]) connection.destroy(error);
+    return this.close();
+  }
+
+  /** `await using client = await Client.connect(…)` closes (draining) at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** @internal The hot path: admit, route, queue. */
+  submit(
+    procedure: string,
+    params: readonly unknown[],
+    types: readonly ParameterType[] | undefined,
+    options: CallOptions | undefined,
+    counters: ProcedureCounters,
+  ): Promise<Response> {
+    if (this.state !== 'open') return this.refuse(counters, new ClientClosedError(`the client is ${this.state}; ${procedure} was not sent`), FAILURE_KIND.CLOSED);
+    if (typeof procedure !== 'string' || procedure === '') return this.refuse(counters, new ParameterError('procedure name must be a non-empty string'), FAILURE_KIND.PARAMETER);
+    if (!Array.isArray(params)) return this.refuse(counters, new ParameterError(`parameters of ${procedure} must be an array`, { procedure }), FAILURE_KIND.PARAMETER);
+    let signal: AbortSignal | null = null;
+    let timeoutMs = this.options.callTimeoutMs;
+    let queryTimeoutMs = this.options.queryTimeoutMs;
+    if (options !== undefined) {
+      signal = options.signal ?? null;
+      if (signal !== null && signal.aborted) return this.refuse(counters, signal.reason, FAILURE_KIND.ABORTED);
+      if (options.timeoutMs !== undefined) timeoutMs = options.timeoutMs;
+      if (options.queryTimeoutMs !== undefined) queryTimeoutMs = options.queryTimeoutMs;
+    }
+    if (!this.flow.tryAdmit()) {
+      const levels = this.flow.levels;
+      return this.refuse(counters, new BackpressureError(`${procedure} refused: ${this.flow.pending} calls pending, the queue's hard limit is ${levels.hard}`), FAILURE_KIND.BACKPRESSURE);
+    }
+    const connection = this.router.pick(procedure, params);
+    if (connection === null) {
+      this.flow.release();
+      return this.refuse(counters, new NoConnectionsError(`${procedure} not sent: no connection is open`), 'NO_CONNECTION');
+    }
+    const call = this.tracker.create(procedure, params);
+    call.types = types;
+    call.queryTimeoutMs = queryTimeoutMs;
+    call.counters = counters;
+    if (options !== undefined && options.response === false) call.awaitResponse = false;
+    const promise = new Promise<unknown>(park);
+    call.resolve = parkedResolve;
+    call.reject = parkedReject;
+    parkedResolve = parkedReject = null;
+    this.tracker.start(call, timeoutMs, signal, connection);
+    connection.submit(call);
+    return promise as Promise<Response>;
+  }
+
+  /** @internal Reject a call that never reached a connection, and count it. */
+  refuse(counters: ProcedureCounters, error: unknown, kind: string): Promise<never> {
+    this.statsCollector.failure(counters, kind, -1);
+    return Promise.reject(error);
+  }
+
+  private async shutdown(): Promise<void> {
+    this.state = 'closing';
+    await Promise.all(this.router.connections.map((connection) => connection.close()));
+    this.tracker.close();
+    await this.decoder.close();
+    this.rate?.cancelAll();
+    if (this.dump !== null) await this.dump.close();
+    this.state = 'closed';
+  }
+}

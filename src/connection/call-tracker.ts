@@ -1,0 +1,205 @@
+/**
+ * Settles calls exactly once, whatever comes first: the response, the call timeout, the
+ * caller's `AbortSignal`, a refused parameter, or the loss of the connection.
+ *
+ * One tracker per client: it owns the call pool, the timing wheel (one coarse timer for all
+ * calls of all connections), the statistics and the queue accounting, and publishes the call
+ * diagnostics. Settling a call removes its timeout and abort listener, detaches it from its
+ * connection (handle table, in-flight count) and returns the record to the pool.
+ */
+import { CallTimeoutError } from '../errors.js';
+import { callEndChannel, callStartChannel, type CallMessage } from './diagnostics.js';
+import type { FlowControl } from './flow-control.js';
+import { CALL_STATE, CallPool, type CallAborter, type PendingCall } from './in-flight.js';
+import { StatsCollector } from './stats.js';
+import { DEFAULT_TIMER_RESOLUTION_MS, TimerWheel } from './timer-wheel.js';
+
+/** Failure kinds recorded in statistics for client-side failures (see `ProcedureStats.errors`). */
+export const FAILURE_KIND = {
+  TIMEOUT: 'CONNECTION_TIMEOUT',
+  CONNECTION_LOST: 'CONNECTION_LOST',
+  ABORTED: 'ABORTED',
+  PARAMETER: 'PARAMETER',
+  BACKPRESSURE: 'BACKPRESSURE',
+  PROTOCOL: 'PROTOCOL',
+  CLOSED: 'CLOSED',
+} as const;
+
+/** Options of {@link CallTracker}. */
+export interface CallTrackerOptions {
+  stats?: StatsCollector;
+  /** Queue accounting; every call started on this tracker must have been admitted by it. */
+  flow?: FlowControl | null;
+  timerResolutionMs?: number;
+  /** Clock for the timing wheel and latencies (ms); default `performance.now`. */
+  now?: () => number;
+}
+
+/** Settles every call of one client exactly once; owns the call pool, timing wheel, statistics and queue accounting. */
+export class CallTracker implements CallAborter {
+  readonly pool: CallPool;
+  readonly wheel: TimerWheel<PendingCall>;
+  readonly stats: StatsCollector;
+  readonly flow: FlowControl | null;
+  /** Calls started and not settled. */
+  live = 0;
+  private readonly now: () => number;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(options: CallTrackerOptions = {}) {
+    this.pool = new CallPool(this);
+    this.now = options.now ?? (() => performance.now());
+    this.wheel = new TimerWheel<PendingCall>((call) => this.expire(call), {
+      resolutionMs: options.timerResolutionMs ?? DEFAULT_TIMER_RESOLUTION_MS,
+      now: this.now,
+    });
+    this.stats = options.stats ?? new StatsCollector();
+    this.flow = options.flow ?? null;
+  }
+
+  /** A record from the pool, filled with the request. */
+  create(procedure: string, params: readonly unknown[]): PendingCall {
+    const call = this.pool.acquire();
+    call.procedure = procedure;
+    call.params = params;
+    call.state = CALL_STATE.QUEUED;
+    call.startTime = this.now();
+    return call;
+  }
+
+  /**
+   * Arm the call: its timeout (`timeoutMs` > 0; 0 or Infinity = none), its abort listener, and
+   * the start diagnostic (`target` names the connection it is routed to).
+   */
+  start(call: PendingCall, timeoutMs: number, signal: AbortSignal | null, target: { host: string; port: number } | null): void {
+    this.live++;
+    call.timeoutMs = timeoutMs;
+    if (timeoutMs > 0 && timeoutMs !== Infinity) this.wheel.addAt(call, call.startTime + timeoutMs);
+    if (signal !== null) {
+      call.signal = signal;
+      signal.addEventListener('abort', call);
+    }
+    // One message object for both events, made only when someone listens to either.
+    if (callStartChannel.hasSubscribers || callEndChannel.hasSubscribers) {
+      const message: CallMessage = {
+        procedure: call.procedure,
+        params: call.params,
+        host: target?.host ?? '',
+        port: target?.port ?? 0,
+        handle: null,
+        startTime: call.startTime,
+        durationMs: 0,
+        sent: false,
+      };
+      call.diagnostic = message;
+      if (callStartChannel.hasSubscribers) callStartChannel.publish(message);
+    }
+  }
+
+  /** The call's response arrived with SUCCESS. */
+  succeed(call: PendingCall, response: unknown): void {
+    if (call.state === CALL_STATE.SETTLED || call.state === CALL_STATE.FREE) return;
+    const latencyUs = (this.now() - call.startTime) * 1000;
+    if (call.counters !== null) this.stats.success(call.counters, latencyUs);
+    const resolve = call.resolve!;
+    if (call.diagnostic !== null) this.publishEnd(call, response, undefined);
+    this.finish(call);
+    resolve(response);
+    this.released();
+  }
+
+  /**
+   * A fire-and-forget call (`awaitResponse` false) was handed to the socket: resolve it with
+   * null and count it as sent. Its connection keeps the handle so the reply is ignored.
+   */
+  written(call: PendingCall): void {
+    if (call.state === CALL_STATE.SETTLED || call.state === CALL_STATE.FREE) return;
+    if (call.counters !== null) this.stats.unawaited(call.counters);
+    const resolve = call.resolve!;
+    if (call.diagnostic !== null) this.publishEnd(call, null, undefined);
+    this.finish(call);
+    resolve(null);
+    this.released();
+  }
+
+  /**
+   * The call failed with `error`. `kind` is the statistics bucket; `answered` says the server
+   * responded (a procedure error), so its latency is recorded.
+   */
+  fail(call: PendingCall, error: unknown, kind: string, answered = false): void {
+    if (call.state === CALL_STATE.SETTLED || call.state === CALL_STATE.FREE) return;
+    const latencyUs = answered ? (this.now() - call.startTime) * 1000 : -1;
+    if (call.counters !== null) this.stats.failure(call.counters, kind, latencyUs);
+    const reject = call.reject!;
+    if (call.diagnostic !== null) this.publishEnd(call, undefined, error);
+    this.finish(call);
+    reject(error);
+    this.released();
+  }
+
+  /** `AbortSignal` fired: reject with its reason. Before the write the call is never sent. */
+  abort(call: PendingCall): void {
+    const signal = call.signal;
+    this.fail(call, signal?.reason ?? new Error('aborted'), 'ABORTED');
+  }
+
+  /** The timing wheel says the call's time is up. */
+  expire(call: PendingCall): void {
+    if (call.state === CALL_STATE.SETTLED || call.state === CALL_STATE.FREE) return;
+    const waited = Math.round(this.now() - call.startTime);
+    const sent = call.sent;
+    const error = new CallTimeoutError(
+      `${call.procedure}: no response within ${call.timeoutMs} ms (waited ${waited} ms; ` +
+        (sent ? 'the request was sent, the server may still execute it)' : 'the request was never sent)'),
+      { timeoutMs: call.timeoutMs, sent },
+    );
+    this.fail(call, error, FAILURE_KIND.TIMEOUT);
+  }
+
+  /** A write queue let go of `call` (flushed or skipped): pool it if it already settled. */
+  dequeued(call: PendingCall): void {
+    call.inQueue = false;
+    if (call.state === CALL_STATE.SETTLED) this.pool.release(call);
+  }
+
+  /** Resolves once every started call has settled. */
+  whenIdle(): Promise<void> {
+    if (this.live === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stop the wheel's timer (every call must have settled). */
+  close(): void {
+    this.wheel.clear();
+  }
+
+  private finish(call: PendingCall): void {
+    call.state = CALL_STATE.SETTLED;
+    if (call.timerSlot !== -1) this.wheel.remove(call);
+    if (call.signal !== null) call.signal.removeEventListener('abort', call);
+    if (call.owner !== null) call.owner.detach(call);
+    this.live--;
+    if (!call.inQueue) this.pool.release(call);
+    else call.clear();
+  }
+
+  /** After the caller's promise settled: queue accounting (may emit 'drain') and idle waiters. */
+  private released(): void {
+    if (this.flow !== null) this.flow.release();
+    if (this.live === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const wake of waiters) wake();
+    }
+  }
+
+  private publishEnd(call: PendingCall, response: unknown, error: unknown): void {
+    const message = call.diagnostic!;
+    message.durationMs = this.now() - call.startTime;
+    message.sent = call.sent;
+    if (call.handle !== 0) message.handle = BigInt(call.handle);
+    if (error === undefined) message.response = response;
+    else message.error = error instanceof Error ? error : new Error(String(error));
+    if (callEndChannel.hasSubscribers) callEndChannel.publish(message);
+  }
+}

@@ -1,0 +1,83 @@
+/** Options, events and states of a {@link Connection} (connection.ts). */
+import type { CallTracker } from './call-tracker.js';
+import type { RateLimiter } from './flow-control.js';
+import type { ResponseDecoder } from './response-handler.js';
+import type { WireDumpWriter } from './wire-dump.js';
+import type { Connection } from './connection.js';
+import type { TlsSetting } from './tls.js';
+import type { TimestampMode } from '../decode/values.js';
+import type { ParameterType } from '../protocol/parameters.js';
+
+/** Default time for TCP connect + login. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** Default most calls on the wire per connection (as VoltDB's Java Client2). */
+export const DEFAULT_MAX_OUTSTANDING = 1000;
+/** Default client-side timeout of a call: 2 minutes, as VoltDB's Java client. */
+export const DEFAULT_CALL_TIMEOUT_MS = 120_000;
+
+/** Options of {@link Connection.open}. */
+export interface ConnectionOptions {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  passwordHash?: Uint8Array;
+  hashScheme?: 'sha256' | 'sha1';
+  /** TCP connect + login. Default 10 000 ms. */
+  connectTimeoutMs?: number;
+  /** Calls on the wire at most. Default 1000. */
+  maxOutstanding?: number;
+  slabBytes?: number;
+  maxSlabs?: number;
+  maxFrameBytes?: number;
+  /** Frames of at least this size get their own ArrayBuffer (transferable to a decode worker). */
+  ownBufferAtBytes?: number;
+  /** Settles calls, owns timeouts and statistics; shared by the client's connections. */
+  tracker?: CallTracker;
+  /** Turns response frames into responses (inline or off-thread). */
+  decoder: ResponseDecoder;
+  rateLimiter?: RateLimiter | null;
+  dump?: WireDumpWriter | null;
+  /** Cancels the connect. */
+  signal?: AbortSignal;
+  /** TLS on this port (PROTOCOL.md 11): `true` or Node's `tls.ConnectionOptions`; off when absent/false/null. */
+  tls?: TlsSetting | null;
+  /** Default timeout of {@link Connection.call} (ms, queueing included; 0 = none). Default 120 000. */
+  callTimeoutMs?: number;
+}
+
+/** Options of {@link Connection.connect}: those of {@link ConnectionOptions}, with the decoder optional. */
+export interface ConnectOptions extends Omit<ConnectionOptions, 'decoder'> {
+  /** Default: inline decoding on this thread (`createResponseDecoder({ workers: 0 })`). */
+  decoder?: ResponseDecoder;
+  /** TIMESTAMP values of the default decoder: `Date` (default) or `bigint` µs. */
+  timestamps?: TimestampMode;
+  /** Granularity of call timeouts of the connection's own tracker (when `tracker` is not given). Default 100 ms. */
+  timerResolutionMs?: number;
+}
+
+/** Per-call options of {@link Connection.call}. */
+export interface ConnectionCallOptions {
+  /** Declared parameter types (`'BIGINT'`, `'STRING[]'`, …), checked before sending. */
+  types?: readonly ParameterType[];
+  /** Client-side timeout (ms, queueing included); 0 = none. Default: the connection's `callTimeoutMs`. */
+  timeoutMs?: number;
+  /** Before the write: never sent; after: rejects with the abort reason, the late reply is dropped. */
+  signal?: AbortSignal;
+  /** Server-side query timeout (ms), sent in the invocation. */
+  queryTimeoutMs?: number;
+}
+
+/** Events of a {@link Connection}. */
+export interface ConnectionEvents {
+  /** The connection is closed; `error` says why when it was not closed on purpose. */
+  close: [error: Error | undefined];
+  /** A response for a call that already timed out or was aborted was dropped. */
+  'late-response': [handle: bigint];
+  /** A frame with a reserved handle (topology / catalog push, keepalive ping answer). */
+  unsolicited: [frame: Buffer, handle: bigint];
+}
+
+/** Life of a connection: connecting (TCP + login) → open → closing (draining) → closed. */
+export type ConnectionState = 'connecting' | 'open' | 'closing' | 'closed';
+

@@ -1,0 +1,249 @@
+/**
+ * Client options, their documented defaults, and their validation.
+ *
+ * Every option is optional; {@link resolveClientOptions} fills in the defaults below and
+ * refuses nonsense with a `RangeError`/`TypeError` naming the option, before any socket opens.
+ */
+import { DEFAULT_QUEUE_LEVELS, checkQueueLevels, type QueueLevels } from './connection/flow-control.js';
+import { DEFAULT_MAX_SLABS, DEFAULT_SLAB_BYTES } from './connection/slab-pool.js';
+import { DEFAULT_TIMER_RESOLUTION_MS } from './connection/timer-wheel.js';
+import { DEFAULT_CALL_TIMEOUT_MS } from './connection/connection-options.js';
+import type { DecodePoolOptions } from './decode/dispatch.js';
+import type { TimestampMode } from './decode/values.js';
+import type { ParameterType } from './protocol/parameters.js';
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import { resolveTlsSetting, type TlsSetting } from './connection/tls.js';
+
+/** VoltDB's client port. */
+export const DEFAULT_PORT = 21212;
+
+/** A host to connect to: `'host'`, `'host:port'`, `'[::1]:21212'`, or an object. */
+export type HostSpec = string | HostAddress;
+
+/** A host as an object. (The cluster layer adds weights and backups.) */
+export interface HostAddress {
+  host: string;
+  /** Default 21212. */
+  port?: number;
+}
+
+/** A parsed host. */
+export interface ResolvedHost {
+  host: string;
+  port: number;
+}
+
+/**
+ * How results are decoded (the decode layer's pool options): `workers` (default `'auto'`:
+ * cores − 1, started on the first large response; 0 = everything on the main thread),
+ * `offThreadBytes` (default 256 KiB, `DEFAULT_OFF_THREAD_BYTES`: smaller responses are
+ * decoded inline; the same size makes the frame decoder assemble a frame in its own buffer), `maxQueue`.
+ */
+export type DecodeOptions = Omit<DecodePoolOptions, 'timestamps'>;
+
+/** TIMESTAMP values as `Date` (default) or lossless `bigint` microseconds. */
+export type { TimestampMode };
+
+/** Password hash scheme of the login (PROTOCOL.md 2.1). */
+export type HashScheme = 'sha256' | 'sha1';
+
+/** Options of `Client.connect()`. */
+export interface ClientOptions {
+  /** Hosts to connect to. Default `['localhost:21212']`. Calls are spread round-robin over connected hosts. */
+  hosts?: readonly HostSpec[];
+  /** Login user name. Default `''` (fine when the server has security off). */
+  username?: string;
+  /** Login password; only its hash is sent. Default `''`. */
+  password?: string;
+  /** A precomputed password digest (raw bytes) to send instead of hashing `password`. */
+  passwordHash?: Uint8Array;
+  /** Password hash scheme. Default `'sha256'` (`'sha1'` only for old servers). */
+  hashScheme?: HashScheme;
+  /** Time allowed for TCP connect + login, per host. Default 10 000 ms. */
+  connectTimeoutMs?: number;
+  /** Default client-side timeout of a call (queueing included); 0 = none. Default 120 000 ms (2 min, as VoltDB's Java client). */
+  callTimeoutMs?: number;
+  /** Default server-side query timeout sent with each invocation (PROTOCOL.md 3.3, BATCH_TIMEOUT). Default: none (the server's setting). */
+  queryTimeoutMs?: number;
+  /** Most calls on the wire per connection. Default 1000. */
+  maxOutstanding?: number;
+  /** Client queue levels (calls accepted and not settled). Defaults: warn 8000, resume 2000, hard 10000. */
+  queue?: Partial<QueueLevels>;
+  /** Rate limit for the whole client (token bucket). Default: none. */
+  maxCallsPerSecond?: number;
+  /** TIMESTAMP values as `Date` or `bigint` µs. Default `'date'`. */
+  timestamps?: TimestampMode;
+  /** Result decoding: worker threads and the off-thread size threshold. */
+  decode?: DecodeOptions;
+  /** Largest response frame accepted (bytes after the length prefix). Default 64 MiB. */
+  maxFrameBytes?: number;
+  /** Bytes per write slab. Default 64 KiB. */
+  slabBytes?: number;
+  /** Most write slabs per connection. Default 16. */
+  maxSlabs?: number;
+  /** Granularity of call timeouts. Default 100 ms. */
+  timerResolutionMs?: number;
+  /** Record every frame sent and received to this file (password hash masked). Default: off. */
+  dumpFile?: string;
+  /**
+   * TLS on the client port (PROTOCOL.md 11): `true` (system CAs, host name verified) or Node's
+   * `tls.ConnectionOptions` (`ca`, `cert` + `key` for mutual TLS, `servername`, `rejectUnauthorized`, …).
+   * Default: off (plain TCP). The server's port must be configured for TLS: there is no negotiation.
+   */
+  tls?: TlsSetting;
+}
+
+/** Options after defaults; what the client runs with. */
+export interface ResolvedClientOptions {
+  hosts: ResolvedHost[];
+  username: string;
+  password: string;
+  passwordHash: Uint8Array | undefined;
+  hashScheme: HashScheme;
+  connectTimeoutMs: number;
+  callTimeoutMs: number;
+  queryTimeoutMs: number | undefined;
+  maxOutstanding: number;
+  queue: QueueLevels;
+  maxCallsPerSecond: number | undefined;
+  timestamps: TimestampMode;
+  decode: DecodeOptions;
+  maxFrameBytes: number;
+  slabBytes: number;
+  maxSlabs: number;
+  timerResolutionMs: number;
+  dumpFile: string | undefined;
+  /** null: plain TCP. */
+  tls: TlsConnectionOptions | null;
+}
+
+/** The defaults, in one place (documented in the README's options table). */
+export const CLIENT_DEFAULTS = Object.freeze({
+  hosts: Object.freeze([`localhost:${DEFAULT_PORT}`]) as readonly string[],
+  username: '',
+  password: '',
+  hashScheme: 'sha256' as HashScheme,
+  connectTimeoutMs: 10_000,
+  callTimeoutMs: DEFAULT_CALL_TIMEOUT_MS,
+  maxOutstanding: 1000,
+  queue: DEFAULT_QUEUE_LEVELS,
+  timestamps: 'date' as TimestampMode,
+  maxFrameBytes: 64 * 1024 * 1024,
+  slabBytes: DEFAULT_SLAB_BYTES,
+  maxSlabs: DEFAULT_MAX_SLABS,
+  timerResolutionMs: DEFAULT_TIMER_RESOLUTION_MS,
+});
+
+/** Parse `'host'`, `'host:port'`, `'[v6]:port'`, `'[v6]'` or `{ host, port }`. */
+export function parseHost(spec: HostSpec): ResolvedHost {
+  if (typeof spec === 'object' && spec !== null) {
+    if (typeof spec.host !== 'string' || spec.host === '') throw new TypeError(`host entry needs a non-empty host, got ${JSON.stringify(spec)}`);
+    return { host: spec.host, port: checkPort(spec.port ?? DEFAULT_PORT, spec.host) };
+  }
+  if (typeof spec !== 'string' || spec.trim() === '') throw new TypeError(`host must be a non-empty string or { host, port }, got ${String(spec)}`);
+  const text = spec.trim();
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
+  if (bracketed !== null) return { host: bracketed[1]!, port: checkPort(bracketed[2] === undefined ? DEFAULT_PORT : Number(bracketed[2]), text) };
+  const colons = text.split(':').length - 1;
+  if (colons === 1) {
+    const [host, port] = text.split(':') as [string, string];
+    if (host === '' || !/^\d+$/.test(port)) throw new TypeError(`host "${text}" is not host:port`);
+    return { host, port: checkPort(Number(port), text) };
+  }
+  // No colon: a name; several colons: a bare IPv6 address.
+  return { host: text, port: DEFAULT_PORT };
+}
+
+function checkPort(port: number, where: string): number {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`port of "${where}" must be 1..65535, got ${port}`);
+  return port;
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
+    throw new RangeError(`${name} must be an integer ${allowZero ? '>= 0' : '>= 1'}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function timeout(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw new RangeError(`${name} must be a number of ms >= 0, got ${String(value)}`);
+  return value;
+}
+
+/** Apply defaults and validate. */
+export function resolveClientOptions(options: ClientOptions = {}): ResolvedClientOptions {
+  const hosts = (options.hosts ?? CLIENT_DEFAULTS.hosts).map(parseHost);
+  if (hosts.length === 0) throw new RangeError('hosts must list at least one host');
+  const hashScheme = options.hashScheme ?? CLIENT_DEFAULTS.hashScheme;
+  if (hashScheme !== 'sha256' && hashScheme !== 'sha1') throw new RangeError(`hashScheme must be 'sha256' or 'sha1', got ${String(hashScheme)}`);
+  const timestamps = options.timestamps ?? CLIENT_DEFAULTS.timestamps;
+  if (timestamps !== 'date' && timestamps !== 'bigint') throw new RangeError(`timestamps must be 'date' or 'bigint', got ${String(timestamps)}`);
+  const queue = checkQueueLevels({ ...CLIENT_DEFAULTS.queue, ...options.queue });
+  const rate = options.maxCallsPerSecond;
+  if (rate !== undefined && (typeof rate !== 'number' || !(rate > 0) || !Number.isFinite(rate))) {
+    throw new RangeError(`maxCallsPerSecond must be a positive number, got ${String(rate)}`);
+  }
+  const queryTimeoutMs = options.queryTimeoutMs;
+  if (queryTimeoutMs !== undefined && (!Number.isInteger(queryTimeoutMs) || queryTimeoutMs < 0 || queryTimeoutMs > 0x7fffffff)) {
+    throw new RangeError(`queryTimeoutMs must be an integer number of ms in 0..2^31-1, got ${String(queryTimeoutMs)}`);
+  }
+  if (options.passwordHash !== undefined && !(options.passwordHash instanceof Uint8Array)) {
+    throw new TypeError('passwordHash must be a Uint8Array of raw digest bytes');
+  }
+  const resolved: ResolvedClientOptions = {
+    hosts,
+    username: options.username ?? CLIENT_DEFAULTS.username,
+    password: options.password ?? CLIENT_DEFAULTS.password,
+    passwordHash: options.passwordHash,
+    hashScheme,
+    connectTimeoutMs: timeout('connectTimeoutMs', options.connectTimeoutMs, CLIENT_DEFAULTS.connectTimeoutMs),
+    callTimeoutMs: timeout('callTimeoutMs', options.callTimeoutMs, CLIENT_DEFAULTS.callTimeoutMs),
+    queryTimeoutMs,
+    maxOutstanding: positiveInteger('maxOutstanding', options.maxOutstanding, CLIENT_DEFAULTS.maxOutstanding),
+    queue,
+    maxCallsPerSecond: rate,
+    timestamps,
+    decode: { ...options.decode },
+    maxFrameBytes: positiveInteger('maxFrameBytes', options.maxFrameBytes, CLIENT_DEFAULTS.maxFrameBytes),
+    slabBytes: positiveInteger('slabBytes', options.slabBytes, CLIENT_DEFAULTS.slabBytes),
+    maxSlabs: positiveInteger('maxSlabs', options.maxSlabs, CLIENT_DEFAULTS.maxSlabs),
+    timerResolutionMs: positiveInteger('timerResolutionMs', options.timerResolutionMs, CLIENT_DEFAULTS.timerResolutionMs),
+    dumpFile: options.dumpFile,
+    tls: resolveTlsSetting(options.tls),
+  };
+  // Loggers print options objects: keep the credentials out of `util.inspect` and `JSON.stringify`.
+  for (const secret of ['password', 'passwordHash'] as const) {
+    Object.defineProperty(resolved, secret, { enumerable: false });
+  }
+  return resolved;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Client-side timeout for this call (ms, queueing included); 0 = none. Default: the client's `callTimeoutMs`. */
+  timeoutMs?: number;
+  /** Aborts the call: before it is written it is never sent; after, its promise rejects with the abort reason and the late response is dropped. */
+  signal?: AbortSignal;
+  /** Server-side query timeout for this call (ms). Default: the client's `queryTimeoutMs`. */
+  queryTimeoutMs?: number;
+  /**
+   * `false` = fire and forget (the Python client's `call(params, response=False)`): the promise
+   * resolves `null` once the request has been handed to the socket, and the reply, when it comes,
+   * is dropped unread (`stats().ignoredResponses`; the call counts as `unawaited`, not failed).
+   * Until the write, timeout, abort and connection loss reject as usual. Default `true`.
+   * Pass it as a literal (or a `boolean` property) so the result is typed `Response | null`.
+   */
+  response?: boolean;
+}
+
+/** One call of {@link Client.callMany}. */
+export interface CallSpec {
+  procedure: string;
+  params?: readonly unknown[];
+  /** Declared parameter types, checked before sending. */
+  types?: readonly ParameterType[];
+  options?: CallOptions;
+}

@@ -1,0 +1,156 @@
+import { getEventListeners, once } from 'node:events';
+import { after, afterEach, before, describe, test, type TestContext } from 'node:test';
+import { CallTracker } from '../../src/connection/call-tracker.js';
+import { Connection } from '../../src/connection/connection.js';
+import { createResponseDecoder } from '../../src/connection/decoding.js';
+import { CALL_STATE, InFlight, readResponseHandle, writeHandle } from '../../src/connection/in-flight.js';
+import { ConnectionError, ConnectionLostError, ProtocolError } from '../../src/errors.js';
+import { RoundRobinRouter } from '../../src/connection/router.js';
+import { RESERVED_HANDLE } from '../../src/protocol/constants.js';
+import { FakeServer } from '../helpers/fake-server.js';
+import { until } from '../helpers/until.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('Connection (fake server)', () => {
+  let server: FakeServer;
+  before(async () => {
+    server = await FakeServer.start();
+  });
+  after(() => server.close());
+  afterEach(() => server.resetFaults());
+
+  const open = (tracker = new CallTracker()) =>
+    Connection.open({ host: '127.0.0.1', port: server.port, decoder: createResponseDecoder({ workers: 0 }), tracker });
+
+  test('pushed frames with reserved handles are "unsolicited"; stray handles are counted and dropped', async (t: TestContext) => {
+    const tracker = new CallTracker();
+    const connection = await open(tracker);
+    t.assert.strictEqual(connection.state, 'open');
+    t.assert.strictEqual(connection.address, `127.0.0.1:${server.port}`);
+    const pushed = once(connection, 'unsolicited');
+    server.push(RESERVED_HANDLE.TOPOLOGY_NOTIFICATION);
+    const [frame, handle] = (await pushed) as [Buffer, bigint];
+    t.assert.strictEqual(handle, RESERVED_HANDLE.TOPOLOGY_NOTIFICATION);
+    t.assert.ok(frame.length > 13);
+    server.push(123456n); // never issued
+    server.push(-5n);
+    await until(() => tracker.stats.unknownResponses === 2, 'two stray frames');
+    t.assert.strictEqual(connection.lateResponses, 0);
+    await connection.close();
+    t.assert.strictEqual(connection.state, 'closed');
+    await connection.close();
+    tracker.close();
+  });
+
+  test('a call submitted to a closed connection fails unsent; destroy fails pending calls once', async (t: TestContext) => {
+    const tracker = new CallTracker();
+    const connection = await open(tracker);
+    const call = tracker.create('Sleep', [200, 1n]);
+    const settled = new Promise<unknown>((resolve) => {
+      call.resolve = resolve;
+      call.reject = resolve;
+    });
+    tracker.start(call, 0, null, connection);
+    connection.submit(call);
+    await until(() => connection.outstanding === 1, 'the call to be written');
+    t.assert.strictEqual(connection.pending, 1);
+    connection.destroy(new Error('operator pulled the plug'));
+    const error = (await settled) as ConnectionLostError;
+    t.assert.ok(error instanceof ConnectionLostError);
+    t.assert.strictEqual(error.sent, true);
+    t.assert.match(error.message, /was lost \(operator pulled the plug\)/);
+    t.assert.strictEqual(tracker.live, 0);
+    connection.destroy();
+
+    const late = tracker.create('Echo', [1n]);
+    const refused = new Promise<unknown>((resolve) => {
+      late.resolve = resolve;
+      late.reject = resolve;
+    });
+    tracker.start(late, 1000, null, connection);
+    connection.submit(late);
+    const lost = (await refused) as ConnectionLostError;
+    t.assert.ok(lost instanceof ConnectionLostError);
+    t.assert.strictEqual(lost.sent, false);
+    t.assert.match(lost.message, /is closed; the call was not sent/);
+    t.assert.strictEqual(tracker.live, 0);
+    tracker.close();
+  });
+
+  test('a server that hangs up before the login answer', async (t: TestContext) => {
+    server.faults.silentLogin = true;
+    const logins = server.logins;
+    const pending = open();
+    await until(() => server.logins > logins, 'the login to arrive');
+    server.dropConnections();
+    await t.assert.rejects(pending, (e: unknown) => e instanceof ConnectionError && /closed the connection before answering the login/.test(e.message));
+  });
+
+  test('an aborted connect rejects; the abort signal is let go once the open settles', async (t: TestContext) => {
+    server.faults.silentLogin = true;
+    const controller = new AbortController();
+    const connecting = Connection.open({ host: '127.0.0.1', port: server.port, decoder: createResponseDecoder({ workers: 0 }), signal: controller.signal });
+    await sleep(20);
+    controller.abort(new Error('give up'));
+    await t.assert.rejects(connecting, /give up/);
+    t.assert.strictEqual(getEventListeners(controller.signal, 'abort').length, 0);
+    server.faults.silentLogin = false;
+    const signal = new AbortController().signal;
+    const connection = await Connection.open({ host: '127.0.0.1', port: server.port, decoder: createResponseDecoder({ workers: 0 }), signal });
+    t.assert.strictEqual(getEventListeners(signal, 'abort').length, 0);
+    await connection.close();
+  });
+
+  test('a frame too short for a handle, or with a bad version byte, is a ProtocolError that closes the connection', async (t: TestContext) => {
+    for (const bytes of [Buffer.from([0, 0, 0, 3, 0, 1, 2]), Buffer.from([0, 0, 0, 9, 5, 0, 0, 0, 0, 0, 0, 0, 1])]) {
+      const connection = await open();
+      const closed = once(connection, 'close');
+      server.writeRaw(bytes);
+      const [error] = (await closed) as [Error];
+      t.assert.ok(error instanceof ProtocolError, String(error));
+    }
+  });
+
+  test('router: round-robin over open connections, skipping backpressured ones while another is free', (t: TestContext) => {
+    const fake = (name: string, state: string, backpressured: boolean) => ({ name, state, backpressured }) as unknown as Connection;
+    const a = fake('a', 'open', false);
+    const b = fake('b', 'open', true);
+    const c = fake('c', 'closed', false);
+    const router = new RoundRobinRouter();
+    t.assert.strictEqual(router.pick(), null);
+    router.add(c);
+    t.assert.strictEqual(router.pick(), null, 'one connection, closed');
+    router.add(a);
+    router.add(a);
+    router.add(b);
+    t.assert.strictEqual(router.connections.length, 3);
+    t.assert.deepStrictEqual([router.pick(), router.pick(), router.pick()], [a, a, a], 'b is backpressured, c closed');
+    router.remove(a);
+    t.assert.strictEqual(router.pick(), b, 'a backpressured connection is better than none');
+    router.remove(a);
+    router.remove(c);
+    t.assert.strictEqual(router.pick(), b);
+  });
+
+  test('handles: 64-bit big-endian on the wire, increasing, skip one id', (t: TestContext) => {
+    const frame = Buffer.alloc(13);
+    for (const handle of [1, 255, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 12345, Number.MAX_SAFE_INTEGER]) {
+      writeHandle(frame, 5, handle);
+      t.assert.strictEqual(frame.readBigInt64BE(5), BigInt(handle));
+      t.assert.strictEqual(readResponseHandle(frame), handle);
+    }
+    frame.writeBigInt64BE(RESERVED_HANDLE.KEEPALIVE_PING, 5);
+    t.assert.strictEqual(readResponseHandle(frame), -1);
+    frame.writeBigInt64BE(-1n, 5);
+    t.assert.strictEqual(readResponseHandle(frame), -1);
+    const inflight = new InFlight();
+    inflight.avoid(3n);
+    inflight.avoid(2n ** 62n); // not a safe integer: ignored, 3 stays skipped
+    t.assert.deepStrictEqual([inflight.issue(), inflight.issue(), inflight.issue(), inflight.issue()], [1, 2, 4, 5]);
+    t.assert.ok(inflight.wasIssued(4));
+    t.assert.ok(!inflight.wasIssued(6));
+    t.assert.ok(!inflight.wasIssued(0));
+    t.assert.strictEqual(CALL_STATE.SETTLED, 3);
+  });
+});
