@@ -1,0 +1,56 @@
+/**
+ * Reconnect storm, short form for the normal suite: the node flaps (killed, back 100 ms later)
+ * every 200 ms for 3 s while a steady load runs and a reconnector dials back. The one-minute
+ * storm is `npm run soak -- --storm --minutes 1`.
+ */
+import { test, type TestContext } from 'node:test';
+import { Client } from '../../src/client.js';
+import { CallTimeoutError, ClientClosedError, ConnectionError, NoConnectionsError } from '../../src/errors.js';
+import { startServer } from '../../src/server/index.js';
+import { Ledger, activeResources, installRejectionProbe, settleResources, sleep } from './ledger.js';
+import { Redialer } from './redial.js';
+
+installRejectionProbe();
+
+test('reconnect storm: a node flapping every 200 ms for 3 s loses no call and leaks nothing', async (t: TestContext) => {
+  const server = await startServer({ workloads: [] });
+  const baseline = activeResources();
+  const client = await Client.connect({ hosts: [server.address], timerResolutionMs: 10, callTimeoutMs: 1000, connectTimeoutMs: 500 });
+  const redial = new Redialer(client, { host: server.host, port: server.port }, 20);
+  const ledger = new Ledger();
+  let running = true;
+  const load = (async () => {
+    while (running) {
+      for (let i = 0; i < 20; i++) ledger.track(client.call('@Ping'));
+      await sleep(5);
+    }
+  })();
+  const flaps = 15;
+  for (let i = 0; i < flaps; i++) {
+    await sleep(100);
+    await server.kill();
+    await sleep(100);
+    await server.restart();
+  }
+  await sleep(300);
+  running = false;
+  await load;
+  await ledger.settled();
+  // After the storm the client is back and works.
+  const after = await client.call('@Ping').then(
+    () => true,
+    () => false,
+  );
+  await redial.stop();
+  await client.close();
+  t.assert.ok(after, 'a call after the storm succeeds');
+  t.assert.ok(redial.reconnects >= flaps / 2, `reconnected ${redial.reconnects} times`);
+  t.assert.ok(ledger.succeeded > 0 && ledger.failed > 0, ledger.summary());
+  for (const [name, error] of ledger.samples) {
+    t.assert.ok(error instanceof ConnectionError || error instanceof NoConnectionsError || error instanceof CallTimeoutError || error instanceof ClientClosedError, `unexpected ${name}: ${error.message}`);
+  }
+  t.diagnostic(`${ledger.summary()}, reconnects ${redial.reconnects}`);
+  ledger.verify(t);
+  await server.close();
+  t.assert.deepStrictEqual(await settleResources(baseline), []);
+});
