@@ -1,0 +1,39 @@
+/**
+ * A call the cluster layer makes for itself on one chosen connection — `@Subscribe`,
+ * `@Statistics('TOPO')`, `@SystemCatalog`, `@GetPartitionKeys`, `@SystemInformation`, the
+ * keepalive `@Ping` — rather than on the connection a router would pick.
+ *
+ * It uses the connection's own call tracker (so the response, the timeout and the loss of the
+ * connection settle it exactly like a user call) but carries no statistics counters, so the
+ * client's per-procedure statistics show only the user's calls. It takes a place in the
+ * client queue like any call (the tracker releases one when it settles); when the queue is at
+ * its hard limit the internal call is refused rather than pushing the queue past it.
+ */
+import { BackpressureError, ConnectionLostError, VoltError } from '../errors.js';
+import type { DecodedResponse } from '../decode/decode-response.js';
+import type { Connection } from '../connection/connection.js';
+
+/** Run `procedure` on `connection`; rejects like a user call (ProcedureError, CallTimeoutError, ConnectionLostError, …). */
+export function callOn(connection: Connection, procedure: string, params: readonly unknown[], timeoutMs: number, signal: AbortSignal | null = null): Promise<DecodedResponse> {
+  if (connection.state !== 'open') {
+    return Promise.reject(new ConnectionLostError(`connection to ${connection.address} is ${connection.state}; ${procedure} was not sent`, { host: connection.host, port: connection.port, sent: false }));
+  }
+  if (signal !== null && signal.aborted) return Promise.reject(asError(signal.reason));
+  const tracker = connection.tracker;
+  if (tracker.flow !== null && !tracker.flow.tryAdmit()) {
+    return Promise.reject(new BackpressureError(`${procedure} (internal) refused: the client queue is at its hard limit`));
+  }
+  return new Promise<unknown>((resolve, reject) => {
+    const call = tracker.create(procedure, params);
+    call.resolve = resolve;
+    call.reject = reject;
+    tracker.start(call, timeoutMs, signal, connection);
+    connection.submit(call);
+  }) as Promise<DecodedResponse>;
+}
+
+/** `error` as an Error (internal calls only ever reject with errors, but be safe). */
+export function asError(error: unknown): Error {
+  if (error instanceof Error) return error;
+  return new VoltError(String(error));
+}

@@ -1,0 +1,229 @@
+/**
+ * Partition-aware routing (PROTOCOL.md 8.6), behind the connection layer's {@link Router}:
+ *
+ * 1. a single-partition procedure (catalog `singlePartition`, `partitionParameter = p`) called
+ *    with more than `p` parameters: hash parameter `p` as the partition column's type with the
+ *    elastic hashinator → partition → the connection to that partition's **leader** host;
+ * 2. a multi-partition procedure (not compound): the leader of the MP initiator (16383);
+ * 3. anything else (compound, unknown, system procedures, `@AdHoc`, a value that cannot be
+ *    hashed, no topology yet, the leader not connected): no preference → smooth weighted
+ *    round-robin among open primaries, skipping backpressured ones while another is free.
+ *
+ * A single-partition call stays with its leader even when that connection is backpressured:
+ * the leader has to run it anyway, and sending it elsewhere only adds a forwarding hop on the
+ * server. Backup hosts take calls only while no primary connection is open — also calls whose
+ * partition leader is a backup host.
+ *
+ * Correctness never depends on routing (the server forwards a mis-routed call); routing saves
+ * the hop. Every decision on the hot path is a Map lookup, one hash and an array index: the
+ * partition → connection table is rebuilt only when connections or the topology change.
+ */
+import type { Connection } from '../connection/connection.js';
+import type { Router } from '../connection/router.js';
+import { MP_PARTITION_ID } from '../protocol/constants.js';
+import type { Hashinator } from '../protocol/hashinator.js';
+import type { ClusterTopology, ProcedureInfo } from './topology.js';
+import { pickWeighted, type Weighted } from './weighted-picker.js';
+
+/** Routing facts of one connection. */
+export interface RouteInfo {
+  /** 1–9. */
+  weight: number;
+  backup: boolean;
+  /** The server's host id (login response); −1 when unknown. */
+  hostId: number;
+}
+
+/** The connections to one host (several when the host is listed more than once), taken in turn. */
+class HostRoutes {
+  next = 0;
+  constructor(readonly routes: Route[]) {}
+}
+
+/** A connection the router sends calls to. */
+class Route implements Weighted {
+  score = 0;
+  constructor(
+    readonly connection: Connection,
+    readonly weight: number,
+    readonly backup: boolean,
+    readonly hostId: number,
+  ) {}
+}
+
+/** No partition preference. */
+export const NO_PARTITION = -1;
+
+/** The cluster layer's {@link Router}: see the file comment. */
+export class PartitionRouter implements Router {
+  private readonly all: Connection[] = [];
+  private routes: Route[] = [];
+  private procedures = new Map<string, ProcedureInfo>();
+  private topology: ClusterTopology | null = null;
+  private hashinator: Hashinator | null = null;
+  /** Leader route by partition id (index), rebuilt on change. */
+  private leaders: (HostRoutes | null)[] = [];
+  private mpLeader: HostRoutes | null = null;
+  /** Which tier `pickAny` is looking at: false = primaries, true = backups. */
+  private tier = false;
+  private readonly acceptFree = (route: Route): boolean => route.backup === this.tier && route.connection.state === 'open' && !route.connection.backpressured;
+  private readonly acceptOpen = (route: Route): boolean => route.backup === this.tier && route.connection.state === 'open';
+
+  constructor(private readonly clientAffinity = true) {}
+
+  /** Every connection handed to this router (routed or not). */
+  get connections(): readonly Connection[] {
+    return this.all;
+  }
+
+  /** Router: a connection opened by the client (routed once {@link attach}ed). */
+  add(connection: Connection): void {
+    if (!this.all.includes(connection)) this.all.push(connection);
+  }
+
+  /** Router: the connection closed; stop routing to it. */
+  remove(connection: Connection): void {
+    this.detach(connection);
+    const at = this.all.indexOf(connection);
+    if (at !== -1) this.all.splice(at, 1);
+  }
+
+  /** Start routing to an open connection. */
+  attach(connection: Connection, info: RouteInfo): void {
+    this.add(connection);
+    if (this.routes.some((r) => r.connection === connection)) return;
+    this.routes = [...this.routes, new Route(connection, info.weight, info.backup, info.hostId)];
+    this.rebuild();
+  }
+
+  /** Stop routing to `connection`. */
+  detach(connection: Connection): void {
+    const next = this.routes.filter((r) => r.connection !== connection);
+    if (next.length === this.routes.length) return;
+    this.routes = next;
+    this.rebuild();
+  }
+
+  /** New partitions, leaders and ring. */
+  setTopology(topology: ClusterTopology | null): void {
+    this.topology = topology;
+    this.hashinator = topology?.hashinator ?? null;
+    this.rebuild();
+  }
+
+  /** New procedure catalog. */
+  setProcedures(procedures: Map<string, ProcedureInfo>): void {
+    this.procedures = procedures;
+  }
+
+  /** What the catalog says about `procedure`. */
+  procedure(name: string): ProcedureInfo | undefined {
+    return this.procedures.get(name);
+  }
+
+  /** True when some routed primary connection is open. */
+  get primaryOpen(): boolean {
+    for (const route of this.routes) if (!route.backup && route.connection.state === 'open') return true;
+    return false;
+  }
+
+  /** True when some routed connection is open. */
+  get anyOpen(): boolean {
+    for (const route of this.routes) if (route.connection.state === 'open') return true;
+    return false;
+  }
+
+  /**
+   * The partition a call goes to: a partition id, {@link MP_PARTITION_ID} for a
+   * multi-partition procedure, or {@link NO_PARTITION}.
+   */
+  partitionOf(procedure: string, params: readonly unknown[]): number {
+    const info = this.procedures.get(procedure);
+    if (info === undefined || this.topology === null) return NO_PARTITION;
+    if (!info.singlePartition) return info.compound ? NO_PARTITION : MP_PARTITION_ID;
+    const index = info.partitionParameter;
+    const ring = this.hashinator;
+    // Directed procedures (type −1) name their partition in the invocation, not a parameter.
+    if (ring === null || index < 0 || index >= params.length || info.partitionParameterType < 0) return NO_PARTITION;
+    try {
+      return ring.partitionFor(params[index], info.partitionParameterType);
+    } catch {
+      // A value that cannot be a key of that type: let the server say so in its own words.
+      return NO_PARTITION;
+    }
+  }
+
+  /**
+   * An open connection to the leader of `partition` (respecting backups), or null. With several
+   * connections to the leader they are taken in turn, a free one before a backpressured one.
+   */
+  leaderOf(partition: number): Connection | null {
+    const host = partition === MP_PARTITION_ID ? this.mpLeader : (this.leaders[partition] ?? null);
+    if (host === null) return null;
+    const routes = host.routes;
+    if (routes.length === 1) {
+      const only = routes[0]!;
+      if (only.connection.state !== 'open' || (only.backup && this.primaryOpen)) return null;
+      return only.connection;
+    }
+    let fallback: Route | null = null;
+    for (let i = 0; i < routes.length; i++) {
+      const route = routes[(host.next + i) % routes.length]!;
+      if (route.connection.state !== 'open' || (route.backup && this.primaryOpen)) continue;
+      if (!route.connection.backpressured) {
+        host.next = (host.next + i + 1) % routes.length;
+        return route.connection;
+      }
+      fallback ??= route;
+    }
+    return fallback?.connection ?? null;
+  }
+
+  /** Router: the connection for one call, or null when none is open. */
+  pick(procedure: string, params: readonly unknown[]): Connection | null {
+    if (this.clientAffinity && this.topology !== null) {
+      const partition = this.partitionOf(procedure, params);
+      if (partition !== NO_PARTITION) {
+        const leader = this.leaderOf(partition);
+        if (leader !== null) return leader;
+      }
+    }
+    return this.pickAny();
+  }
+
+  /** A connection without partition preference: weighted among open primaries (backups while none). */
+  pickAny(): Connection | null {
+    const routes = this.routes;
+    this.tier = false;
+    let route = pickWeighted(routes, this.acceptFree) ?? pickWeighted(routes, this.acceptOpen);
+    if (route === null) {
+      this.tier = true;
+      route = pickWeighted(routes, this.acceptFree) ?? pickWeighted(routes, this.acceptOpen);
+    }
+    return route === null ? null : route.connection;
+  }
+
+  /** Partition → leader route for the current routes and topology. */
+  private rebuild(): void {
+    const topology = this.topology;
+    if (topology === null) {
+      this.leaders = [];
+      this.mpLeader = null;
+      return;
+    }
+    const grouped = new Map<number, Route[]>();
+    for (const route of this.routes) {
+      if (route.hostId < 0) continue;
+      const list = grouped.get(route.hostId);
+      if (list === undefined) grouped.set(route.hostId, [route]);
+      else list.push(route);
+    }
+    const byHost = new Map<number, HostRoutes>();
+    // Primaries first: a backup route to the same host is used only while no primary is open.
+    for (const [id, list] of grouped) byHost.set(id, new HostRoutes(list.sort((a, b) => Number(a.backup) - Number(b.backup))));
+    const leaders: (HostRoutes | null)[] = [];
+    for (const p of topology.partitions) leaders[p.partition] = byHost.get(p.leaderHostId) ?? null;
+    this.leaders = leaders;
+    this.mpLeader = topology.mpLeaderHostId === null ? null : (byHost.get(topology.mpLeaderHostId) ?? null);
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The cluster layer through the public `Client` (once client.ts wires it in — see H10's patch;
+ * until then these tests skip with a message). The same proofs as the harness tests, end to end.
+ */
+import type { EventEmitter } from 'node:events';
+import { after, before, describe, test, type TestContext } from 'node:test';
+import { Client, type ClientOptions, type Response } from '../../src/client.js';
+import type { PartitionResult } from '../../src/cluster/all-partitions.js';
+import type { ConnectResult, HostStatus } from '../../src/cluster/connection-set.js';
+import type { ClusterOptions } from '../../src/cluster/cluster-options.js';
+import type { ClusterTopology } from '../../src/cluster/topology.js';
+import { ConnectionError, ConnectionLostError, NoConnectionsError } from '../../src/errors.js';
+import { startCluster, type EmbeddedCluster } from '../../src/server/index.js';
+import { until } from '../helpers/until.js';
+import { sleep } from './harness.js';
+
+/** What the patched client adds. */
+interface ClusterClient extends Omit<Client, 'connectResults'> {
+  callAllPartitions(procedure: string, params?: readonly unknown[]): Promise<PartitionResult<Response>[]>;
+  readonly hosts: HostStatus[];
+  readonly topology: ClusterTopology | null;
+  readonly connectResults: readonly ConnectResult[];
+}
+
+const WIRED = typeof (Client.prototype as unknown as Record<string, unknown>)['callAllPartitions'] === 'function';
+const SKIP = WIRED ? false : 'src/client.ts does not wire the cluster layer yet (apply H10’s client.ts/options.ts patch)';
+
+async function connect(options: ClusterOptions & Record<string, unknown>): Promise<ClusterClient> {
+  return (await Client.connect({ decode: { workers: 0 }, timerResolutionMs: 10, ...options } as ClientOptions)) as unknown as ClusterClient;
+}
+const events = (client: unknown): EventEmitter => client as EventEmitter;
+const misrouted = (cluster: EmbeddedCluster): number => cluster.stats().reduce((sum, s) => sum + s.misroutedCalls, 0);
+
+describe('Client on a 3-node, 8-partition embedded cluster', { skip: SKIP }, () => {
+  let cluster: EmbeddedCluster;
+  before(async () => {
+    cluster = await startCluster({ nodes: 3, partitions: 8, workloads: ['voter'] });
+    cluster.define('Touch', { partitionParameter: 0, parameterTypes: ['BIGINT'] }, (_p, context) => context.partition);
+    cluster.define('Slow', { readOnly: true }, async (_p, context) => {
+      await sleep(150);
+      return context.hostId;
+    });
+  });
+  after(() => cluster.close());
+
+  test('discovers every node and sends 100,000 single-partition calls with zero mis-routed', async (t: TestContext) => {
+    const client = await connect({ hosts: [cluster.addresses[1]!] });
+    t.after(() => client.close());
+    t.assert.deepStrictEqual(client.connectResults.map((r) => [r.port, r.ok, r.discovered ?? false]), [
+      [cluster.ports[1], true, false],
+      [cluster.ports[0], true, true],
+      [cluster.ports[2], true, true],
+    ]);
+    t.assert.strictEqual(client.topology!.partitions.length, 8);
+    const before = misrouted(cluster);
+    const calls = cluster.stats().map((s) => s.calls);
+    const total = 100_000;
+    for (let start = 0; start < total; start += 5000) {
+      const batch = await client.callMany(Array.from({ length: 5000 }, (_, i) => ({ procedure: 'Vote', params: [5550000000n + BigInt(start + i), (i % 6) + 1, 1000n] })));
+      t.assert.strictEqual(batch.failed, 0);
+    }
+    t.assert.strictEqual(misrouted(cluster) - before, 0);
+    const spread = cluster.stats().map((s, i) => s.calls - calls[i]!);
+    for (const n of spread) t.assert.ok(n > total / 6, `every node ran its share: ${spread.join(', ')}`);
+    const all = await client.callAllPartitions('Touch');
+    t.assert.deepStrictEqual(all.map((r) => (r.ok ? Number(r.response.tables[0]!.get(0, 0)) : -1)), [0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  test('a node lost under load: calls fail once, traffic moves, backoff, reconnect; a retried read-only call', async (t: TestContext) => {
+    const client = await connect({ hosts: cluster.addresses, reconnectDelayMs: 30, maxReconnectDelayMs: 120, retryOnConnectionLoss: true });
+    t.after(() => client.close());
+    const delays: number[] = [];
+    const reconnected: number[] = [];
+    events(client).on('reconnect', (info: { delayMs: number }) => delays.push(info.delayMs));
+    events(client).on('connect', (info: { port: number; reconnected: boolean }) => info.reconnected && reconnected.push(info.port));
+    const slow = client.call('Slow');
+    const load = Array.from({ length: 3000 }, (_, i) => client.call('Touch', [BigInt(i)]).then(() => null, (e: unknown) => e));
+    await sleep(30);
+    await cluster.node(0).stop();
+    t.assert.ok(typeof (await slow).tables[0]!.get(0, 0) === 'bigint', 'the read-only MP call was retried on another node');
+    const failures = (await Promise.all(load)).filter((e) => e !== null);
+    for (const e of failures) t.assert.ok(e instanceof ConnectionLostError, String(e));
+    t.assert.strictEqual((await Promise.all(Array.from({ length: 300 }, (_, i) => client.call('Touch', [BigInt(i)])))).length, 300, 'the others serve');
+    await until(() => delays.length >= 3, 'three reconnect attempts');
+    t.assert.ok(delays[0]! <= 30 && delays[1]! <= 60 && delays[2]! <= 120 && delays[1]! > 30 && delays[2]! > 60, delays.join(', '));
+    await cluster.node(0).restart();
+    await until(() => reconnected.includes(cluster.ports[0]!), 'node 0 back', 3000);
+    const before = misrouted(cluster);
+    await Promise.all(Array.from({ length: 300 }, (_, i) => client.call('Touch', [BigInt(i)])));
+    t.assert.strictEqual(misrouted(cluster) - before, 0);
+  });
+
+  test('every node down: failFast fails at once; otherwise calls wait for a node to return', async (t: TestContext) => {
+    const fast = await connect({ hosts: cluster.addresses, failFast: true, discover: false, reconnectDelayMs: 20, maxReconnectDelayMs: 20 });
+    const patient = await connect({ hosts: cluster.addresses, discover: false, reconnectDelayMs: 20, maxReconnectDelayMs: 20 });
+    t.after(() => fast.close());
+    t.after(() => patient.close());
+    await Promise.all(cluster.nodes.map((n) => n.stop()));
+    await until(() => fast.hosts.every((h) => !h.connected) && patient.hosts.every((h) => !h.connected), 'all lost');
+    const error = (await fast.call('@Ping').catch((e: unknown) => e)) as NoConnectionsError;
+    t.assert.ok(error instanceof NoConnectionsError);
+    t.assert.strictEqual(error.failures.length, 3);
+    await t.assert.rejects(patient.call('@Ping', [], { timeoutMs: 100 }), /no connection came back within 100 ms/);
+    const waiting = patient.call('@Ping', [], { timeoutMs: 3000 });
+    await sleep(50);
+    await Promise.all(cluster.nodes.map((n) => n.restart()));
+    t.assert.strictEqual((await waiting).status, 1);
+    await t.assert.rejects(connect({ hosts: ['127.0.0.1:1', '127.0.0.1:2'] }), (e: unknown) => e instanceof NoConnectionsError && e.failures.length === 2);
+  });
+
+  test('a node that stops answering pings is declared dead within connectionTimeoutMs', async (t: TestContext) => {
+    const node = cluster.node(2);
+    const client = await connect({ hosts: [node.address], discover: false, clientAffinity: false, pingIntervalMs: 40, connectionTimeoutMs: 200, reconnectDelayMs: 20, maxReconnectDelayMs: 20 });
+    t.after(() => client.close());
+    await sleep(250);
+    node.faults.ignorePings = true;
+    const started = performance.now();
+    const info = await new Promise<{ error: Error }>((resolve) => events(client).once('disconnect', (first: { error: Error }) => resolve(first)));
+    t.assert.ok(performance.now() - started <= 200 + 40 + 80, 'within connectionTimeoutMs of the last answered ping');
+    t.assert.ok(info.error instanceof ConnectionError);
+    t.assert.match(info.error.message, /declared dead/);
+    node.faults.ignorePings = false;
+    await until(() => client.hosts[0]!.connected, 'reconnected');
+  });
+});

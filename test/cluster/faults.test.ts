@@ -1,0 +1,246 @@
+/**
+ * Fault tests on the embedded cluster: a node lost under load and reconnected with backoff,
+ * every node down, a node that stops answering pings, retries after a connection loss.
+ */
+import { after, before, describe, test, type TestContext } from 'node:test';
+import { ConnectionError, ConnectionLostError, NoConnectionsError } from '../../src/errors.js';
+import { startCluster, type EmbeddedCluster } from '../../src/server/index.js';
+import { startHarness, sleep, type Harness } from './harness.js';
+import { until } from '../helpers/until.js';
+
+const misrouted = (cluster: EmbeddedCluster): number => cluster.stats().reduce((sum, s) => sum + s.misroutedCalls, 0);
+
+describe('a node lost under load', () => {
+  let cluster: EmbeddedCluster;
+  before(async () => {
+    cluster = await startCluster({ nodes: 3, partitions: 8, workloads: [] });
+    cluster.define('Touch', { partitionParameter: 0, parameterTypes: ['BIGINT'] }, (_p, context) => context.hostId);
+  });
+  after(() => cluster.close());
+
+  test('its calls fail once with ConnectionLostError, traffic moves to the others, it is reconnected after restart with backoff', async (t: TestContext) => {
+    const h = await startHarness({ hosts: cluster.addresses, reconnectDelayMs: 40, maxReconnectDelayMs: 160, random: () => 0 });
+    t.after(() => h.close());
+    const node = cluster.node(2);
+    const reconnects: { attempt: number; delayMs: number; at: number }[] = [];
+    const disconnects: { port: number; reconnecting: boolean; error: Error | undefined }[] = [];
+    const connects: { port: number; reconnected: boolean; at: number }[] = [];
+    h.set.on('reconnect', (info) => reconnects.push({ attempt: info.attempt, delayMs: info.delayMs, at: performance.now() }));
+    h.set.on('disconnect', (info) => disconnects.push({ port: info.port, reconnecting: info.reconnecting, error: info.error }));
+    h.set.on('connect', (info) => connects.push({ port: info.port, reconnected: info.reconnected, at: performance.now() }));
+
+    let running = true;
+    let lostAt = Infinity;
+    const failures: { error: unknown; at: number }[] = [];
+    let succeeded = 0;
+    let i = 0;
+    const load = (async () => {
+      while (running) {
+        const batch = Array.from({ length: 100 }, () => h.call('Touch', [BigInt(i++)]));
+        for (const r of await Promise.allSettled(batch)) {
+          if (r.status === 'fulfilled') succeeded++;
+          else failures.push({ error: r.reason, at: performance.now() });
+        }
+      }
+    })();
+    await until(() => succeeded > 2000, 'load running');
+    await node.stop();
+    await until(() => disconnects.length === 1, 'the disconnect');
+    lostAt = performance.now();
+    const afterLoss = succeeded;
+    await until(() => reconnects.length >= 4, 'four reconnect attempts', 3000);
+    t.assert.ok(succeeded > afterLoss + 500, 'traffic kept flowing through the other nodes');
+    const nodeCalls = node.stats().calls;
+    await sleep(20);
+    t.assert.strictEqual(node.stats().calls, nodeCalls, 'nothing reaches the stopped node');
+
+    await node.restart();
+    await until(() => connects.length === 1, 'the reconnect', 3000);
+    const restartedCalls = node.stats().calls;
+    await until(() => node.stats().calls > restartedCalls + 200, 'the node serving again');
+    running = false;
+    await load;
+
+    // Failed once: only calls in flight on the lost connection, all ConnectionLostError, all at the loss.
+    t.assert.ok(failures.length > 0 && failures.length <= 100, `${failures.length} calls failed`);
+    for (const f of failures) {
+      t.assert.ok(f.error instanceof ConnectionLostError, String(f.error));
+      t.assert.ok(f.at <= lostAt + 50, 'no failure after the loss was noticed');
+    }
+    t.assert.deepStrictEqual(disconnects.map((d) => [d.port, d.reconnecting, d.error instanceof Error]), [[node.port, true, true]]);
+    // Exponential backoff, capped: 40, 80, 160, 160 … (jitter pinned to 0).
+    t.assert.deepStrictEqual(reconnects.slice(0, 4).map((r) => [r.attempt, r.delayMs]), [[1, 40], [2, 80], [3, 160], [4, 160]]);
+    for (let k = 1; k < 4; k++) {
+      const gap = reconnects[k]!.at - reconnects[k - 1]!.at;
+      t.assert.ok(gap >= reconnects[k - 1]!.delayMs - 5, `attempt ${k + 1} came ${gap.toFixed(0)} ms after attempt ${k} (delay ${reconnects[k - 1]!.delayMs})`);
+    }
+    t.assert.deepStrictEqual(connects.map((c) => [c.port, c.reconnected]), [[node.port, true]]);
+    t.assert.strictEqual(h.set.hosts[2]!.reconnectAttempts, 0, 'the count resets on success');
+    // Leaders are routed to again: no call mis-routed once the node is back.
+    const before = misrouted(cluster);
+    await Promise.all(Array.from({ length: 500 }, (_, k) => h.call('Touch', [BigInt(k)])));
+    t.assert.strictEqual(misrouted(cluster) - before, 0);
+  });
+});
+
+describe('every node down', () => {
+  let cluster: EmbeddedCluster;
+  before(async () => {
+    cluster = await startCluster({ nodes: 2, partitions: 4, workloads: [] });
+  });
+  after(() => cluster.close());
+
+  test('start: NoConnectionsError listing every host; a lone host’s own error; requireAll', async (t: TestContext) => {
+    const none = (await startHarness({ hosts: ['127.0.0.1:1', '127.0.0.1:2'], connectTimeoutMs: 500 }).catch((e: unknown) => e)) as NoConnectionsError;
+    t.assert.ok(none instanceof NoConnectionsError);
+    t.assert.deepStrictEqual(none.failures.map((f) => f.port), [1, 2]);
+    for (const f of none.failures) t.assert.ok(f.error instanceof ConnectionError);
+    t.assert.match(none.message, /could not connect to any of 2 hosts: 127\.0\.0\.1:1 \(.+\); 127\.0\.0\.1:2/);
+    const lone = await startHarness({ hosts: ['127.0.0.1:1'] }).catch((e: unknown) => e);
+    t.assert.ok(lone instanceof ConnectionError && !(lone instanceof NoConnectionsError));
+    const partial = (await startHarness({ hosts: [cluster.addresses[0]!, '127.0.0.1:1'], requireAll: true }).catch((e: unknown) => e)) as NoConnectionsError;
+    t.assert.ok(partial instanceof NoConnectionsError);
+    t.assert.match(partial.message, /requireAll: 1 of 2 hosts could not be reached: 127\.0\.0\.1:1/);
+    const ok = await startHarness({ hosts: [...cluster.addresses, '127.0.0.1:1'], discover: false, reconnect: false });
+    t.assert.deepStrictEqual(ok.set.connectResults.map((r) => r.ok), [true, true, false]);
+    t.assert.strictEqual(ok.set.reconnecting, false, 'reconnect: false leaves a failed host alone');
+    await ok.close();
+  });
+
+  test('failFast: calls fail at once; otherwise they wait for a reconnect, or fail at their timeout', async (t: TestContext) => {
+    const fast = await startHarness({ hosts: cluster.addresses, failFast: true, reconnectDelayMs: 20, maxReconnectDelayMs: 20 });
+    const slow = await startHarness({ hosts: cluster.addresses, reconnectDelayMs: 20, maxReconnectDelayMs: 20 });
+    t.after(() => fast.close());
+    t.after(() => slow.close());
+    await Promise.all(cluster.nodes.map((n) => n.stop()));
+    await until(() => !fast.set.router.anyOpen && !slow.set.router.anyOpen, 'every connection lost');
+    const started = performance.now();
+    await t.assert.rejects(fast.call('@Ping'), NoConnectionsError);
+    t.assert.ok(performance.now() - started < 50, 'failed at once');
+
+    const timedOut = (await slow.call('@Ping', [], { timeoutMs: 120 }).catch((e: unknown) => e)) as NoConnectionsError;
+    t.assert.ok(timedOut instanceof NoConnectionsError);
+    t.assert.match(timedOut.message, /no connection came back within 120 ms/);
+    t.assert.strictEqual(timedOut.failures.length, 2);
+    for (const f of timedOut.failures) t.assert.ok(f.error instanceof Error);
+
+    const waiting = slow.call('@Ping', [], { timeoutMs: 3000 });
+    await sleep(60);
+    await cluster.node(1).restart();
+    const response = await waiting;
+    t.assert.strictEqual(response.status, 1);
+    await cluster.node(0).restart();
+    await until(() => slow.set.hosts.every((x) => x.connected), 'both reconnected');
+  });
+
+  test('whenConnected: immediate, aborted, closed, nothing to wait for', async (t: TestContext) => {
+    const h = await startHarness({ hosts: [cluster.addresses[0]!], discover: false, reconnectDelayMs: 10_000 });
+    await h.set.whenConnected(0);
+    await cluster.node(0).stop();
+    await until(() => !h.set.router.anyOpen, 'lost');
+    const controller = new AbortController();
+    const aborted = h.set.whenConnected(0, controller.signal);
+    controller.abort(new Error('stop waiting'));
+    await t.assert.rejects(aborted, /stop waiting/);
+    await t.assert.rejects(h.set.whenConnected(0, controller.signal), /stop waiting/);
+    const pending = h.set.whenConnected(0);
+    await h.close();
+    await t.assert.rejects(pending, /closed while the call waited/);
+    await t.assert.rejects(h.set.whenConnected(0), /client is closed/);
+    await cluster.node(0).restart();
+    const once = await startHarness({ hosts: [cluster.addresses[0]!], discover: false, reconnect: false });
+    await cluster.node(0).stop();
+    await until(() => !once.set.router.anyOpen, 'lost');
+    await t.assert.rejects(once.set.whenConnected(1000), /no connection is open/);
+    await once.close();
+    await cluster.node(0).restart();
+  });
+});
+
+describe('dead-peer detection', () => {
+  let cluster: EmbeddedCluster;
+  before(async () => {
+    cluster = await startCluster({ nodes: 1, partitions: 2, workloads: [] });
+  });
+  after(() => cluster.close());
+
+  test('a node that stops answering pings is declared dead within connectionTimeoutMs, then reconnected', async (t: TestContext) => {
+    const node = cluster.node(0);
+    const h = await startHarness({ hosts: [node.address], discover: false, clientAffinity: false, pingIntervalMs: 40, connectionTimeoutMs: 200, reconnectDelayMs: 20, maxReconnectDelayMs: 20 });
+    t.after(() => h.close());
+    const connection = h.set.router.connections[0]!;
+    // Quiet but healthy: pings are answered, the connection lives well past connectionTimeoutMs.
+    await sleep(400);
+    t.assert.strictEqual(connection.state, 'open');
+    t.assert.ok(h.set.keepalive.pings >= 3, `${h.set.keepalive.pings} pings`);
+    node.faults.ignorePings = true;
+    let lastByteAt = performance.now();
+    let seen = connection.bytesIn;
+    const watch = setInterval(() => {
+      if (connection.bytesIn !== seen) {
+        seen = connection.bytesIn;
+        lastByteAt = performance.now();
+      }
+    }, 1);
+    const [info] = (await new Promise((resolve) => h.set.once('disconnect', (...args) => resolve(args)))) as [{ error: Error | undefined; reconnecting: boolean }];
+    clearInterval(watch);
+    const silentFor = performance.now() - lastByteAt;
+    t.assert.ok(info.error instanceof ConnectionError);
+    t.assert.match(info.error.message, /sent no bytes for \d+ ms \(connectionTimeoutMs 200\): declared dead/);
+    t.assert.ok(silentFor >= 170 && silentFor <= 200 + h.set.keepalive.periodMs + 60, `detected ${silentFor.toFixed(0)} ms after the last byte (period ${h.set.keepalive.periodMs} ms)`);
+    t.assert.strictEqual(info.reconnecting, true);
+    t.assert.strictEqual(h.set.keepalive.deaths, 1);
+    node.faults.ignorePings = false;
+    await until(() => h.set.hosts[0]!.connected, 'reconnected');
+    t.assert.strictEqual((await h.call('@Ping')).status, 1);
+  });
+});
+
+describe('retryOnConnectionLoss', () => {
+  let cluster: EmbeddedCluster;
+  before(async () => {
+    cluster = await startCluster({ nodes: 3, partitions: 8, workloads: [] });
+    const slow = (ms: number) => async (_p: readonly unknown[], context: { hostId: number }) => {
+      await sleep(ms);
+      return context.hostId;
+    };
+    cluster.define('SlowRead', { readOnly: true }, slow(150));
+    cluster.define('SlowWrite', {}, slow(150));
+  });
+  after(() => cluster.close());
+
+  async function lose(h: Harness, procedure: string, options?: { retryOnConnectionLoss?: boolean }): Promise<unknown> {
+    const call = h.call(procedure, [], options).then(
+      (r) => r.tables[0]!.get(0, 0),
+      (e: unknown) => e,
+    );
+    await sleep(40);
+    // MP procedures run on the MP initiator's leader, host 0.
+    await cluster.node(0).stop();
+    const outcome = await call;
+    await cluster.node(0).restart();
+    await until(() => h.set.hosts.every((x) => x.connected), 'host 0 back');
+    return outcome;
+  }
+
+  test('never by default: the lost call rejects with ConnectionLostError (sent)', async (t: TestContext) => {
+    const h = await startHarness({ hosts: cluster.addresses, reconnectDelayMs: 20, maxReconnectDelayMs: 20 });
+    t.after(() => h.close());
+    const error = (await lose(h, 'SlowRead')) as ConnectionLostError;
+    t.assert.ok(error instanceof ConnectionLostError);
+    t.assert.strictEqual(error.sent, true);
+    t.assert.strictEqual(h.retry.retries, 0);
+  });
+
+  test('read-only procedures with the client option, others per call; retried on another host', async (t: TestContext) => {
+    const h = await startHarness({ hosts: cluster.addresses, retryOnConnectionLoss: true, reconnectDelayMs: 20, maxReconnectDelayMs: 20 });
+    t.after(() => h.close());
+    const host = await lose(h, 'SlowRead');
+    t.assert.ok(host === 1n || host === 2n, `retried elsewhere: ${String(host)}`);
+    t.assert.strictEqual(h.retry.retries, 1);
+    t.assert.ok((await lose(h, 'SlowWrite')) instanceof ConnectionLostError, 'not read-only, not named: not retried');
+    t.assert.ok(typeof (await lose(h, 'SlowWrite', { retryOnConnectionLoss: true })) === 'bigint', 'per call');
+    t.assert.ok((await lose(h, 'SlowRead', { retryOnConnectionLoss: false })) instanceof ConnectionLostError, 'per call off');
+    t.assert.strictEqual(h.retry.retries, 2);
+  });
+});
