@@ -21,6 +21,8 @@ import { APP_STATUS_UNSET, RESPONSE_FIELD } from './constants.js';
 import { BufferWriter } from './buffer-writer.js';
 import { writeTable } from './table-writer.js';
 import type { ColumnInfo } from './table-layout.js';
+import { decodeSerializedException } from './exception.js';
+import { describeValue } from './value-errors.js';
 
 /** A table to send: encoded bytes (a whole VoltTable, from its i32 length) or columns and rows of JS values. */
 export type TableInput =
@@ -48,7 +50,7 @@ const NO_TABLES: readonly TableInput[] = [];
 const DEFAULT_TABLE_STATUS = -128;
 
 function refuse(what: string, value: unknown, expected: string): never {
-  throw new ParameterError(`response ${what}: ${String(value)} does not fit ${expected}`, { type: expected });
+  throw new ParameterError(`response ${what}: ${describeValue(value)} does not fit ${expected}`, { type: expected });
 }
 
 function checkInt(what: string, value: number, min: number, max: number, type: string): void {
@@ -95,6 +97,8 @@ export function writeResponse(w: BufferWriter, r: ResponseInput): void {
   const appStatusString = r.appStatusString ?? null;
   const exception = r.exception ?? null;
   const hasException = exception !== null && exception.length > 0;
+  // Never write a frame our own decoder would refuse: the blob must parse as an exception.
+  if (hasException) checkException(exception);
   let fields = 0;
   if (statusString !== null) fields |= RESPONSE_FIELD.STATUS_STRING;
   if (hasException) fields |= RESPONSE_FIELD.EXCEPTION;
@@ -140,4 +144,12 @@ export function encodeResponse(r: ResponseInput): Buffer {
   const frame = Buffer.from(w.message());
   if (w.buffer.length > SCRATCH_KEEP_BYTES) scratch = new BufferWriter(Buffer.allocUnsafeSlow(4096));
   return frame;
+}
+
+function checkException(blob: Uint8Array): void {
+  try {
+    decodeSerializedException(blob, 0, blob.length);
+  } catch (cause) {
+    throw new ParameterError(`response exception: ${(cause as Error).message}`, { type: 'serialized exception', cause });
+  }
 }

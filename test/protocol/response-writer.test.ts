@@ -126,7 +126,7 @@ describe('writeResponse', () => {
   });
 
   const bad: [string, Parameters<typeof writeResponse>[1], RegExp][] = [
-    ['handle above i64', { handle: 2n ** 63n, status: 1 }, /handle: 9223372036854775808 does not fit i64/],
+    ['handle above i64', { handle: 2n ** 63n, status: 1 }, /handle: 9223372036854775808n does not fit i64/],
     ['handle below i64', { handle: -(2n ** 63n) - 1n, status: 1 }, /handle/],
     ['handle not a bigint', { handle: 1 as unknown as bigint, status: 1 }, /handle: 1 does not fit i64/],
     ['status above i8', { handle: 1n, status: 128 }, /status: 128 does not fit i8/],

@@ -4,7 +4,7 @@
  * caller's `exception` blob without checking it, so it writes frames its own `decodeResponse`
  * refuses: here a ConstraintFailureException (ordinal 3) whose tail has 2 of the 17 bytes its
  * fixed fields need. Fix: validate the blob with `decodeSerializedException` before writing and
- * refuse it with a ParameterError. Open bug: `todo` until the fix lands.
+ * refuse it with a ParameterError. Fixed: writeResponse now validates the blob first.
  */
 import { test, type TestContext } from 'node:test';
 import { ProtocolError, VoltError } from '../../../src/errors.js';
@@ -12,7 +12,7 @@ import { decodeSerializedException, encodeResponse, encodeSerializedException } 
 import { decodeResponse } from '../../../src/decode/decode-response.js';
 import { fromHex } from '../../helpers/mutators.js';
 
-test('encodeResponse refuses an exception blob that decodeResponse would refuse', { todo: 'open bug: writeResponse writes unchecked exception blobs (src/protocol/response-writer.ts)' }, (t: TestContext) => {
+test('encodeResponse refuses an exception blob that decodeResponse would refuse', (t: TestContext) => {
   const blob = encodeSerializedException(3, 'x', fromHex('0000'));
   t.assert.throws(() => decodeSerializedException(blob, 0, blob.length), ProtocolError, 'the blob is invalid');
   let frame: Buffer | undefined;

@@ -4,13 +4,12 @@
  * server's encoder) builds its refusal with `String(value)`, which throws a TypeError for a
  * null-prototype object, so a response field of the wrong shape escapes as a TypeError instead
  * of a ParameterError. Fix: `describeValue` (src/protocol/values.ts) in `refuse`, as the
- * request encoders now do. Open bug: `todo` until the fix lands.
+ * request encoders now do. Fixed: refusals describe the value with `describeValue`, which never throws.
  */
 import { test, type TestContext } from 'node:test';
 import { VoltError } from '../../../src/errors.js';
 import { encodeResponse, type ResponseInput } from '../../../src/protocol/response.js';
 
-const TODO = 'open bug: response-writer.ts refuse() uses String(value), a TypeError for null-prototype objects';
 const bare = (): unknown => Object.create(null) as unknown;
 
 const CASES: [string, () => unknown][] = [
@@ -22,7 +21,7 @@ const CASES: [string, () => unknown][] = [
 ];
 
 for (const [field, input] of CASES) {
-  test(`encodeResponse with a null-prototype object as ${field} is a ParameterError (today: TypeError)`, { todo: TODO }, (t: TestContext) => {
+  test(`encodeResponse with a null-prototype object as ${field} is a ParameterError (today: TypeError)`, (t: TestContext) => {
     t.assert.throws(
       () => encodeResponse(input() as ResponseInput),
       (error: unknown) => VoltError.is(error) && error.code === 'ERR_VOLT_PARAMETER',
