@@ -37,8 +37,10 @@ export class RowView {
   private readonly bytes: Buffer;
   private readonly shape: TableShape;
   private readonly reader: BufferReader;
+  // Offsets lie inside one frame, which is below 2^31 bytes: an Int32Array is exact and costs
+  // 4 bytes per row, never more than the rows themselves (each has a 4-byte length).
   /** `index[r]` = offset of row r's i32 length; `index[rowCount]` = end of the rows. */
-  private index: Float64Array | null = null;
+  private index: Int32Array | null = null;
   /** Per column: its constant offset inside a row (after the i32 length), or -1 when it moves. */
   private readonly fixedOffsets: Int32Array;
 
@@ -122,10 +124,10 @@ export class RowView {
     return reader;
   }
 
-  private rowIndex(): Float64Array {
+  private rowIndex(): Int32Array {
     if (this.index !== null) return this.index;
     const { rowCount, rowsOffset, end } = this.shape;
-    const index = new Float64Array(rowCount + 1);
+    const index = new Int32Array(rowCount + 1);
     const reader = new BufferReader(this.bytes, rowsOffset, end);
     for (let r = 0; r < rowCount; r++) {
       index[r] = reader.offset;
