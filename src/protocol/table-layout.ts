@@ -27,7 +27,7 @@
  * Values inside a row are not checked here (the row decoder reads them within the row bounds).
  */
 import { ProtocolError } from '../errors.js';
-import { COLUMN_TYPES } from './constants.js';
+import { COLUMN_TYPES, VOLT_TYPE } from './constants.js';
 import { asBuffer, decodeUtf8 } from './utf8.js';
 
 export interface ColumnInfo {
@@ -125,6 +125,7 @@ export function readTableLayout(bytes: Uint8Array, offset: number): TableLayout 
       { offset: pos - 4 },
     );
   }
+  checkZeroWidthCells(columns, rowCount, end - offset, pos - 4);
   const rowsEnd = walkRows(buf, pos, rowCount, end);
   if (rowsEnd !== end) explainRows(buf, pos, rowCount, end);
   return { offset, end, status, columns, rowCount, rowsOffset };
@@ -170,4 +171,24 @@ function explainRows(buf: Buffer, pos: number, rowCount: number, end: number): n
     `table length says it ends at ${end}, its ${rowCount} rows end at ${pos} (${end - pos} bytes unaccounted for)`,
     { offset: pos },
   );
+}
+
+/**
+ * Cells of a NULL-type column (type 1) take no bytes, so a tiny table could claim
+ * columns × rows of them and make every reader work and allocate in proportion (found by
+ * fuzzing: 54 KB asked for 36 M cells). Real servers never send such columns in bulk; refuse a
+ * table whose zero-width cells exceed this many per byte of the table.
+ */
+export const MAX_ZERO_WIDTH_CELLS_PER_BYTE = 16;
+
+/** Throw a ProtocolError (at `offset`, the row count) when zero-width cells are out of proportion. */
+export function checkZeroWidthCells(columns: readonly { type: number }[], rowCount: number, tableBytes: number, offset: number): void {
+  let zeroWidth = 0;
+  for (const column of columns) if (column.type === VOLT_TYPE.NULL) zeroWidth++;
+  if (zeroWidth > 0 && zeroWidth * rowCount > MAX_ZERO_WIDTH_CELLS_PER_BYTE * tableBytes) {
+    throw new ProtocolError(
+      `table of ${tableBytes} bytes claims ${zeroWidth} NULL-type columns × ${rowCount} rows: more than ${MAX_ZERO_WIDTH_CELLS_PER_BYTE} zero-width cells per byte`,
+      { offset },
+    );
+  }
 }

@@ -18,6 +18,7 @@ import { ParameterError, ProtocolError } from '../errors.js';
 import type { BufferReader } from './buffer-reader.js';
 import type { BufferWriter } from './buffer-writer.js';
 import { COLUMN_TYPES } from './constants.js';
+import { checkZeroWidthCells } from './table-layout.js';
 import { describePlace, describeValue, readValue, writeValue, type TimestampMode, type ValueContext } from './values.js';
 
 export interface TableColumn {
@@ -166,6 +167,7 @@ export function readTable(r: BufferReader, timestamps: TimestampMode = 'date'): 
   if (rowCount < 0 || rowCount > (end - r.offset) / 4) {
     throw new ProtocolError(`row count ${rowCount} does not fit the table's ${end - r.offset} remaining bytes`, { offset: countAt });
   }
+  checkZeroWidthCells(columns, rowCount, totalLength + 4, countAt);
   const rows: unknown[][] = new Array<unknown[]>(rowCount);
   for (let i = 0; i < rowCount; i++) {
     const rowLength = r.length('row', false);
