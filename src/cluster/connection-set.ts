@@ -18,7 +18,8 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Connection } from '../connection/connection.js';
-import { AuthenticationError, ClientClosedError, ConnectionError, NoConnectionsError, type HostFailure } from '../errors.js';
+import { ClientClosedError, ConnectionError, type HostFailure, NoConnectionsError } from '../errors.js';
+import { noConnections, startupError } from './connect-errors.js';
 import type { ResolvedClusterOptions } from './cluster-options.js';
 import { hostKey } from './host-list.js';
 import { asError, callOn } from './internal-call.js';
@@ -391,22 +392,6 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
 
   /** `NoConnectionsError` with `message` and every host's last error. */
   noConnectionsError(message: string): NoConnectionsError {
-    const failures = this.entries.map((e) => ({
-      host: e.host,
-      port: e.port,
-      error: e.lastError ?? new ConnectionError(`${hostKey(e.host, e.port)} is not connected`, { host: e.host, port: e.port }),
-    }));
-    return new NoConnectionsError(`${message} (${failures.map((f) => `${hostKey(f.host, f.port)}: ${f.error.message}`).join('; ')})`, { failures });
+    return noConnections(message, this.entries.map((e) => ({ host: e.host, port: e.port, error: e.lastError })));
   }
-}
-
-/** The error `start()` rejects with: a lone host's own error, all-refused logins' first, else NoConnectionsError. */
-function startupError(failures: HostFailure[], listed: number, requireAll: boolean): Error {
-  const summary = failures.map((f) => `${hostKey(f.host, f.port)} (${f.error.message})`).join('; ');
-  if (failures.length < listed) {
-    return new NoConnectionsError(`requireAll: ${failures.length} of ${listed} hosts could not be reached: ${summary}`, { failures });
-  }
-  if (listed === 1) return failures[0]!.error;
-  if (!requireAll && failures.every((f) => f.error instanceof AuthenticationError)) return failures[0]!.error;
-  return new NoConnectionsError(`could not connect to any of ${listed} hosts: ${summary}`, { failures });
 }

@@ -10,3 +10,5 @@ export { DEFAULT_BACKOFF, Reconnector, backoffDelay, type BackoffOptions } from 
 export { DEFAULT_RETRY_ATTEMPTS, RetryPolicy, isConnectionLoss, resolveRetryOptions, type RetryOnConnectionLoss, type RetryOptions } from './retry.js';
 export { parseOverview, parsePartitionKeys, parseProcedures, parseTopology, partitionKeyKind, sameTopology, type ClusterTopology, type HostLocation, type PartitionKey, type PartitionPlacement, type ProcedureInfo } from './topology.js';
 export { TopologyTracker, type TopologySource } from './topology-tracker.js';
+export { noConnections, startupError } from './connect-errors.js';
+export { pickWeighted, type Weighted } from './weighted-picker.js';

@@ -12,7 +12,7 @@ import { NO_PARTITION, PartitionRouter } from '../../src/cluster/partition-route
 import { Reconnector, backoffDelay } from '../../src/cluster/reconnector.js';
 import { RetryPolicy, isConnectionLoss, resolveRetryOptions } from '../../src/cluster/retry.js';
 import { parseOverview, parsePartitionKeys, parseProcedures, parseTopology, partitionKeyKind, sameTopology, type ClusterTopology, type ProcedureInfo } from '../../src/cluster/topology.js';
-import { pickWeighted } from '../../src/cluster/weighted-picker.js';
+import { pickWeighted } from '../../src/cluster/index.js';
 import type { Connection } from '../../src/connection/connection.js';
 import { decodeResponse } from '../../src/decode/decode-response.js';
 import { ConnectionLostError, ProcedureError, ProtocolError } from '../../src/errors.js';
