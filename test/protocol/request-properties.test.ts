@@ -10,36 +10,16 @@ import { BufferReader } from '../../src/protocol/buffer-reader.js';
 import { BufferWriter } from '../../src/protocol/buffer-writer.js';
 import { VOLT_TYPE } from '../../src/protocol/constants.js';
 import { DECIMAL_MAX_UNSCALED, Decimal, decimalFromUnscaled } from '../../src/protocol/decimal.js';
-import { Geography, GeographyPoint, type LngLat } from '../../src/protocol/geography.js';
+import { Geography, GeographyPoint } from '../../src/protocol/geography.js';
 import { decodeInvocation, encodeInvocation } from '../../src/protocol/invocation.js';
 import { readParameters, writeParameters, type ParameterType } from '../../src/protocol/parameters.js';
 import { readTable, writeTable, type TableData } from '../../src/protocol/table-writer.js';
 import { VoltDate } from '../../src/protocol/volt-date.js';
+import { polygonArbitrary } from '../fuzz/arbitraries.js';
 
 type Scalar = Exclude<ParameterType, `${string}[]` | 'NULL' | 'BOOLEAN' | 'DECIMAL_STRING' | 'VOLTTABLE'>;
 
 const wellFormed = (s: string): boolean => Buffer.from(s, 'utf8').toString('utf8') === s;
-
-const polygon: fc.Arbitrary<Geography> = fc
-  .record({
-    lng: fc.double({ min: -170, max: 170, noNaN: true }),
-    lat: fc.double({ min: -70, max: 70, noNaN: true }),
-    radius: fc.double({ min: 0.5, max: 5, noNaN: true }),
-    sides: fc.integer({ min: 3, max: 8 }),
-    hole: fc.boolean(),
-  })
-  .map(({ lng, lat, radius, sides, hole }) => {
-    const ring = (r: number, clockwise: boolean): LngLat[] => {
-      const points: LngLat[] = [];
-      for (let k = 0; k < sides; k++) {
-        const angle = ((clockwise ? -k : k) * 2 * Math.PI) / sides;
-        points.push([lng + r * Math.cos(angle), lat + r * Math.sin(angle)]);
-      }
-      points.push(points[0]!);
-      return points;
-    };
-    return new Geography(hole ? [ring(radius, false), ring(radius / 3, true)] : [ring(radius, false)]);
-  });
 
 /** Non-null values per scalar type, each decoding back to an equal value. */
 const VALUES: Record<Scalar, fc.Arbitrary<unknown>> = {
@@ -54,7 +34,7 @@ const VALUES: Record<Scalar, fc.Arbitrary<unknown>> = {
   DECIMAL: fc.bigInt({ min: -DECIMAL_MAX_UNSCALED, max: DECIMAL_MAX_UNSCALED }).map(decimalFromUnscaled),
   VARBINARY: fc.uint8Array({ maxLength: 40 }),
   GEOGRAPHY_POINT: fc.record({ lng: fc.double({ min: -180, max: 180, noNaN: true }), lat: fc.double({ min: -90, max: 90, noNaN: true }) }).map(({ lng, lat }) => new GeographyPoint(lng, lat)),
-  GEOGRAPHY: polygon,
+  GEOGRAPHY: polygonArbitrary,
 };
 const SCALARS = Object.keys(VALUES) as Scalar[];
 
