@@ -25,7 +25,11 @@ import { CallTracker, FAILURE_KIND } from './connection/call-tracker.js';
 import { Connection } from './connection/connection.js';
 import { createResponseDecoder, type ClientDecoder } from './connection/decoding.js';
 import { FlowControl, RateLimiter } from './connection/flow-control.js';
-import { RoundRobinRouter, type Router } from './connection/router.js';
+import type { Router } from './connection/router.js';
+import { callAllPartitions, type PartitionResult } from './cluster/all-partitions.js';
+import { ConnectionSet, type ClusterEvents, type ConnectResult, type HostStatus } from './cluster/connection-set.js';
+import { RetryPolicy } from './cluster/retry.js';
+import type { ClusterTopology } from './cluster/topology.js';
 import { StatsCollector, type ClientStats, type ProcedureCounters } from './connection/stats.js';
 import { WireDumpWriter } from './connection/wire-dump.js';
 import { resolveClientOptions, type CallOptions, type CallSpec, type ClientOptions, type ResolvedClientOptions, type ResolvedHost } from './options.js';
@@ -64,8 +68,10 @@ export interface ServerInfo {
   leaderAddress: string;
 }
 
-/** One host's outcome at connect time. */
-export type ConnectResult = { host: string; port: number; ok: true } | { host: string; port: number; ok: false; error: Error };
+/** One host's outcome at connect time (`discovered` for nodes found through the topology). */
+export type { ConnectResult, HostStatus } from './cluster/connection-set.js';
+export type { PartitionResult } from './cluster/all-partitions.js';
+export type { ClusterTopology } from './cluster/topology.js';
 
 /** Client events. */
 export interface ClientEvents {
@@ -75,8 +81,14 @@ export interface ClientEvents {
   drain: [];
   /** A response arrived after its call timed out or was aborted, and was dropped. */
   'late-response': [info: { host: string; port: number; handle: bigint }];
-  /** A connection closed; `error` says why when it was lost. */
-  disconnect: [info: { host: string; port: number; error: Error | undefined }];
+  /** A connection closed; `error` says why when it was lost; `reconnecting` when it will be reopened. */
+  disconnect: [info: { host: string; port: number; error: Error | undefined; hostId?: number; reconnecting?: boolean }];
+  /** A host connected (`reconnected` when not for the first time; `discovered` when found through the topology). */
+  connect: ClusterEvents['connect'];
+  /** A reconnect attempt to a lost host is scheduled in `delayMs` (attempt 1, 2, … since the loss). */
+  reconnect: ClusterEvents['reconnect'];
+  /** Partitions, leaders or the hash ring were learned or changed (`source`: bootstrap, push, refresh). */
+  topology: ClusterEvents['topology'];
 }
 
 const NO_PARAMS: readonly unknown[] = Object.freeze([]);
@@ -93,9 +105,11 @@ function park(resolve: (value: unknown) => void, reject: (error: unknown) => voi
 export class Client extends EventEmitter<ClientEvents> implements AsyncDisposable, CallSubmitter {
   /** The options in effect (defaults applied). */
   readonly options: ResolvedClientOptions;
-  /** Each host's outcome at connect time. */
-  readonly connectResults: ConnectResult[] = [];
+  private readonly legacyResults: ConnectResult[] = [];
   private readonly router: Router;
+  /** The cluster layer (null when a custom router was given to `connect`). */
+  private readonly cluster: ConnectionSet | null;
+  private readonly retry: RetryPolicy | null;
   private readonly tracker: CallTracker;
   private readonly flow: FlowControl;
   private readonly statsCollector = new StatsCollector();
@@ -114,15 +128,28 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
    * listing each host's failure.
    */
   static async connect(options: ClientOptions = {}, router?: Router): Promise<Client> {
-    const client = new Client(resolveClientOptions(options), router ?? new RoundRobinRouter());
+    const client = new Client(resolveClientOptions(options), router);
     await client.open();
     return client;
   }
 
-  private constructor(options: ResolvedClientOptions, router: Router) {
+  private constructor(options: ResolvedClientOptions, router: Router | undefined) {
     super();
     this.options = options;
-    this.router = router;
+    if (router === undefined) {
+      const cluster = new ConnectionSet(options.cluster, (host) => this.openConnection(host));
+      cluster.on('connect', (info) => this.emit('connect', info));
+      cluster.on('disconnect', (info) => this.emit('disconnect', info));
+      cluster.on('reconnect', (info) => this.emit('reconnect', info));
+      cluster.on('topology', (info) => this.emit('topology', info));
+      this.cluster = cluster;
+      this.router = cluster.router;
+      this.retry = new RetryPolicy(options.cluster.retry, (procedure) => cluster.procedure(procedure)?.readOnly === true);
+    } else {
+      this.cluster = null;
+      this.router = router;
+      this.retry = null;
+    }
     this.flow = new FlowControl(options.queue, {
       onBackpressure: (pending) => this.emit('backpressure', pending),
       onDrain: () => this.emit('drain'),
@@ -131,6 +158,8 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
     this.decoder = createResponseDecoder({ ...options.decode, timestamps: options.timestamps });
     // A saturated decode pool stops every socket's reads until it drains (bounded memory).
     this.decoder.onSaturation((saturated) => {
+      // No bytes can arrive while reading is paused: keep the keepalive from calling that death.
+      this.cluster?.setReadingPaused(saturated);
       for (const connection of this.router.connections) {
         if (saturated) connection.pauseReading();
         else connection.resumeReading();
@@ -141,16 +170,25 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
   }
 
   private async open(): Promise<void> {
+    if (this.cluster !== null) {
+      try {
+        await this.cluster.start();
+      } catch (error) {
+        await this.shutdown();
+        throw error;
+      }
+      return;
+    }
     const hosts = this.options.hosts;
     const outcomes = await Promise.allSettled(hosts.map((host) => this.openConnection(host)));
     const failures: HostFailure[] = [];
     outcomes.forEach((outcome, i) => {
       const { host, port } = hosts[i]!;
       if (outcome.status === 'fulfilled') {
-        this.connectResults.push({ host, port, ok: true });
+        this.legacyResults.push({ host, port, ok: true });
       } else {
         const error = outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason));
-        this.connectResults.push({ host, port, ok: false, error });
+        this.legacyResults.push({ host, port, ok: false, error });
         failures.push({ host, port, error });
       }
     });
@@ -199,7 +237,8 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
     if (this.decoder.saturated) connection.pauseReading();
     connection.on('close', (error) => {
       this.router.remove(connection);
-      this.emit('disconnect', { host: connection.host, port: connection.port, error });
+      // With the cluster layer, its own 'disconnect' (with `reconnecting`) is re-emitted instead.
+      if (this.cluster === null) this.emit('disconnect', { host: connection.host, port: connection.port, error });
     });
     connection.on('late-response', (handle) => {
       if (this.listenerCount('late-response') > 0) this.emit('late-response', { host: connection.host, port: connection.port, handle });
@@ -218,6 +257,31 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
       };
     }
     return connection;
+  }
+
+  /** Each host's outcome at connect time (discovered nodes included, marked `discovered`). */
+  get connectResults(): readonly ConnectResult[] {
+    return this.cluster?.connectResults ?? this.legacyResults;
+  }
+
+  /** Every host now: address, weight, backup, host id, connected, reconnect attempts, last error. */
+  get hosts(): HostStatus[] {
+    return this.cluster?.hosts ?? [];
+  }
+
+  /** Partitions, leaders and the hash ring, once learned (null with `clientAffinity: false` and `discover: false`). */
+  get topology(): ClusterTopology | null {
+    return this.cluster?.topology ?? null;
+  }
+
+  /**
+   * Run a single-partition procedure once on every partition (`@GetPartitionKeys` supplies a key
+   * per partition, passed as the partitioning parameter). Resolves with one settled result per
+   * partition, ascending — never rejects because one partition failed.
+   */
+  async callAllPartitions(procedure: string, params: readonly unknown[] = NO_PARAMS, options?: CallOptions): Promise<PartitionResult<Response>[]> {
+    if (this.cluster === null) throw new ParameterError('callAllPartitions needs the cluster layer (connect without a custom router)', { procedure });
+    return callAllPartitions(this.cluster, (p, withKey) => this.call(p, withKey, options), procedure, params);
   }
 
   /** The first connection's login response. */
@@ -350,6 +414,8 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
   close(): Promise<void> {
     if (this.closing === null) {
       this.state = 'closing';
+      // No more reconnects or pings; calls waiting for a connection fail with ClientClosedError.
+      this.cluster?.close();
       this.closing = this.tracker.whenIdle().then(() => this.shutdown());
     }
     return this.closing;
@@ -357,6 +423,7 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
 
   /** Close now: pending calls fail with `ConnectionLostError`. */
   destroy(error?: Error): Promise<void> {
+    this.cluster?.close();
     for (const connection of [...this.router.connections]) connection.destroy(error);
     return this.close();
   }
@@ -366,8 +433,25 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
     return this.close();
   }
 
-  /** @internal The hot path: admit, route, queue. */
+  /** @internal One call, retried after a connection loss when the call or the client option asks for it. */
   submit(
+    procedure: string,
+    params: readonly unknown[],
+    types: readonly ParameterType[] | undefined,
+    options: CallOptions | undefined,
+    counters: ProcedureCounters,
+  ): Promise<Response> {
+    const retry = this.retry;
+    if (retry === null || (this.options.cluster.retry === null && options?.retryOnConnectionLoss === undefined)) {
+      return this.submitOnce(procedure, params, types, options, counters);
+    }
+    const attempts = retry.attemptsFor(procedure, options?.retryOnConnectionLoss);
+    if (attempts <= 1) return this.submitOnce(procedure, params, types, options, counters);
+    return retry.run(attempts, () => this.submitOnce(procedure, params, types, options, counters));
+  }
+
+  /** The hot path: admit, route, queue. */
+  private submitOnce(
     procedure: string,
     params: readonly unknown[],
     types: readonly ParameterType[] | undefined,
@@ -391,10 +475,7 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
       return this.refuse(counters, new BackpressureError(`${procedure} refused: ${this.flow.pending} calls pending, the queue's hard limit is ${levels.hard}`), FAILURE_KIND.BACKPRESSURE);
     }
     const connection = this.router.pick(procedure, params);
-    if (connection === null) {
-      this.flow.release();
-      return this.refuse(counters, new NoConnectionsError(`${procedure} not sent: no connection is open`), 'NO_CONNECTION');
-    }
+    if (connection === null) return this.whenConnected(procedure, params, types, options, counters, timeoutMs, signal);
     const call = this.tracker.create(procedure, params);
     call.types = types;
     call.queryTimeoutMs = queryTimeoutMs;
@@ -409,6 +490,38 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
     return promise as Promise<Response>;
   }
 
+  /**
+   * No connection is open. Unless `failFast` (or nothing is being reconnected), the call keeps its
+   * place in the queue and waits — up to its timeout — for a connection to come back, then is
+   * sent with the time it has left.
+   */
+  private async whenConnected(
+    procedure: string,
+    params: readonly unknown[],
+    types: readonly ParameterType[] | undefined,
+    options: CallOptions | undefined,
+    counters: ProcedureCounters,
+    timeoutMs: number,
+    signal: AbortSignal | null,
+  ): Promise<Response> {
+    const cluster = this.cluster;
+    if (cluster === null || this.options.cluster.failFast || !cluster.reconnecting) {
+      this.flow.release();
+      const message = `${procedure} not sent: no connection is open`;
+      return this.refuse(counters, cluster === null ? new NoConnectionsError(message) : cluster.noConnectionsError(message), 'NO_CONNECTION');
+    }
+    const started = performance.now();
+    try {
+      await cluster.whenConnected(timeoutMs, signal, procedure);
+    } catch (error) {
+      this.flow.release();
+      return this.refuse(counters, error, 'NO_CONNECTION');
+    }
+    this.flow.release();
+    const left = timeoutMs > 0 ? Math.max(1, timeoutMs - (performance.now() - started)) : timeoutMs;
+    return this.submitOnce(procedure, params, types, { ...options, timeoutMs: left }, counters);
+  }
+
   /** @internal Reject a call that never reached a connection, and count it. */
   refuse(counters: ProcedureCounters, error: unknown, kind: string): Promise<never> {
     this.statsCollector.failure(counters, kind, -1);
@@ -417,6 +530,7 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
 
   private async shutdown(): Promise<void> {
     this.state = 'closing';
+    this.cluster?.close();
     await Promise.all(this.router.connections.map((connection) => connection.close()));
     this.tracker.close();
     await this.decoder.close();

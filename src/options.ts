@@ -4,6 +4,8 @@
  * Every option is optional; {@link resolveClientOptions} fills in the defaults below and
  * refuses nonsense with a `RangeError`/`TypeError` naming the option, before any socket opens.
  */
+import { resolveClusterOptions, type ClusterOptions, type ResolvedClusterOptions } from './cluster/cluster-options.js';
+import type { ClusterHostSpec } from './cluster/host-list.js';
 import { DEFAULT_QUEUE_LEVELS, checkQueueLevels, type QueueLevels } from './connection/flow-control.js';
 import { DEFAULT_MAX_SLABS, DEFAULT_SLAB_BYTES } from './connection/slab-pool.js';
 import { DEFAULT_TIMER_RESOLUTION_MS } from './connection/timer-wheel.js';
@@ -20,12 +22,8 @@ export const DEFAULT_PORT = 21212;
 /** A host to connect to: `'host'`, `'host:port'`, `'[::1]:21212'`, or an object. */
 export type HostSpec = string | HostAddress;
 
-/** A host as an object. (The cluster layer adds weights and backups.) */
-export interface HostAddress {
-  host: string;
-  /** Default 21212. */
-  port?: number;
-}
+/** A host as an object: `{ host, port?, weight? (1–9, default 1), backup? (default false) }`. */
+export type HostAddress = ClusterHostSpec;
 
 /** A parsed host. */
 export interface ResolvedHost {
@@ -47,9 +45,18 @@ export type { TimestampMode };
 /** Password hash scheme of the login (PROTOCOL.md 2.1). */
 export type HashScheme = 'sha256' | 'sha1';
 
-/** Options of `Client.connect()`. */
-export interface ClientOptions {
-  /** Hosts to connect to. Default `['localhost:21212']`. Calls are spread round-robin over connected hosts. */
+/**
+ * Options of `Client.connect()`. The cluster options (`discover`, `clientAffinity`, `requireAll`,
+ * `reconnect`, `reconnectDelayMs`, `maxReconnectDelayMs`, `pingIntervalMs`, `connectionTimeoutMs`,
+ * `failFast`, `topologyRefreshMs`, `retryOnConnectionLoss`) come from the cluster layer
+ * (`src/cluster/cluster-options.ts`; README "Clusters").
+ */
+export interface ClientOptions extends Omit<ClusterOptions, 'hosts' | 'connectTimeoutMs'> {
+  /**
+   * Hosts to connect to, each optionally with `weight` (1–9) and `backup`. Default
+   * `['localhost:21212']`. Single-partition calls go to their partition's leader; other calls
+   * are spread over the connected primaries by weight.
+   */
   hosts?: readonly HostSpec[];
   /** Login user name. Default `''` (fine when the server has security off). */
   username?: string;
@@ -113,6 +120,8 @@ export interface ResolvedClientOptions {
   maxSlabs: number;
   timerResolutionMs: number;
   dumpFile: string | undefined;
+  /** The cluster layer's options (hosts with weights and backups, reconnects, keepalive, routing). */
+  cluster: ResolvedClusterOptions;
   /** null: plain TCP. */
   tls: TlsConnectionOptions | null;
 }
@@ -193,13 +202,29 @@ export function resolveClientOptions(options: ClientOptions = {}): ResolvedClien
   if (options.passwordHash !== undefined && !(options.passwordHash instanceof Uint8Array)) {
     throw new TypeError('passwordHash must be a Uint8Array of raw digest bytes');
   }
+  const connectTimeoutMs = timeout('connectTimeoutMs', options.connectTimeoutMs, CLIENT_DEFAULTS.connectTimeoutMs);
+  const cluster = resolveClusterOptions({
+    hosts: options.hosts ?? CLIENT_DEFAULTS.hosts,
+    connectTimeoutMs,
+    discover: options.discover,
+    clientAffinity: options.clientAffinity,
+    requireAll: options.requireAll,
+    reconnect: options.reconnect,
+    reconnectDelayMs: options.reconnectDelayMs,
+    maxReconnectDelayMs: options.maxReconnectDelayMs,
+    pingIntervalMs: options.pingIntervalMs,
+    connectionTimeoutMs: options.connectionTimeoutMs,
+    failFast: options.failFast,
+    topologyRefreshMs: options.topologyRefreshMs,
+    retryOnConnectionLoss: options.retryOnConnectionLoss,
+  });
   const resolved: ResolvedClientOptions = {
     hosts,
     username: options.username ?? CLIENT_DEFAULTS.username,
     password: options.password ?? CLIENT_DEFAULTS.password,
     passwordHash: options.passwordHash,
     hashScheme,
-    connectTimeoutMs: timeout('connectTimeoutMs', options.connectTimeoutMs, CLIENT_DEFAULTS.connectTimeoutMs),
+    connectTimeoutMs,
     callTimeoutMs: timeout('callTimeoutMs', options.callTimeoutMs, CLIENT_DEFAULTS.callTimeoutMs),
     queryTimeoutMs,
     maxOutstanding: positiveInteger('maxOutstanding', options.maxOutstanding, CLIENT_DEFAULTS.maxOutstanding),
@@ -212,6 +237,7 @@ export function resolveClientOptions(options: ClientOptions = {}): ResolvedClien
     maxSlabs: positiveInteger('maxSlabs', options.maxSlabs, CLIENT_DEFAULTS.maxSlabs),
     timerResolutionMs: positiveInteger('timerResolutionMs', options.timerResolutionMs, CLIENT_DEFAULTS.timerResolutionMs),
     dumpFile: options.dumpFile,
+    cluster,
     tls: resolveTlsSetting(options.tls),
   };
   // Loggers print options objects: keep the credentials out of `util.inspect` and `JSON.stringify`.
@@ -229,6 +255,12 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Server-side query timeout for this call (ms). Default: the client's `queryTimeoutMs`. */
   queryTimeoutMs?: number;
+  /**
+   * `true`: this call is idempotent — if its connection is lost, run it again on another host
+   * (`retryOnConnectionLoss.attempts` in all, default 2); `false`: never, even when the client
+   * option covers the procedure. Default: the client's `retryOnConnectionLoss`.
+   */
+  retryOnConnectionLoss?: boolean;
   /**
    * `false` = fire and forget (the Python client's `call(params, response=False)`): the promise
    * resolves `null` once the request has been handed to the socket, and the reply, when it comes,

@@ -194,7 +194,7 @@ export async function runBench(ctx: CliContext, flags: BenchFlags): Promise<Benc
       seed: flags.seed,
     };
 
-    client = await connectClient(target, flags.workers > 1 ? 1 : flags.connections, { callTimeoutMs: flags.timeout });
+    client = await connectClient(target, flags.workers > 1 ? 1 : flags.connections, { callTimeoutMs: flags.timeout, reconnect: false });
     log(`connected to ${client.serverInfo.host}:${client.serverInfo.port} (${client.serverInfo.buildString})`);
     await workload.setup(client, log);
 

@@ -41,7 +41,7 @@ describe('Client basics (fake server)', () => {
   });
 
   test('thousands of pipelined calls: every result goes to its caller; handles increase, skip the connection id, never repeat', async (t: TestContext) => {
-    const client = await Client.connect({ hosts: [server.address] });
+    const client = await Client.connect({ hosts: [server.address], clientAffinity: false, discover: false });
     const start = server.invocations.length;
     const n = 5000;
     const calls: Promise<unknown>[] = [];
@@ -189,7 +189,7 @@ describe('Client basics (fake server)', () => {
     diagnosticsChannel.subscribe(CHANNEL.CONNECTION_OPEN, onOpen);
     diagnosticsChannel.subscribe(CHANNEL.CONNECTION_CLOSE, onClose);
     try {
-      const client = await Client.connect({ hosts: [server.address] });
+      const client = await Client.connect({ hosts: [server.address], clientAffinity: false, discover: false });
       await client.call('Echo', [9n]);
       await client.call('Fail').catch(() => undefined);
       await client.close();
@@ -231,7 +231,7 @@ describe('Client basics (fake server)', () => {
   test('several hosts: round-robin; an unreachable host is reported; none reachable → NoConnectionsError', async (t: TestContext) => {
     const second = await FakeServer.start();
     try {
-      const client = await Client.connect({ hosts: [server.address, second.address, '127.0.0.1:1'], connectTimeoutMs: 2000 });
+      const client = await Client.connect({ hosts: [server.address, second.address, '127.0.0.1:1'], connectTimeoutMs: 2000, clientAffinity: false, discover: false, reconnect: false });
       t.assert.deepStrictEqual(client.connectResults.map((r) => r.ok), [true, true, false]);
       const a = server.invocations.length;
       const b = second.invocations.length;
@@ -261,7 +261,7 @@ describe('Client basics (fake server)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'voltwire-'));
     try {
       const path = join(dir, 'wire.dump');
-      const client = await Client.connect({ hosts: [server.address], username: 'u', password: 'secret', dumpFile: path });
+      const client = await Client.connect({ hosts: [server.address], username: 'u', password: 'secret', dumpFile: path, clientAffinity: false, discover: false });
       await client.call('Echo', [5551234567n]);
       await client.call('Fail').catch(() => undefined);
       await client.close();

@@ -25,7 +25,7 @@ describe('Client faults (fake server)', () => {
   });
   after(() => server.close());
   afterEach(() => server.resetFaults());
-  const options = (extra: Parameters<typeof Client.connect>[0] = {}) => ({ hosts: [server.address], username: 'admin', password: 'pw', timerResolutionMs: 10, ...extra });
+  const options = (extra: Parameters<typeof Client.connect>[0] = {}) => ({ hosts: [server.address], username: 'admin', password: 'pw', timerResolutionMs: 10, clientAffinity: false, discover: false, ...extra });
 
   test('timeout: CallTimeoutError says how long it waited; the late response is dropped and counted; the stream stays in sync', async (t: TestContext) => {
     const client = await Client.connect(options());

@@ -1,37 +1,18 @@
 /**
- * The cluster layer through the public `Client` (once client.ts wires it in — see H10's patch;
- * until then these tests skip with a message). The same proofs as the harness tests, end to end.
+ * The cluster layer through the public `Client`: discovery, leader routing, loss and reconnect,
+ * waiting for a connection, dead-peer detection — end to end on the embedded cluster.
  */
-import type { EventEmitter } from 'node:events';
 import { after, before, describe, test, type TestContext } from 'node:test';
-import { Client, type ClientOptions, type Response } from '../../src/client.js';
-import type { PartitionResult } from '../../src/cluster/all-partitions.js';
-import type { ConnectResult, HostStatus } from '../../src/cluster/connection-set.js';
-import type { ClusterOptions } from '../../src/cluster/cluster-options.js';
-import type { ClusterTopology } from '../../src/cluster/topology.js';
+import { Client, type ClientOptions } from '../../src/client.js';
 import { ConnectionError, ConnectionLostError, NoConnectionsError } from '../../src/errors.js';
 import { startCluster, type EmbeddedCluster } from '../../src/server/index.js';
 import { until } from '../helpers/until.js';
 import { sleep } from './harness.js';
 
-/** What the patched client adds. */
-interface ClusterClient extends Omit<Client, 'connectResults'> {
-  callAllPartitions(procedure: string, params?: readonly unknown[]): Promise<PartitionResult<Response>[]>;
-  readonly hosts: HostStatus[];
-  readonly topology: ClusterTopology | null;
-  readonly connectResults: readonly ConnectResult[];
-}
-
-const WIRED = typeof (Client.prototype as unknown as Record<string, unknown>)['callAllPartitions'] === 'function';
-const SKIP = WIRED ? false : 'src/client.ts does not wire the cluster layer yet (apply H10’s client.ts/options.ts patch)';
-
-async function connect(options: ClusterOptions & Record<string, unknown>): Promise<ClusterClient> {
-  return (await Client.connect({ decode: { workers: 0 }, timerResolutionMs: 10, ...options } as ClientOptions)) as unknown as ClusterClient;
-}
-const events = (client: unknown): EventEmitter => client as EventEmitter;
+const connect = (options: ClientOptions): Promise<Client> => Client.connect({ decode: { workers: 0 }, timerResolutionMs: 10, ...options });
 const misrouted = (cluster: EmbeddedCluster): number => cluster.stats().reduce((sum, s) => sum + s.misroutedCalls, 0);
 
-describe('Client on a 3-node, 8-partition embedded cluster', { skip: SKIP }, () => {
+describe('Client on a 3-node, 8-partition embedded cluster', () => {
   let cluster: EmbeddedCluster;
   before(async () => {
     cluster = await startCluster({ nodes: 3, partitions: 8, workloads: ['voter'] });
@@ -71,8 +52,8 @@ describe('Client on a 3-node, 8-partition embedded cluster', { skip: SKIP }, () 
     t.after(() => client.close());
     const delays: number[] = [];
     const reconnected: number[] = [];
-    events(client).on('reconnect', (info: { delayMs: number }) => delays.push(info.delayMs));
-    events(client).on('connect', (info: { port: number; reconnected: boolean }) => info.reconnected && reconnected.push(info.port));
+    client.on('reconnect', (info) => delays.push(info.delayMs));
+    client.on('connect', (info) => info.reconnected && reconnected.push(info.port));
     const slow = client.call('Slow');
     const load = Array.from({ length: 3000 }, (_, i) => client.call('Touch', [BigInt(i)]).then(() => null, (e: unknown) => e));
     await sleep(30);
@@ -115,7 +96,7 @@ describe('Client on a 3-node, 8-partition embedded cluster', { skip: SKIP }, () 
     await sleep(250);
     node.faults.ignorePings = true;
     const started = performance.now();
-    const info = await new Promise<{ error: Error }>((resolve) => events(client).once('disconnect', (first: { error: Error }) => resolve(first)));
+    const info = await new Promise<{ error: Error | undefined }>((resolve) => client.once('disconnect', (first) => resolve(first)));
     t.assert.ok(performance.now() - started <= 200 + 40 + 80, 'within connectionTimeoutMs of the last answered ping');
     t.assert.ok(info.error instanceof ConnectionError);
     t.assert.match(info.error.message, /declared dead/);

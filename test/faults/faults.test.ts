@@ -54,7 +54,7 @@ describe('faults: the invariant holds whatever the server does', () => {
   });
 
   const connect = (extra: Parameters<typeof Client.connect>[0] = {}): Promise<Client> =>
-    Client.connect({ hosts: [server.address], timerResolutionMs: 10, connectTimeoutMs: 2000, ...extra });
+    Client.connect({ hosts: [server.address], timerResolutionMs: 10, connectTimeoutMs: 2000, reconnect: false, ...extra });
 
   test('kill mid-response: calls in flight fail with ConnectionLostError (sent), none hangs', async (t: TestContext) => {
     const client = await connect();

@@ -85,7 +85,7 @@ port.onMessage((message) => {
     // Each worker records its own dump (FILE.1, FILE.2, …) so they do not write one file at once.
     const dumpFile = config.target.dumpFile;
     const target = dumpFile === undefined ? config.target : { ...config.target, dumpFile: `${dumpFile}.${config.index + 1}` };
-    connectClient(target, config.connections, { callTimeoutMs: config.timeoutMs })
+    connectClient(target, config.connections, { callTimeoutMs: config.timeoutMs, reconnect: false })
       .then((connected) => {
         client = connected;
         port.send({ type: 'ready' });
