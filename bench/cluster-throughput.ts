@@ -11,10 +11,9 @@
  *        [--rounds 3] [--procedure vote|ping] [--scenarios one,three,cluster] [--json]
  *
  * Each round keeps `depth` calls in flight (closed loop) for 1 s of warm-up then `seconds`
- * measured; the table shows the median round and the spread. The client is the real `Client`
- * with the cluster layer's {@link PartitionRouter} behind the connection layer's `Router` seam
- * (so this runs with or without the cluster wiring in client.ts); it learns the topology and
- * the catalog the way the cluster layer does (`@Statistics TOPO`, `@SystemCatalog PROCEDURES`).
+ * measured; the table shows the median round and the spread. The client is the public `Client`,
+ * which learns the topology and the catalog (`@Statistics TOPO`, `@SystemCatalog PROCEDURES`)
+ * and routes each single-partition call to its partition's leader.
  *
  * Separate embedded processes do not share a store (each is a one-node "cluster" reporting host
  * id 0 and every partition): the client routes each call to "the leader" — host 0 — and takes
@@ -28,10 +27,6 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Client } from '../src/client.js';
-import { PartitionRouter } from '../src/cluster/partition-router.js';
-import { parseProcedures, parseTopology } from '../src/cluster/topology.js';
-import type { Connection } from '../src/connection/connection.js';
-import type { Router } from '../src/connection/router.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -60,23 +55,6 @@ async function serve(extra: string[]): Promise<{ child: ChildProcess; ports: num
   throw new Error('serve.js exited before listening');
 }
 
-/** The cluster layer's router behind the client's Router seam (routes once attached). */
-class BenchRouter implements Router {
-  readonly inner = new PartitionRouter();
-  get connections(): readonly Connection[] {
-    return this.inner.connections;
-  }
-  add(connection: Connection): void {
-    this.inner.attach(connection, { weight: 1, backup: false, hostId: connection.login?.hostId ?? -1 });
-  }
-  remove(connection: Connection): void {
-    this.inner.remove(connection);
-  }
-  pick(procedure: string, params: readonly unknown[]): Connection | null {
-    return this.inner.pick(procedure, params);
-  }
-}
-
 interface Round {
   callsPerSecond: number;
   failures: number;
@@ -84,10 +62,8 @@ interface Round {
 }
 
 async function round(ports: number[]): Promise<Round> {
-  const router = new BenchRouter();
-  const client = await Client.connect({ hosts: ports.map((p) => `127.0.0.1:${p}`), decode: { workers: 0 }, queue: { warn: DEPTH * 2, resume: DEPTH, hard: DEPTH * 4 } }, router);
-  router.inner.setProcedures(parseProcedures((await client.call('@SystemCatalog', ['PROCEDURES'])).tables[0]!));
-  router.inner.setTopology(parseTopology(await client.call('@Statistics', ['TOPO', 0])));
+  // Only the listed hosts: separate one-node processes all call themselves host 0.
+  const client = await Client.connect({ hosts: ports.map((p) => `127.0.0.1:${p}`), discover: false, reconnect: false, decode: { workers: 0 }, queue: { warn: DEPTH * 2, resume: DEPTH, hard: DEPTH * 4 } });
   const vote = args.procedure === 'vote';
   let phone = 5_550_000_000n + BigInt(Math.floor(Math.random() * 1e8));
   let done = 0;

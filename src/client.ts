@@ -8,8 +8,8 @@
  * await client.close();
  * ```
  *
- * A call goes Client → {@link Router} (which connection) → Connection (queue, one write per
- * tick) and comes back through the connection's handle table. The client itself keeps the
+ * A call goes Client → the cluster layer's router (which connection: the partition's leader, or
+ * a weighted choice) → Connection (queue, one write per tick) and comes back through the connection's handle table. The client itself keeps the
  * queue accounting (`needsDrain`, `'drain'`, `BackpressureError`), the statistics and the
  * timing wheel shared by all its connections.
  */
@@ -18,14 +18,14 @@ import { AdminApi } from './admin.js';
 import { extract as startExtraction, type Extraction } from './extract/extract.js';
 import { extractTo as extractToFile, type ExtractToOptions, type ExtractToResult } from './extract/extract-to.js';
 import type { ExtractOptions } from './extract/options.js';
-import { BackpressureError, ClientClosedError, NoConnectionsError, ParameterError, type HostFailure } from './errors.js';
+import { BackpressureError, ClientClosedError, ParameterError } from './errors.js';
 import type { ParameterType } from './protocol/parameters.js';
 import type { DecodedResponse } from './decode/decode-response.js';
 import { CallTracker, FAILURE_KIND } from './connection/call-tracker.js';
 import { Connection } from './connection/connection.js';
 import { createResponseDecoder, type ClientDecoder } from './connection/decoding.js';
 import { FlowControl, RateLimiter } from './connection/flow-control.js';
-import type { Router } from './connection/router.js';
+import type { PartitionRouter } from './cluster/partition-router.js';
 import { callAllPartitions, type PartitionResult } from './cluster/all-partitions.js';
 import { ConnectionSet, type ClusterEvents, type ConnectResult, type HostStatus } from './cluster/connection-set.js';
 import { RetryPolicy } from './cluster/retry.js';
@@ -105,11 +105,10 @@ function park(resolve: (value: unknown) => void, reject: (error: unknown) => voi
 export class Client extends EventEmitter<ClientEvents> implements AsyncDisposable, CallSubmitter {
   /** The options in effect (defaults applied). */
   readonly options: ResolvedClientOptions;
-  private readonly legacyResults: ConnectResult[] = [];
-  private readonly router: Router;
-  /** The cluster layer (null when a custom router was given to `connect`). */
-  private readonly cluster: ConnectionSet | null;
-  private readonly retry: RetryPolicy | null;
+  private readonly router: PartitionRouter;
+  /** The hosts: connecting, discovery, routing, reconnects, keepalive, topology. */
+  private readonly cluster: ConnectionSet;
+  private readonly retry: RetryPolicy;
   private readonly tracker: CallTracker;
   private readonly flow: FlowControl;
   private readonly statsCollector = new StatsCollector();
@@ -127,29 +126,23 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
    * `AuthenticationError` when every host refused the login, else with `NoConnectionsError`
    * listing each host's failure.
    */
-  static async connect(options: ClientOptions = {}, router?: Router): Promise<Client> {
-    const client = new Client(resolveClientOptions(options), router);
+  static async connect(options: ClientOptions = {}): Promise<Client> {
+    const client = new Client(resolveClientOptions(options));
     await client.open();
     return client;
   }
 
-  private constructor(options: ResolvedClientOptions, router: Router | undefined) {
+  private constructor(options: ResolvedClientOptions) {
     super();
     this.options = options;
-    if (router === undefined) {
-      const cluster = new ConnectionSet(options.cluster, (host) => this.openConnection(host));
-      cluster.on('connect', (info) => this.emit('connect', info));
-      cluster.on('disconnect', (info) => this.emit('disconnect', info));
-      cluster.on('reconnect', (info) => this.emit('reconnect', info));
-      cluster.on('topology', (info) => this.emit('topology', info));
-      this.cluster = cluster;
-      this.router = cluster.router;
-      this.retry = new RetryPolicy(options.cluster.retry, (procedure) => cluster.procedure(procedure)?.readOnly === true);
-    } else {
-      this.cluster = null;
-      this.router = router;
-      this.retry = null;
-    }
+    const cluster = new ConnectionSet(options.cluster, (host) => this.openConnection(host));
+    cluster.on('connect', (info) => this.emit('connect', info));
+    cluster.on('disconnect', (info) => this.emit('disconnect', info));
+    cluster.on('reconnect', (info) => this.emit('reconnect', info));
+    cluster.on('topology', (info) => this.emit('topology', info));
+    this.cluster = cluster;
+    this.router = cluster.router;
+    this.retry = new RetryPolicy(options.cluster.retry, (procedure) => cluster.procedure(procedure)?.readOnly === true);
     this.flow = new FlowControl(options.queue, {
       onBackpressure: (pending) => this.emit('backpressure', pending),
       onDrain: () => this.emit('drain'),
@@ -159,7 +152,7 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
     // A saturated decode pool stops every socket's reads until it drains (bounded memory).
     this.decoder.onSaturation((saturated) => {
       // No bytes can arrive while reading is paused: keep the keepalive from calling that death.
-      this.cluster?.setReadingPaused(saturated);
+      this.cluster.setReadingPaused(saturated);
       for (const connection of this.router.connections) {
         if (saturated) connection.pauseReading();
         else connection.resumeReading();
@@ -170,37 +163,11 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
   }
 
   private async open(): Promise<void> {
-    if (this.cluster !== null) {
-      try {
-        await this.cluster.start();
-      } catch (error) {
-        await this.shutdown();
-        throw error;
-      }
-      return;
-    }
-    const hosts = this.options.hosts;
-    const outcomes = await Promise.allSettled(hosts.map((host) => this.openConnection(host)));
-    const failures: HostFailure[] = [];
-    outcomes.forEach((outcome, i) => {
-      const { host, port } = hosts[i]!;
-      if (outcome.status === 'fulfilled') {
-        this.legacyResults.push({ host, port, ok: true });
-      } else {
-        const error = outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason));
-        this.legacyResults.push({ host, port, ok: false, error });
-        failures.push({ host, port, error });
-      }
-    });
-    if (failures.length === hosts.length) {
+    try {
+      await this.cluster.start();
+    } catch (error) {
       await this.shutdown();
-      if (hosts.length === 1) throw failures[0]!.error;
-      const auth = failures.every((f) => f.error.name === 'AuthenticationError');
-      if (auth) throw failures[0]!.error;
-      throw new NoConnectionsError(
-        `could not connect to any of ${hosts.length} hosts: ${failures.map((f) => `${f.host}:${f.port} (${f.error.message})`).join('; ')}`,
-        { failures },
-      );
+      throw error;
     }
   }
 
@@ -235,11 +202,8 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
     }
     this.router.add(connection);
     if (this.decoder.saturated) connection.pauseReading();
-    connection.on('close', (error) => {
-      this.router.remove(connection);
-      // With the cluster layer, its own 'disconnect' (with `reconnecting`) is re-emitted instead.
-      if (this.cluster === null) this.emit('disconnect', { host: connection.host, port: connection.port, error });
-    });
+    // The cluster layer reports the loss ('disconnect', with `reconnecting`).
+    connection.on('close', () => this.router.remove(connection));
     connection.on('late-response', (handle) => {
       if (this.listenerCount('late-response') > 0) this.emit('late-response', { host: connection.host, port: connection.port, handle });
     });
@@ -261,17 +225,17 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
 
   /** Each host's outcome at connect time (discovered nodes included, marked `discovered`). */
   get connectResults(): readonly ConnectResult[] {
-    return this.cluster?.connectResults ?? this.legacyResults;
+    return this.cluster.connectResults;
   }
 
   /** Every host now: address, weight, backup, host id, connected, reconnect attempts, last error. */
   get hosts(): HostStatus[] {
-    return this.cluster?.hosts ?? [];
+    return this.cluster.hosts;
   }
 
   /** Partitions, leaders and the hash ring, once learned (null with `clientAffinity: false` and `discover: false`). */
   get topology(): ClusterTopology | null {
-    return this.cluster?.topology ?? null;
+    return this.cluster.topology;
   }
 
   /**
@@ -280,7 +244,6 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
    * partition, ascending — never rejects because one partition failed.
    */
   async callAllPartitions(procedure: string, params: readonly unknown[] = NO_PARAMS, options?: CallOptions): Promise<PartitionResult<Response>[]> {
-    if (this.cluster === null) throw new ParameterError('callAllPartitions needs the cluster layer (connect without a custom router)', { procedure });
     return callAllPartitions(this.cluster, (p, withKey) => this.call(p, withKey, options), procedure, params);
   }
 
@@ -415,7 +378,7 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
     if (this.closing === null) {
       this.state = 'closing';
       // No more reconnects or pings; calls waiting for a connection fail with ClientClosedError.
-      this.cluster?.close();
+      this.cluster.close();
       this.closing = this.tracker.whenIdle().then(() => this.shutdown());
     }
     return this.closing;
@@ -423,7 +386,7 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
 
   /** Close now: pending calls fail with `ConnectionLostError`. */
   destroy(error?: Error): Promise<void> {
-    this.cluster?.close();
+    this.cluster.close();
     for (const connection of [...this.router.connections]) connection.destroy(error);
     return this.close();
   }
@@ -442,7 +405,7 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
     counters: ProcedureCounters,
   ): Promise<Response> {
     const retry = this.retry;
-    if (retry === null || (this.options.cluster.retry === null && options?.retryOnConnectionLoss === undefined)) {
+    if (this.options.cluster.retry === null && options?.retryOnConnectionLoss === undefined) {
       return this.submitOnce(procedure, params, types, options, counters);
     }
     const attempts = retry.attemptsFor(procedure, options?.retryOnConnectionLoss);
@@ -505,10 +468,10 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
     signal: AbortSignal | null,
   ): Promise<Response> {
     const cluster = this.cluster;
-    if (cluster === null || this.options.cluster.failFast || !cluster.reconnecting) {
+    if (this.options.cluster.failFast || !cluster.reconnecting) {
       this.flow.release();
       const message = `${procedure} not sent: no connection is open`;
-      return this.refuse(counters, cluster === null ? new NoConnectionsError(message) : cluster.noConnectionsError(message), 'NO_CONNECTION');
+      return this.refuse(counters, cluster.noConnectionsError(message), 'NO_CONNECTION');
     }
     const started = performance.now();
     try {
@@ -530,7 +493,7 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
 
   private async shutdown(): Promise<void> {
     this.state = 'closing';
-    this.cluster?.close();
+    this.cluster.close();
     await Promise.all(this.router.connections.map((connection) => connection.close()));
     this.tracker.close();
     await this.decoder.close();

@@ -5,7 +5,6 @@ import { Connection } from '../../src/connection/connection.js';
 import { createResponseDecoder } from '../../src/connection/decoding.js';
 import { CALL_STATE, InFlight, readResponseHandle, writeHandle } from '../../src/connection/in-flight.js';
 import { ConnectionError, ConnectionLostError, ProtocolError } from '../../src/errors.js';
-import { RoundRobinRouter } from '../../src/connection/router.js';
 import { RESERVED_HANDLE } from '../../src/protocol/constants.js';
 import { FakeServer } from '../helpers/fake-server.js';
 import { until } from '../helpers/until.js';
@@ -110,27 +109,6 @@ describe('Connection (fake server)', () => {
       const [error] = (await closed) as [Error];
       t.assert.ok(error instanceof ProtocolError, String(error));
     }
-  });
-
-  test('router: round-robin over open connections, skipping backpressured ones while another is free', (t: TestContext) => {
-    const fake = (name: string, state: string, backpressured: boolean) => ({ name, state, backpressured }) as unknown as Connection;
-    const a = fake('a', 'open', false);
-    const b = fake('b', 'open', true);
-    const c = fake('c', 'closed', false);
-    const router = new RoundRobinRouter();
-    t.assert.strictEqual(router.pick(), null);
-    router.add(c);
-    t.assert.strictEqual(router.pick(), null, 'one connection, closed');
-    router.add(a);
-    router.add(a);
-    router.add(b);
-    t.assert.strictEqual(router.connections.length, 3);
-    t.assert.deepStrictEqual([router.pick(), router.pick(), router.pick()], [a, a, a], 'b is backpressured, c closed');
-    router.remove(a);
-    t.assert.strictEqual(router.pick(), b, 'a backpressured connection is better than none');
-    router.remove(a);
-    router.remove(c);
-    t.assert.strictEqual(router.pick(), b);
   });
 
   test('handles: 64-bit big-endian on the wire, increasing, skip one id', (t: TestContext) => {
