@@ -304,6 +304,7 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
       entry.lastError = connection.closeError ?? new ConnectionError(`${connection.address} closed right after login`, { host: entry.host, port: entry.port });
       return false;
     }
+    if (this.isTwin(entry, connection)) return false;
     const reconnected = entry.everConnected;
     entry.everConnected = true;
     entry.connection = connection;
@@ -321,6 +322,29 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
       if (reconnected) void this.tracker.refresh();
     }
     return true;
+  }
+
+  /**
+   * One node, two entries: a listed address (`localhost:21212`) that was down when discovery
+   * found the same host id under the address the cluster reports (`127.0.0.1:21212`). The listed
+   * entry wins (it carries the user's weight and backup flag): a discovered twin is dropped —
+   * closed gracefully, so calls already on it finish — whichever of the two connects second.
+   * Listed entries are never merged with each other (they may be separate one-node servers).
+   */
+  private isTwin(entry: HostEntry, connection: Connection): boolean {
+    const hostId = connection.login?.hostId ?? -1;
+    if (hostId < 0) return false;
+    const twin = this.entries.find((e) => e !== entry && e.hostId === hostId && e.discovered !== entry.discovered);
+    if (twin === undefined) return false;
+    const [drop, dropConnection] = entry.discovered ? [entry, connection] : [twin, twin.connection];
+    this.removeEntry(drop);
+    if (dropConnection !== null) {
+      drop.connection = null;
+      this.router.detach(dropConnection);
+      this.keepalive.unwatch(dropConnection);
+      void dropConnection.close();
+    }
+    return drop === entry;
   }
 
   private lost(entry: HostEntry, connection: Connection, error: Error | undefined): void {
@@ -385,6 +409,7 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
     }
     const outcomes = await Promise.all(found.map((entry) => this.connectEntry(entry)));
     found.forEach((entry, i) => {
+      if (!this.entries.includes(entry)) return; // the twin of a listed host
       this.record(entry, outcomes[i]!, []);
       if (!outcomes[i]) this.scheduleReconnect(entry);
     });

@@ -11,6 +11,8 @@ import { sleep } from './harness.js';
 
 const connect = (options: ClientOptions): Promise<Client> => Client.connect({ decode: { workers: 0 }, timerResolutionMs: 10, ...options });
 const misrouted = (cluster: EmbeddedCluster): number => cluster.stats().reduce((sum, s) => sum + s.misroutedCalls, 0);
+const calls = (cluster: EmbeddedCluster): number[] => cluster.stats().map((s) => s.calls);
+const delta = (after: number[], before: number[]): number[] => after.map((n, i) => n - before[i]!);
 
 describe('Client on a 3-node, 8-partition embedded cluster', () => {
   let cluster: EmbeddedCluster;
@@ -102,5 +104,79 @@ describe('Client on a 3-node, 8-partition embedded cluster', () => {
     t.assert.match(info.error.message, /declared dead/);
     node.faults.ignorePings = false;
     await until(() => client.hosts[0]!.connected, 'reconnected');
+  });
+});
+
+describe('Client: weights, backups and one node under two names', () => {
+  let cluster: EmbeddedCluster;
+  before(async () => {
+    cluster = await startCluster({ nodes: 3, partitions: 8, workloads: [] });
+  });
+  after(() => cluster.close());
+
+  test('weights 1, 3 and 5 shift calls without partition preference in proportion (within 10%)', async (t: TestContext) => {
+    const [a, b, c] = cluster.nodes;
+    const client = await connect({
+      hosts: [
+        { host: a!.host, port: a!.port, weight: 1 },
+        { host: b!.host, port: b!.port, weight: 3 },
+        { host: c!.host, port: c!.port, weight: 5 },
+      ],
+      discover: false,
+    });
+    t.after(() => client.close());
+    t.assert.deepStrictEqual(client.hosts.map((x) => x.weight), [1, 3, 5]);
+    const before = calls(cluster);
+    const n = 4500;
+    for (let i = 0; i < n; i += 500) await Promise.all(Array.from({ length: 500 }, () => client.call('@Ping')));
+    const got = delta(calls(cluster), before);
+    const expected = [n / 9, (3 * n) / 9, (5 * n) / 9];
+    got.forEach((count, i) => t.assert.ok(Math.abs(count - expected[i]!) <= expected[i]! * 0.1, `host ${i}: ${count} calls, expected ${expected[i]} ±10% (all: ${got.join(', ')})`));
+  });
+
+  test('backups take traffic only while no primary is connected', async (t: TestContext) => {
+    const [a, b, c] = cluster.nodes;
+    const connects: number[] = [];
+    const client = await connect({
+      hosts: [a!.address, { host: b!.host, port: b!.port, backup: true }, { host: c!.host, port: c!.port, backup: true, weight: 2 }],
+      discover: false,
+      // No topology calls: the per-node call counts are the user's calls only.
+      clientAffinity: false,
+      reconnectDelayMs: 20,
+      maxReconnectDelayMs: 40,
+    });
+    t.after(() => client.close());
+    client.on('connect', (info) => connects.push(info.port));
+    const burst = async (count: number): Promise<number[]> => {
+      const before = calls(cluster);
+      await Promise.all(Array.from({ length: count }, () => client.call('@Ping')));
+      return delta(calls(cluster), before);
+    };
+    t.assert.deepStrictEqual(await burst(90), [90, 0, 0]);
+    await a!.stop();
+    await new Promise((r) => client.once('disconnect', r));
+    t.assert.deepStrictEqual(await burst(90), [0, 30, 60], 'backups share by weight while the primary is down');
+    await a!.restart();
+    await until(() => connects.includes(a!.port), 'the primary back');
+    t.assert.deepStrictEqual(await burst(90), [90, 0, 0], 'the primary is back: backups idle again');
+  });
+
+  test('a listed host that was down when discovery found it under another name ends as one connection', async (t: TestContext) => {
+    const [a, b] = cluster.nodes;
+    await a!.stop();
+    // Listed as "localhost"; the cluster reports 127.0.0.1. The slow reconnect lets discovery find
+    // host 0 first (when it rejoins the topology), under the reported address: a second entry.
+    const client = await connect({ hosts: [`localhost:${a!.port}`, b!.address], reconnectDelayMs: 400, maxReconnectDelayMs: 400, topologyRefreshMs: 50 });
+    t.after(() => client.close());
+    const connects: string[] = [];
+    client.on('connect', (info) => connects.push(`${info.host}:${info.port}`));
+    await a!.restart();
+    await until(() => connects.includes(`127.0.0.1:${a!.port}`), 'discovery connected host 0 under the reported address', 3000);
+    await until(() => connects.includes(`localhost:${a!.port}`), 'the listed entry reconnected', 3000);
+    await until(() => client.connections.length === 3, 'the twin connection closed');
+    const zero = client.hosts.filter((h) => h.port === a!.port);
+    t.assert.deepStrictEqual(zero.map((h) => [h.host, h.discovered, h.connected]), [['localhost', false, true]], 'the listed entry is kept');
+    t.assert.deepStrictEqual(client.hosts.map((h) => h.hostId).sort(), [0, 1, 2]);
+    t.assert.strictEqual((await client.call('@Ping')).status, 1);
   });
 });

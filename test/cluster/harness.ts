@@ -1,9 +1,10 @@
 /**
- * A thin test-only stand-in for the client: a {@link ConnectionSet} whose opener is a bare
- * `Connection.open` with one shared tracker and an inline decoder, and a `call()` that does what
- * the client's submit does with a router — pick, or wait for a connection (unless failFast),
- * then run the call on the picked connection. It lets the cluster layer be tested against the
- * embedded cluster without the client wiring (see the report's client.ts patch).
+ * The cluster layer's own test rig: a {@link ConnectionSet} whose opener is a bare
+ * `Connection.open` with one shared tracker and an inline decoder, and a `call()` that picks a
+ * connection (or waits for one unless failFast) and runs the call there. It exposes what the
+ * public Client hides (the router, the keepalive counters, a seeded random for exact backoff
+ * delays), so these tests look inside the layer; client-cluster.test.ts proves the same
+ * behaviour end to end through the public Client.
  */
 import { CallTracker } from '../../src/connection/call-tracker.js';
 import { Connection } from '../../src/connection/connection.js';

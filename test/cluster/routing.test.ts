@@ -1,6 +1,8 @@
 /**
- * Partition-aware routing, discovery, weights, backups and callAllPartitions against a 3-node,
- * 8-partition embedded cluster (through the cluster layer's test harness).
+ * Partition-aware routing, discovery and callAllPartitions against a 3-node, 8-partition
+ * embedded cluster, through the cluster layer's test harness (the layer's own view: router,
+ * tracker, partition keys). Weights and backups are proved through the Client
+ * (client-cluster.test.ts).
  */
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { callAllPartitions } from '../../src/cluster/all-partitions.js';
@@ -9,8 +11,8 @@ import { startCluster, type EmbeddedCluster } from '../../src/server/index.js';
 import { startHarness, type Harness } from './harness.js';
 
 const calls = (cluster: EmbeddedCluster): number[] => cluster.stats().map((s) => s.calls);
-const misrouted = (cluster: EmbeddedCluster): number => cluster.stats().reduce((sum, s) => sum + s.misroutedCalls, 0);
 const delta = (after: number[], before: number[]): number[] => after.map((n, i) => n - before[i]!);
+const misrouted = (cluster: EmbeddedCluster): number => cluster.stats().reduce((sum, s) => sum + s.misroutedCalls, 0);
 
 describe('partition-aware routing on a 3-node, 8-partition cluster', () => {
   let cluster: EmbeddedCluster;
@@ -129,61 +131,5 @@ describe('partition-aware routing on a 3-node, 8-partition cluster', () => {
     const before = misrouted(cluster);
     await Promise.all(Array.from({ length: 200 }, (_, i) => h.call('Later', [BigInt(i)])));
     t.assert.strictEqual(misrouted(cluster) - before, 0);
-  });
-});
-
-describe('weights and backups (discovery off)', () => {
-  let cluster: EmbeddedCluster;
-  before(async () => {
-    cluster = await startCluster({ nodes: 3, partitions: 8, workloads: [] });
-  });
-  after(() => cluster.close());
-
-  test('weights 1, 3 and 5 shift calls without partition preference in proportion (within 10%)', async (t: TestContext) => {
-    const [a, b, c] = cluster.nodes;
-    const h = await startHarness({
-      hosts: [
-        { host: a!.host, port: a!.port, weight: 1 },
-        { host: b!.host, port: b!.port, weight: 3 },
-        { host: c!.host, port: c!.port, weight: 5 },
-      ],
-      discover: false,
-    });
-    t.after(() => h.close());
-    t.assert.deepStrictEqual(h.set.hosts.map((x) => x.weight), [1, 3, 5]);
-    const before = calls(cluster);
-    const n = 4500;
-    for (let i = 0; i < n; i += 500) await Promise.all(Array.from({ length: 500 }, () => h.call('@Ping')));
-    const got = delta(calls(cluster), before);
-    const expected = [n / 9, (3 * n) / 9, (5 * n) / 9];
-    got.forEach((count, i) => t.assert.ok(Math.abs(count - expected[i]!) <= expected[i]! * 0.1, `host ${i}: ${count} calls, expected ${expected[i]} ±10% (all: ${got.join(', ')})`));
-  });
-
-  test('backups take traffic only while no primary is connected', async (t: TestContext) => {
-    const [a, b, c] = cluster.nodes;
-    const connects: number[] = [];
-    const h = await startHarness({
-      hosts: [a!.address, { host: b!.host, port: b!.port, backup: true }, { host: c!.host, port: c!.port, backup: true, weight: 2 }],
-      discover: false,
-      // No topology calls: the per-node call counts are the user's calls only.
-      clientAffinity: false,
-      reconnectDelayMs: 20,
-      maxReconnectDelayMs: 40,
-    });
-    t.after(() => h.close());
-    h.set.on('connect', (info) => connects.push(info.port));
-    const burst = async (count: number): Promise<number[]> => {
-      const before = calls(cluster);
-      await Promise.all(Array.from({ length: count }, () => h.call('@Ping')));
-      return delta(calls(cluster), before);
-    };
-    t.assert.deepStrictEqual(await burst(90), [90, 0, 0]);
-    await a!.stop();
-    await new Promise((r) => h.set.once('disconnect', r));
-    const during = await burst(90);
-    t.assert.deepStrictEqual(during, [0, 30, 60], 'backups share by weight while the primary is down');
-    await a!.restart();
-    while (!connects.includes(a!.port)) await new Promise((r) => setTimeout(r, 5));
-    t.assert.deepStrictEqual(await burst(90), [90, 0, 0], 'the primary is back: backups idle again');
   });
 });
