@@ -7,14 +7,19 @@
  *                                           delays, stalls, ignored pings, closes)
  *   npm run soak -- --minutes 1 --storm     reconnect storm: the node flaps every second
  *
+ *   npm run soak -- --minutes 5 --nodes 3   the same on a 3-node embedded cluster: each fault
+ *                                           (or flap) hits one node chosen at random
+ *
  * Options: --minutes N (default 1), --storm, --concurrency N (calls kept in flight, default 200),
- * --seed N (fault schedule), --flap-ms N (storm period, default 1000). Exit code 1 on failure.
+ * --seed N (fault schedule), --flap-ms N (storm period, default 1000), --nodes N (default 1).
+ * The client reconnects by itself (its cluster layer, backoff 25–250 ms here). Exit code 1 on
+ * failure.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Client } from '../src/client.js';
 import { BackpressureError, CallTimeoutError, ClientClosedError, ConnectionError, NoConnectionsError, ProtocolError } from '../src/errors.js';
-import { startServer, type EmbeddedServer, type FaultState } from '../src/server/index.js';
+import { startCluster, startServer, type EmbeddedServer, type FaultState } from '../src/server/index.js';
 
 interface SoakOptions {
   minutes: number;
@@ -22,10 +27,11 @@ interface SoakOptions {
   concurrency: number;
   seed: number;
   flapMs: number;
+  nodes: number;
 }
 
 function parseArguments(argv: readonly string[]): SoakOptions {
-  const options: SoakOptions = { minutes: 1, storm: false, concurrency: 200, seed: Date.now() % 100_000, flapMs: 1000 };
+  const options: SoakOptions = { minutes: 1, storm: false, concurrency: 200, seed: Date.now() % 100_000, flapMs: 1000, nodes: 1 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): number => {
@@ -38,6 +44,7 @@ function parseArguments(argv: readonly string[]): SoakOptions {
     else if (arg === '--concurrency') options.concurrency = Math.floor(value());
     else if (arg === '--seed') options.seed = Math.floor(value());
     else if (arg === '--flap-ms') options.flapMs = value();
+    else if (arg === '--nodes') options.nodes = Math.floor(value());
     else throw new RangeError(`unknown option ${arg} (see the comment at the top of scripts/soak.ts)`);
   }
   return options;
@@ -98,33 +105,6 @@ class Tally {
   }
 }
 
-/** Dial the node again after every disconnect until it answers (the plain Client does not reconnect). */
-function keepConnected(client: Client, server: EmbeddedServer): { stop: () => Promise<void>; reconnects: () => number } {
-  let stopped = false;
-  let reconnects = 0;
-  let current: Promise<void> = Promise.resolve();
-  const dial = async (): Promise<void> => {
-    while (!stopped && !client.connections.some((c) => c.state === 'open')) {
-      try {
-        await client.openConnection({ host: server.host, port: server.port });
-        reconnects++;
-      } catch {
-        await sleep(25);
-      }
-    }
-  };
-  client.on('disconnect', () => {
-    if (!stopped) current = current.then(dial);
-  });
-  return {
-    stop: () => {
-      stopped = true;
-      return current;
-    },
-    reconnects: () => reconnects,
-  };
-}
-
 /** One random fault for a random while, then everything back to normal. */
 async function injectFault(server: EmbeddedServer, random: () => number, counts: Map<string, number>): Promise<void> {
   const switches: [string, Partial<FaultState> | 'kill'][] = [
@@ -158,12 +138,24 @@ async function main(): Promise<number> {
   process.on('unhandledRejection', (reason) => unhandled.push(reason));
   const random = prng(options.seed);
   const durationMs = options.minutes * 60_000;
-  console.log(`soak: ${options.minutes} min, ${options.storm ? `reconnect storm (flap every ${options.flapMs} ms)` : 'random faults'}, concurrency ${options.concurrency}, seed ${options.seed}`);
+  console.log(`soak: ${options.minutes} min, ${options.nodes} node(s), ${options.storm ? `reconnect storm (flap every ${options.flapMs} ms)` : 'random faults'}, concurrency ${options.concurrency}, seed ${options.seed}`);
 
-  const server = await startServer({ workloads: ['kv'] });
+  const cluster = options.nodes > 1 ? await startCluster({ nodes: options.nodes, partitions: 8, workloads: ['kv'] }) : null;
+  const nodes: readonly EmbeddedServer[] = cluster?.nodes ?? [await startServer({ workloads: ['kv'] })];
+  const pickNode = (): EmbeddedServer => nodes[Math.floor(random() * nodes.length)]!;
   const baselineResources = process.getActiveResourcesInfo().length;
-  const client = await Client.connect({ hosts: [server.address], callTimeoutMs: 2000, connectTimeoutMs: 1000, timerResolutionMs: 20 });
-  const redial = keepConnected(client, server);
+  const client = await Client.connect({
+    hosts: nodes.map((n) => n.address),
+    callTimeoutMs: 2000,
+    connectTimeoutMs: 1000,
+    timerResolutionMs: 20,
+    reconnectDelayMs: 25,
+    maxReconnectDelayMs: 250,
+  });
+  let reconnects = 0;
+  client.on('connect', (info) => {
+    if (info.reconnected) reconnects++;
+  });
   const tally = new Tally();
   const faults = new Map<string, number>();
   const payload = new Uint8Array(256).fill(42);
@@ -191,14 +183,15 @@ async function main(): Promise<number> {
   const chaos = (async () => {
     while (running && performance.now() < deadline) {
       if (options.storm) {
+        const node = pickNode();
         await sleep(options.flapMs / 2);
-        await server.kill();
+        await node.kill();
         faults.set('kill', (faults.get('kill') ?? 0) + 1);
         await sleep(options.flapMs / 2);
-        await server.restart();
+        await node.restart();
       } else {
         await sleep(500 + random() * 3000);
-        if (performance.now() < deadline) await injectFault(server, random, faults);
+        if (performance.now() < deadline) await injectFault(pickNode(), random, faults);
       }
     }
   })();
@@ -211,17 +204,19 @@ async function main(): Promise<number> {
     samples.push({ t: performance.now() - started, heap: process.memoryUsage().heapUsed });
     if (performance.now() >= nextReport) {
       nextReport += 10_000;
-      console.log(`  ${((performance.now() - started) / 1000).toFixed(0)} s  ${tally.line()}  heap ${mib(process.memoryUsage().heapUsed)}  reconnects ${redial.reconnects()}`);
+      console.log(`  ${((performance.now() - started) / 1000).toFixed(0)} s  ${tally.line()}  heap ${mib(process.memoryUsage().heapUsed)}  reconnects ${reconnects}`);
     }
   }
   running = false;
   await chaos;
-  server.faults.reset();
-  if (!server.running) await server.restart();
+  for (const node of nodes) {
+    node.faults.reset();
+    if (!node.running) await node.restart();
+  }
   await Promise.all(workers);
-  await redial.stop();
   await client.close();
-  await server.close();
+  if (cluster !== null) await cluster.close();
+  else await nodes[0]!.close();
   await sleep(100);
   gc();
   const heapEnd = process.memoryUsage().heapUsed;
@@ -239,7 +234,7 @@ async function main(): Promise<number> {
   console.log(`issued     ${tally.issued}`);
   console.log(`succeeded  ${tally.succeeded}`);
   console.log(`failed     ${tally.failed}  ${JSON.stringify(Object.fromEntries(tally.errors))}`);
-  console.log(`faults     ${JSON.stringify(Object.fromEntries(faults))}; reconnects ${redial.reconnects()}`);
+  console.log(`faults     ${JSON.stringify(Object.fromEntries(faults))}; reconnects ${reconnects}`);
   console.log(`heap       start ${mib(heapStart)}, end ${mib(heapEnd)} (after close); under load: early ${mib(early)}, late ${mib(late)} (allowed growth ${mib(allowed)})`);
   console.log(`rss        ${mib(process.memoryUsage().rss)}`);
 
