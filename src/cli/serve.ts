@@ -7,6 +7,7 @@
  * cluster, which voltwire connects to the same way.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { parsePeer } from '../server/cluster.js';
 import type { FaultState } from '../server/faults.js';
 import { serveCommand, type ServeOptions } from '../server/index.js';
 import type { CliContext } from './context.js';
@@ -20,6 +21,10 @@ interface ServeFlags {
   rows?: number;
   user: string[];
   workloads?: string;
+  contestants?: number;
+  hostId?: number;
+  peers?: string[];
+  clusterStartMs?: number;
   delayMs?: number;
   stopReading?: boolean;
   closeAfterFrames?: number;
@@ -35,6 +40,18 @@ const WORKLOADS = ['voter', 'kv', 'analytics'] as const;
 function collectUser(spec: string, previous: string[]): string[] {
   if (spec.indexOf(':') <= 0) throw new InvalidArgumentError(`must be name:password, got "${spec}"`);
   return [...previous, spec];
+}
+
+function peerList(text: string): string[] {
+  const peers = text.split(',').map((p) => p.trim());
+  for (const peer of peers) {
+    try {
+      parsePeer(peer);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  }
+  return peers;
 }
 
 function workloadList(text: string): string {
@@ -56,7 +73,11 @@ export function serveOptions(flags: ServeFlags): ServeOptions {
   if (flags.sendOversized === true) faults.sendOversized = true;
   if (flags.refuseLogins === true) faults.refuseLogins = true;
   if (flags.ignorePings === true) faults.ignorePings = true;
-  const options: ServeOptions = { host: flags.host, port: flags.port, nodes: flags.nodes };
+  // A per-process cluster node listens on its --peers entry, not on --host/--port.
+  const options: ServeOptions = flags.peers === undefined ? { host: flags.host, port: flags.port, nodes: flags.nodes } : { peers: flags.peers };
+  if (flags.hostId !== undefined) options.hostId = flags.hostId;
+  if (flags.clusterStartMs !== undefined) options.clusterStartMs = flags.clusterStartMs;
+  if (flags.contestants !== undefined) options.contestants = flags.contestants;
   if (flags.partitions !== undefined) options.partitions = flags.partitions;
   if (flags.rows !== undefined) options.rows = flags.rows;
   if (flags.user.length > 0) {
@@ -84,6 +105,8 @@ export function serveCommandLine(ctx: CliContext): Command {
       '\nExamples:\n' +
         '  voltwire serve                       # 127.0.0.1:21212; then: voltwire bench --servers localhost\n' +
         '  voltwire serve --nodes 3 --port 0    # a 3-node cluster on free ports\n' +
+        '  voltwire serve --host-id 1 --peers 127.0.0.1:21212,127.0.0.1:21213,127.0.0.1:21214\n' +
+        '                                       # node 1 of a 3-node cluster, one process per node\n' +
         '  voltwire serve --rows 1000000        # one million EVENTS rows to extract\n' +
         '  voltwire serve --user admin:secret   # security on: only this user may log in',
     )
@@ -94,6 +117,10 @@ export function serveCommandLine(ctx: CliContext): Command {
     .option('--rows <n>', 'rows of the analytics table EVENTS (default 1000)', integerOption('--rows', 0))
     .addOption(new Option('--user <name:password>', 'a user allowed to log in (repeat for more)').argParser(collectUser).default([] as string[], 'none: security off'))
     .option('--workloads <list>', `demo schemas to load (default all: ${WORKLOADS.join(',')})`, workloadList)
+    .option('--contestants <n>', 'voter contestants to load at start, as Initialize would', integerOption('--contestants', 1, 12))
+    .option('--host-id <n>', 'per-process cluster: this node\'s host id (its entry in --peers)', integerOption('--host-id', 0, 63))
+    .option('--peers <list>', 'per-process cluster: host:port of every node by host id, comma-separated (same list in every process)', peerList)
+    .option('--cluster-start-ms <ms>', 'per-process cluster: the cluster start time every process reports (same in every process)', integerOption('--cluster-start-ms', 0))
     .addOption(new Option('--delay-ms <ms>', 'fault: delay every response').argParser(integerOption('--delay-ms', 0)))
     .addOption(new Option('--stop-reading', 'fault: stop reading from sockets (clients see backpressure)'))
     .addOption(new Option('--close-after-frames <n>', 'fault: close a connection after n frames').argParser(integerOption('--close-after-frames', 0)))
@@ -102,12 +129,21 @@ export function serveCommandLine(ctx: CliContext): Command {
     .addOption(new Option('--send-oversized', 'fault: answer with an oversized frame'))
     .addOption(new Option('--refuse-logins', 'fault: refuse every login'))
     .addOption(new Option('--ignore-pings', 'fault: never answer @Ping (socket stays open)'))
-    .action(async (flags: ServeFlags) => {
+    .action(async (flags: ServeFlags, command: Command) => {
+      if (flags.peers !== undefined) {
+        const placed = ['host', 'port', 'nodes'].filter((name) => command.getOptionValueSource(name) === 'cli');
+        if (placed.length > 0) throw new InvalidArgumentError(`--peers gives this node its address and the node count: leave out --${placed.join(', --')}`);
+      }
       const options = serveOptions(flags);
       const handle = await serveCommand({ ...options, print: (line) => void ctx.stdout.write(line + '\n') });
-      const where = handle.ports.map((port) => `${flags.host}:${port}`).join(', ');
+      const host = flags.peers === undefined ? flags.host : parsePeer(flags.peers[flags.hostId ?? 0]!).host;
+      const where = handle.ports.map((port) => `${host}:${port}`).join(', ');
+      const shape =
+        flags.peers === undefined
+          ? `${flags.nodes} node${flags.nodes === 1 ? '' : 's'}`
+          : `host ${flags.hostId ?? '?'} of a ${flags.peers.length}-node cluster, one process per node`;
       ctx.stderr.write(
-        `voltwire embedded server listening on ${where} (${flags.nodes} node${flags.nodes === 1 ? '' : 's'}` +
+        `voltwire embedded server listening on ${where} (${shape}` +
           `${options.faults === undefined ? '' : `, faults: ${Object.keys(options.faults).join(', ')}`}); Ctrl-C to stop\n`,
       );
       await handle.closed;

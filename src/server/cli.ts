@@ -5,10 +5,14 @@
  * ```
  * {"event":"listening","host":"127.0.0.1","ports":[21212],"nodes":1,"partitions":8,"rows":1000,"pid":1234}
  * ```
+ *
+ * With `--peers` (and `--host-id`) the process runs one node of a cluster whose nodes run in
+ * separate processes (see `startClusterNode`); its line lists this node's port only, and adds
+ * `"hostId"` and `"peers"`.
  */
 import { parseArgs } from 'node:util';
 import type { ServerUser } from './authentication.js';
-import { startCluster, startServer, type WorkloadName } from './cluster.js';
+import { startCluster, startClusterNode, startServer, type EmbeddedServer, type WorkloadName } from './cluster.js';
 import type { FaultState } from './faults.js';
 
 export interface ServeOptions {
@@ -20,6 +24,14 @@ export interface ServeOptions {
   rows?: number;
   users?: readonly ServerUser[];
   workloads?: readonly WorkloadName[];
+  /** Voter contestants loaded at start (1..12). */
+  contestants?: number;
+  /** Per-process cluster mode: this node's host id (an index into `peers`). */
+  hostId?: number;
+  /** Per-process cluster mode: `host:port` of every node, by host id; this node listens on its entry. */
+  peers?: readonly string[];
+  /** Per-process cluster mode: the cluster start time every process reports (ms since the epoch). */
+  clusterStartMs?: number;
   faults?: Partial<FaultState>;
   /** Where the JSON line goes (default stdout). */
   print?: (line: string) => void;
@@ -35,20 +47,43 @@ export interface ServeHandle {
   closed: Promise<void>;
 }
 
+/** The per-process options fit together (and only come together). */
+function checkClusterNode(options: ServeOptions): void {
+  const { peers, hostId } = options;
+  if (peers === undefined) {
+    if (hostId !== undefined || options.clusterStartMs !== undefined) throw new RangeError('--host-id and --cluster-start-ms belong to a per-process cluster node: give --peers too');
+    return;
+  }
+  if (hostId === undefined) throw new RangeError('--peers needs --host-id: which of the peers this process is');
+  if (options.host !== undefined || options.port !== undefined) throw new RangeError('--peers gives this node its address (entry --host-id): leave out --host and --port');
+  if (options.nodes !== undefined && options.nodes !== peers.length) throw new RangeError(`--nodes ${options.nodes} disagrees with the ${peers.length} --peers`);
+}
+
 /** Start serving as `voltwire serve` does; returns when listening. */
 export async function serveCommand(options: ServeOptions = {}): Promise<ServeHandle> {
   const print = options.print ?? ((line: string) => process.stdout.write(line + '\n'));
-  const nodes = options.nodes ?? 1;
+  checkClusterNode(options);
+  const nodes = options.peers?.length ?? options.nodes ?? 1;
   const common = {
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.partitions === undefined ? {} : { partitions: options.partitions }),
     ...(options.rows === undefined ? {} : { rows: options.rows }),
     ...(options.users === undefined ? {} : { users: options.users }),
     ...(options.workloads === undefined ? {} : { workloads: options.workloads }),
+    ...(options.contestants === undefined ? {} : { contestants: options.contestants }),
   };
-  let servers;
+  let servers: EmbeddedServer[];
   let stopAll: () => Promise<void>;
-  if (nodes === 1) {
+  if (options.peers !== undefined) {
+    const server = await startClusterNode({
+      ...common,
+      hostId: options.hostId!,
+      peers: options.peers,
+      ...(options.clusterStartMs === undefined ? {} : { clusterStartMs: options.clusterStartMs }),
+    });
+    servers = [server];
+    stopAll = () => server.close();
+  } else if (nodes === 1) {
     const server = await startServer({ ...common, ...(options.port === undefined ? {} : { port: options.port }) });
     servers = [server];
     stopAll = () => server.close();
@@ -85,6 +120,7 @@ export async function serveCommand(options: ServeOptions = {}): Promise<ServeHan
       host: first.host,
       ports,
       nodes,
+      ...(options.peers === undefined ? {} : { hostId: first.hostId, peers: options.peers }),
       partitions: first.database.partitionCount,
       rows: first.analytics?.rowCount ?? 0,
       pid: process.pid,
@@ -105,6 +141,10 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions {
       rows: { type: 'string' },
       user: { type: 'string', multiple: true },
       workloads: { type: 'string' },
+      contestants: { type: 'string' },
+      'host-id': { type: 'string' },
+      peers: { type: 'string' },
+      'cluster-start-ms': { type: 'string' },
       'delay-ms': { type: 'string' },
       'stop-reading': { type: 'boolean' },
       'close-after-frames': { type: 'string' },
@@ -152,6 +192,13 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions {
   if (rows !== undefined) options.rows = rows;
   if (users.length > 0) options.users = users;
   if (workloads !== undefined) options.workloads = workloads as WorkloadName[];
+  const contestants = integer('contestants', values.contestants);
+  if (contestants !== undefined) options.contestants = contestants;
+  const hostId = integer('host-id', values['host-id']);
+  if (hostId !== undefined) options.hostId = hostId;
+  if (values.peers !== undefined) options.peers = values.peers.split(',').map((p) => p.trim());
+  const clusterStart = integer('cluster-start-ms', values['cluster-start-ms']);
+  if (clusterStart !== undefined) options.clusterStartMs = clusterStart;
   if (Object.keys(faults).length > 0) options.faults = faults;
   return options;
 }

@@ -1,7 +1,15 @@
 /**
- * Starting servers: `startServer` (one node) and `startCluster` (N nodes on N ports sharing one
- * store, partitions dealt to leaders across the nodes). The handles returned here are the
+ * Starting servers: `startServer` (one node), `startCluster` (N nodes on N ports sharing one
+ * store, partitions dealt to leaders across the nodes) and `startClusterNode` (one node of an
+ * N-node cluster whose nodes run in separate processes). The handles returned here are the
  * embedded server's public API.
+ *
+ * Per-process mode: every process builds the same cluster shape from the same options — host
+ * ids 0..N−1, the same {@link Topology} and hash ring, the same catalog — and knows every
+ * node's address, so TOPO, OVERVIEW, the catalog and logins agree whichever node a client
+ * asks. Each process stores the rows of the partitions its node leads plus the replicated
+ * tables; there is no link between the processes, so work for a partition led elsewhere is
+ * refused (SERVER_UNAVAILABLE) rather than forwarded.
  */
 import type { TlsOptions } from 'node:tls';
 import { MP_PARTITION_ID } from '../protocol/constants.js';
@@ -45,6 +53,11 @@ export interface ServerOptions {
   /** Largest SQL result before VoltDB's "overflowed output/network buffer" failure (default 50 MB − 32 KiB). */
   maxResultBytes?: number;
   /**
+   * Voter contestants (1..12, the example's names) loaded at start, as `Initialize` would
+   * (default none). Per-process clusters need it: an `Initialize` call changes one process only.
+   */
+  contestants?: number;
+  /**
    * Serve TLS instead of plain TCP on the client port (as a VoltDB started with TLS): `key` and
    * `cert` at least; `ca` + `requestCert: true` + `rejectUnauthorized: true` for mutual TLS.
    */
@@ -58,36 +71,78 @@ export interface ClusterOptions extends Omit<ServerOptions, 'port'> {
   ports?: readonly number[];
 }
 
+export interface ClusterNodeOptions extends Omit<ServerOptions, 'host' | 'port'> {
+  /** This node's host id, 0..peers.length − 1. */
+  hostId: number;
+  /**
+   * `host:port` of every node of the cluster, by host id; this node listens on its own entry.
+   * Every process gets the same list, so the ports must be fixed (not 0).
+   */
+  peers: readonly string[];
+  /**
+   * Cluster start, ms since the epoch (login response, OVERVIEW): give every process the same
+   * value so clients see one cluster instance (default: this process's start).
+   */
+  clusterStartMs?: number;
+}
+
 /** What one node reports. */
 export interface ServerStats extends NodeStatistics {
-  /** Invocations per procedure, all partitions, counted by the shared store (cluster-wide). */
+  /** Invocations per procedure, all partitions, counted by the store of this process (cluster-wide unless one process per node). */
   procedures: Record<string, number>;
 }
 
-/** State shared by the nodes of one cluster. */
+/**
+ * State shared by the nodes of one cluster running in this process. `remote` lists the nodes
+ * of the other processes (per-process mode; empty otherwise).
+ */
 class Shared implements ClusterContext {
   readonly database: Database;
   readonly topology: Topology;
-  readonly clusterStartMs = Date.now();
+  readonly clusterStartMs: number;
   readonly buildString = BUILD_STRING;
   readonly version = EMULATED_VOLTDB_VERSION;
   readonly nodes: ServerNode[] = [];
-  readonly connectionIds = { next: 1n };
+  readonly connectionIds: { next: bigint };
   readonly voter: VoterWorkload | null;
   readonly kv: KeyValueWorkload | null;
   readonly analytics: AnalyticsWorkload | null;
+  private readonly remote: ReadonlyMap<number, NodeInfo>;
 
-  constructor(options: ServerOptions, hostCount: number) {
-    this.database = new Database({ partitions: options.partitions ?? 8, ...(options.maxResultBytes === undefined ? {} : { maxResultBytes: options.maxResultBytes }) });
+  constructor(options: ServerOptions, hostCount: number, remote: readonly NodeInfo[] = [], clusterStartMs = Date.now()) {
+    this.remote = new Map(remote.map((n) => [n.hostId, n]));
+    this.clusterStartMs = clusterStartMs;
+    // Connection ids stay unique across the processes of a cluster: the first local host id in the top bits.
+    let firstLocal = 0;
+    while (this.remote.has(firstLocal)) firstLocal++;
+    this.connectionIds = { next: (BigInt(firstLocal) << 40n) + 1n };
+    this.database = new Database({
+      partitions: options.partitions ?? 8,
+      ...(options.maxResultBytes === undefined ? {} : { maxResultBytes: options.maxResultBytes }),
+      ...(remote.length === 0 ? {} : { remoteLeader: (partition: number) => this.remoteNode(this.topology.leaderOf(partition)) }),
+    });
     this.topology = new Topology(hostCount, this.database.partitionCount);
     const workloads = new Set(options.workloads ?? ['voter', 'kv', 'analytics']);
     this.voter = workloads.has('voter') ? new VoterWorkload(this.database) : null;
     this.kv = workloads.has('kv') ? new KeyValueWorkload(this.database) : null;
     this.analytics = workloads.has('analytics') ? new AnalyticsWorkload(this.database, options.rows ?? 1000) : null;
+    if (options.contestants !== undefined) {
+      if (this.voter === null) throw new RangeError('contestants need the voter workload');
+      this.voter.seed(options.contestants);
+    }
   }
 
   runningNodes(): NodeInfo[] {
-    return this.nodes.filter((n) => n.running).map((n) => n.info);
+    const nodes = this.nodes.filter((n) => n.running).map((n) => n.info);
+    return this.remote.size === 0 ? nodes : [...nodes, ...this.remote.values()].sort((a, b) => a.hostId - b.hostId);
+  }
+
+  remoteNode(hostId: number): NodeInfo | undefined {
+    return this.remote.get(hostId);
+  }
+
+  localStatistics(): NodeStatistics[] {
+    return this.nodes.map((n) => n.statistics());
   }
 
   procedureCounts(): Record<string, number> {
@@ -134,7 +189,7 @@ export class EmbeddedServer {
   get faults(): Faults {
     return this.node.faults;
   }
-  /** The shared store (tables, procedures, hashinator, statistics). */
+  /** The store shared by the nodes of this process (tables, procedures, hashinator, statistics). */
   get database(): Database {
     return this.shared.database;
   }
@@ -158,7 +213,7 @@ export class EmbeddedServer {
     return this.shared.topology.partitionsOf(this.node.hostId);
   }
 
-  /** Register a JS procedure (on every node of the cluster: they share the catalog). */
+  /** Register a JS procedure (on every node of this process: they share the catalog; other processes' nodes do not see it). */
   define(name: string, options: DefineOptions, handler: ProcedureHandler): void {
     if (name.startsWith('@')) throw new RangeError(`procedure names starting with @ are reserved for system procedures: ${name}`);
     this.shared.database.defineProcedure(userProcedure(name, options, handler));
@@ -243,9 +298,10 @@ export class EmbeddedCluster {
   }
 }
 
-async function startNodes(shared: Shared, options: ServerOptions, ports: readonly number[]): Promise<void> {
-  for (let hostId = 0; hostId < ports.length; hostId++) {
-    const node = new ServerNode(shared, hostId, { ...options, port: ports[hostId] }, shared.connectionIds);
+/** Create and start the local nodes (`hostId` on `port` each); on a failure nothing stays listening. */
+async function startNodes(shared: Shared, options: ServerOptions, local: readonly { hostId: number; host?: string; port: number }[]): Promise<void> {
+  for (const { hostId, host, port } of local) {
+    const node = new ServerNode(shared, hostId, { ...options, ...(host === undefined ? {} : { host }), port }, shared.connectionIds);
     shared.nodes.push(node);
   }
   try {
@@ -259,7 +315,7 @@ async function startNodes(shared: Shared, options: ServerOptions, ports: readonl
 /** Start one embedded VoltDB-protocol server (default 127.0.0.1, any free port, 8 partitions, all workloads). */
 export async function startServer(options: ServerOptions = {}): Promise<EmbeddedServer> {
   const shared = new Shared(options, 1);
-  await startNodes(shared, options, [options.port ?? 0]);
+  await startNodes(shared, options, [{ hostId: 0, port: options.port ?? 0 }]);
   return new EmbeddedServer(shared.nodes[0]!, shared, true);
 }
 
@@ -267,10 +323,39 @@ export async function startServer(options: ServerOptions = {}): Promise<Embedded
 export async function startCluster(options: ClusterOptions = {}): Promise<EmbeddedCluster> {
   const count = options.nodes ?? 3;
   const shared = new Shared(options, count);
-  const ports = Array.from({ length: count }, (_, i) => options.ports?.[i] ?? 0);
-  await startNodes(shared, options, ports);
+  await startNodes(shared, options, Array.from({ length: count }, (_, hostId) => ({ hostId, port: options.ports?.[hostId] ?? 0 })));
   return new EmbeddedCluster(
     shared.nodes.map((n) => new EmbeddedServer(n, shared, false)),
     shared,
   );
+}
+
+/** `host:port` → its parts; the port must be fixed (1..65535). */
+export function parsePeer(text: string): { host: string; port: number } {
+  const colon = text.lastIndexOf(':');
+  const host = colon > 0 ? text.slice(0, colon).replace(/^\[(.*)\]$/, '$1') : '';
+  const port = colon > 0 ? Number(text.slice(colon + 1)) : NaN;
+  if (host === '' || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new RangeError(`a peer must be host:port with a port 1..65535 (the other processes report it), got ${JSON.stringify(text)}`);
+  }
+  return { host, port };
+}
+
+/**
+ * Start one node of an N-node cluster whose nodes run in separate processes (N = `peers.length`).
+ * Start every node with the same `peers`, partitions, workloads, contestants and
+ * `clusterStartMs`, each with its own `hostId`: together they answer as one cluster.
+ */
+export async function startClusterNode(options: ClusterNodeOptions): Promise<EmbeddedServer> {
+  const peers = options.peers.map((text, hostId) => ({ hostId, ...parsePeer(text) }));
+  const hostId = options.hostId;
+  if (!Number.isInteger(hostId) || hostId < 0 || hostId >= peers.length) {
+    throw new RangeError(`hostId must be an integer 0..${peers.length - 1} (an index into peers), got ${hostId}`);
+  }
+  const addresses = new Set(peers.map((p) => `${p.host}:${p.port}`));
+  if (addresses.size !== peers.length) throw new RangeError(`every peer needs its own address, got ${options.peers.join(',')}`);
+  const self = peers[hostId]!;
+  const shared = new Shared(options, peers.length, peers.filter((p) => p.hostId !== hostId), options.clusterStartMs);
+  await startNodes(shared, options, [self]);
+  return new EmbeddedServer(shared.nodes[0]!, shared, true);
 }

@@ -33,7 +33,8 @@ export interface ConnectionHost {
   readonly authenticator: Authenticator;
   readonly loginTimeoutMs: number;
   nextConnectionId(): bigint;
-  takeSlab(minimum: number): Buffer;
+  /** A slab of at least `minimum` bytes; `outgrown`: the size of the slab a message outgrew (it grows geometrically). */
+  takeSlab(minimum: number, outgrown?: number): Buffer;
   releaseSlab(slab: Buffer): void;
   subscribe(connection: ServerConnection): void;
   closed(connection: ServerConnection): void;
@@ -259,7 +260,7 @@ export class ServerConnection implements ConnectionInfo {
   private overflow(minimum: number, finished: Buffer, end: number): Buffer {
     if (end > 0) this.send(finished, end);
     else this.host.releaseSlab(finished);
-    return this.host.takeSlab(minimum);
+    return this.host.takeSlab(minimum, finished.length);
   }
 
   private send(slab: Buffer, end: number): void {

@@ -1,8 +1,9 @@
 /**
  * The shared state of a server or a cluster: tables, procedures, the hashinator and the
- * per-procedure statistics. Every node of a cluster holds the same `Database`, so a row
- * written through one node is read through another (the nodes differ only in which
- * partitions they lead).
+ * per-procedure statistics. Every node of a one-process cluster holds the same `Database`, so
+ * a row written through one node is read through another (the nodes differ only in which
+ * partitions they lead). In per-process mode each process has its own, holding the rows of the
+ * partitions its node leads and the replicated tables.
  *
  * Row writes go through {@link Database.insertRow} / {@link Database.updateRow}, which apply
  * the checks a real server applies, in its words: NOT NULL, sizes of VARCHAR / VARBINARY /
@@ -12,8 +13,8 @@ import { MP_PARTITION_ID, VOLT_TYPE } from '../protocol/constants.js';
 import { Hashinator } from '../protocol/hashinator.js';
 import type { Column, TableSchema } from './column-types.js';
 import { stringSize } from './coercion.js';
-import { constraintViolation, sqlError, valueTooLong } from './failure-responses.js';
-import type { ProcedureDefinition } from './procedure.js';
+import { constraintViolation, partitionInAnotherProcess, sqlError, valueTooLong } from './failure-responses.js';
+import type { NodeInfo, ProcedureDefinition } from './procedure.js';
 import { ProcedureStatistics } from './procedure-statistics.js';
 import { MAX_RESULT_BYTES } from './result-set.js';
 import { keyOf, StoredTable, type Relation } from './store.js';
@@ -24,6 +25,11 @@ export interface DatabaseOptions {
   partitions?: number;
   /** Largest SQL result in bytes before the "overflowed output/network buffer" failure (default 50 MB − 32 KiB, as VoltDB). */
   maxResultBytes?: number;
+  /**
+   * Per-process cluster mode: the leader of a partition whose rows live in another process, or
+   * undefined when they live here. Rows are never written to such a partition here.
+   */
+  remoteLeader?: (partition: number) => NodeInfo | undefined;
 }
 
 /** Where a statement runs: one partition (single-partition procedure) or all of them. */
@@ -45,6 +51,7 @@ export class Database {
   /** Bumped whenever tables or procedures change; nodes push PROCEDURES to subscribers on change. */
   catalogVersion = 0;
   private readonly catalogListeners = new Set<() => void>();
+  private readonly remoteLeader: ((partition: number) => NodeInfo | undefined) | null;
 
   constructor(options: DatabaseOptions = {}) {
     this.partitionCount = options.partitions ?? 8;
@@ -53,6 +60,7 @@ export class Database {
     }
     this.hashinator = Hashinator.uniform(this.partitionCount);
     this.maxResultBytes = options.maxResultBytes ?? MAX_RESULT_BYTES;
+    this.remoteLeader = options.remoteLeader ?? null;
   }
 
   // --- catalog --------------------------------------------------------------------------------
@@ -125,6 +133,12 @@ export class Database {
     const segmentIndex = this.segmentForRow(table, row);
     if (table.partitioned && scope.partition !== MP_PARTITION_ID && segmentIndex !== scope.partition) {
       throw sqlError(scope.procedure, 'Mispartitioned tuple in single-partition insert statement.');
+    }
+    if (table.partitioned && this.remoteLeader !== null) {
+      // A multi-partition write reaching a partition another process leads (single-partition
+      // calls for it never get this far): storing the row here would hide it from its leader.
+      const leader = this.remoteLeader(segmentIndex);
+      if (leader !== undefined) throw partitionInAnotherProcess(scope.procedure, segmentIndex, leader);
     }
     const segment = table.segments[segmentIndex]!;
     if (table.schema.primaryKey.length === 0) {

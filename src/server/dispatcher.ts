@@ -1,14 +1,15 @@
 /**
  * From a decoded invocation to a response: find the procedure, check and convert the
  * parameters it declares, pick the partition (PARTITION_DESTINATION, the partition parameter's
- * hash, or the multi-partition initiator), note a mis-routed call, run it, and record the
+ * hash, or the multi-partition initiator), note a mis-routed call (and refuse it when its
+ * partition lives in another process), run it, and record the
  * `@Statistics('PROCEDURE')` counters. Failures become responses in VoltDB's words.
  */
 import { APP_STATUS_UNSET, MP_PARTITION_ID, STATUS } from '../protocol/constants.js';
 import type { DecodedInvocation } from '../protocol/invocation.js';
 import type { ResponseInput, TableInput } from '../protocol/response-writer.js';
 import { convertValue } from './coercion.js';
-import { asFailure, failure, parameterTypeError, procedureNotFound, wrongParameterCount } from './failure-responses.js';
+import { asFailure, failure, parameterTypeError, partitionInAnotherProcess, procedureNotFound, wrongParameterCount } from './failure-responses.js';
 import type { ClusterContext, ConnectionInfo, NodeInfo, ProcedureCall, ProcedureDefinition, ProcedureOutcome } from './procedure.js';
 import { isSinglePartition } from './procedure.js';
 import type { CallResult } from './procedure-statistics.js';
@@ -17,7 +18,7 @@ import { SYSTEM_PROCEDURES } from './system-procedures.js';
 /** Counters a node keeps about the calls it received. */
 export interface NodeCounters {
   calls: number;
-  /** Single-partition calls received for a partition this node does not lead. */
+  /** Single-partition (and directed) calls received for a partition this node does not lead. */
   misroutedCalls: number;
 }
 
@@ -56,6 +57,19 @@ function choosePartition(cluster: ClusterContext, definition: ProcedureDefinitio
   } catch (error) {
     throw parameterTypeError(definition.name, index, (error as Error).message);
   }
+}
+
+/**
+ * A single-partition (or directed) call for a partition this node does not lead is misrouted:
+ * count it. Its leader in this process shares the store, so running it here is what forwarding
+ * would do; a leader in another process holds the partition's rows, so the call is refused.
+ */
+function checkLeader(cluster: ClusterContext, node: NodeInfo, counters: NodeCounters, procedure: string, partition: number): void {
+  const leader = cluster.topology.leaderOf(partition);
+  if (leader === node.hostId) return;
+  counters.misroutedCalls++;
+  const remote = cluster.remoteNode(leader);
+  if (remote !== undefined) throw partitionInAnotherProcess(procedure, partition, remote);
 }
 
 function success(handle: bigint, outcome: ProcedureOutcome, elapsedMs: number): ResponseInput {
@@ -105,8 +119,9 @@ export function dispatch(cluster: ClusterContext, node: NodeInfo, counters: Node
   try {
     const params = convertParameters(definition, invocation);
     partition = choosePartition(cluster, definition, invocation, params);
-    if (partition !== MP_PARTITION_ID && isSinglePartition(definition) && cluster.topology.leaderOf(partition) !== node.hostId) counters.misroutedCalls++;
-    call = { name: definition.name, params, paramTypes: invocation.paramTypes, partition, directed: invocation.extensions.partitionDestination !== null, database: cluster.database, cluster, node, connection };
+    const directed = invocation.extensions.partitionDestination !== null;
+    if (partition !== MP_PARTITION_ID && (directed || isSinglePartition(definition))) checkLeader(cluster, node, counters, definition.name, partition);
+    call = { name: definition.name, params, paramTypes: invocation.paramTypes, partition, directed, database: cluster.database, cluster, node, connection };
   } catch (error) {
     const response = failureResponse(invocation.handle, error, definition.name, startedAt);
     record(cluster, definition, undefined, partition, (performance.now() - startedAt) * 1e6, response, paramBytes);

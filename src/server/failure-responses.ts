@@ -9,6 +9,7 @@
  */
 import { ProcedureError, VoltError } from '../errors.js';
 import { APP_STATUS_UNSET, STATUS } from '../protocol/constants.js';
+import type { NodeInfo } from './procedure.js';
 
 export interface FailureDetails {
   status: number;
@@ -139,6 +140,20 @@ export function unexpectedFailure(procedure: string, message: string): Procedure
 /** −3 for an invocation whose header could not be read (answered with the connection id as handle). */
 export function malformedInvocation(detail: string): ProcedureError<null> {
   return failure('', { status: STATUS.UNEXPECTED_FAILURE, statusString: `Error deserializing the procedure invocation: ${detail}` });
+}
+
+/**
+ * −5 SERVER_UNAVAILABLE (not executed, safe to retry) for work on a partition whose leader runs
+ * in another process of a per-process embedded cluster. A real VoltDB node would forward it; an
+ * embedded node has no link to the other processes, so it says where the partition lives.
+ */
+export function partitionInAnotherProcess(procedure: string, partition: number, leader: NodeInfo): ProcedureError<null> {
+  return failure(procedure, {
+    status: STATUS.SERVER_UNAVAILABLE,
+    statusString:
+      `Partition ${partition} is led by host ${leader.hostId} (${leader.host}:${leader.port}), which runs in another process: ` +
+      'this embedded node cannot forward work to it. Send single-partition calls to their leader (client affinity).',
+  });
 }
 
 /** A status-carrying failure as it leaves the server; any other thrown value becomes UNEXPECTED_FAILURE. */

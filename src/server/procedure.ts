@@ -4,6 +4,7 @@
  */
 import type { TableInput } from '../protocol/response-writer.js';
 import type { Database } from './database.js';
+import type { NodeStatistics } from './node.js';
 import type { Topology } from './topology.js';
 
 /** What every node of a cluster (or the one server) shares. */
@@ -16,8 +17,18 @@ export interface ClusterContext {
   readonly buildString: string;
   /** OVERVIEW VERSION: the VoltDB release whose protocol is emulated. */
   readonly version: string;
-  /** Nodes accepting connections now. */
+  /**
+   * Nodes accepting connections now, ascending by host id. In per-process mode the nodes of the
+   * other processes are always listed: this process cannot see whether they are up.
+   */
   runningNodes(): NodeInfo[];
+  /**
+   * The node `hostId` when it runs in another process (per-process cluster mode), else
+   * undefined. Work for a partition led there cannot be done here: its rows live there.
+   */
+  remoteNode(hostId: number): NodeInfo | undefined;
+  /** Counters of the nodes running in this process, ascending by host id. */
+  localStatistics(): NodeStatistics[];
 }
 
 /** The node a call arrived on. */

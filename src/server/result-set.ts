@@ -8,6 +8,7 @@ import { VOLT_TYPE } from '../protocol/constants.js';
 import type { TableInput } from '../protocol/response-writer.js';
 import type { ColumnInfo } from '../protocol/table-layout.js';
 import { writeTable } from '../protocol/table-writer.js';
+import { Geography, geographyByteLength } from '../protocol/geography.js';
 import { ENGINE_FLOAT_NULL } from '../protocol/values.js';
 import { sqlError } from './failure-responses.js';
 
@@ -43,33 +44,86 @@ const INLINE_ROWS = 4096;
  */
 export const MAX_RESULT_BYTES = 50 * 1024 * 1024 - 32 * 1024;
 
-function overflowed(procedure: string): Error {
-  return sqlError(procedure, 'Output from SQL stmt overflowed output/network buffer of 50mb (-32k for message headers). Try a "limit" clause or a stronger predicate.');
+/** The one check of the limit: `bytes` of encoded result so far against `limit`. */
+function checkResultBytes(bytes: number, procedure: string, limit: number): void {
+  if (bytes > limit) {
+    throw sqlError(procedure, 'Output from SQL stmt overflowed output/network buffer of 50mb (-32k for message headers). Try a "limit" clause or a stronger predicate.');
+  }
 }
 
+/** The rows of `result`; with a writer, the bytes written so far are checked before each row. */
 function* rowsOf(result: ResultSet, w?: BufferWriter, procedure = '@AdHoc', limit = MAX_RESULT_BYTES): Generator<unknown[]> {
   for (let i = 0; i < result.rowCount; i++) {
-    // checked every 1024 rows: the limit is a guard against runaway results, not a byte-exact cut
-    if (w !== undefined && (i & 1023) === 0 && w.messageLength > limit) throw overflowed(procedure);
+    if (w !== undefined) checkResultBytes(w.messageLength, procedure, limit);
     yield result.row(i);
   }
 }
 
+/** Encoded width of the fixed-width column types. */
+const FIXED_BYTES = new Map<number, number>([
+  [VOLT_TYPE.TINYINT, 1],
+  [VOLT_TYPE.SMALLINT, 2],
+  [VOLT_TYPE.INTEGER, 4],
+  [VOLT_TYPE.BIGINT, 8],
+  [VOLT_TYPE.FLOAT, 8],
+  [VOLT_TYPE.TIMESTAMP, 8],
+  [VOLT_TYPE.DATE, 4],
+  [VOLT_TYPE.DECIMAL, 16],
+  [VOLT_TYPE.GEOGRAPHY_POINT, 16],
+]);
+
+/** At least the bytes of one variable-width cell after its i32 length; Infinity when it cannot tell cheaply. */
+function cellBytesBound(type: number, value: unknown): number {
+  if (value === null || value === undefined) return 0;
+  // A UTF-16 unit never needs more than 3 UTF-8 bytes.
+  if (type === VOLT_TYPE.STRING && typeof value === 'string') return value.length * 3;
+  if (type === VOLT_TYPE.VARBINARY && value instanceof Uint8Array) return value.length;
+  if (type === VOLT_TYPE.GEOGRAPHY && value instanceof Geography) return geographyByteLength(value);
+  return Infinity;
+}
+
 /**
- * The response table for a result: row arrays when small, else the table encoded once by
- * `writeTable` from a row generator (only the encoded bytes stay in memory). A result over
- * {@link MAX_RESULT_BYTES} is the real server's "overflowed output/network buffer" failure.
+ * An upper bound of the encoded size of in-memory rows, without encoding them: fixed widths
+ * times rows, plus the variable-width cells one by one.
+ */
+function encodedBytesBound(columns: readonly ColumnInfo[], rows: readonly (readonly unknown[])[]): number {
+  let header = 16;
+  let rowBytes = 4;
+  const variable: number[] = [];
+  for (let c = 0; c < columns.length; c++) {
+    const column = columns[c]!;
+    header += 5 + column.name.length * 3;
+    const fixed = FIXED_BYTES.get(column.type);
+    if (fixed === undefined) variable.push(c);
+    else rowBytes += fixed;
+  }
+  let bytes = header + rows.length * rowBytes;
+  for (const c of variable) {
+    const type = columns[c]!.type;
+    for (let r = 0; r < rows.length; r++) bytes += 4 + cellBytesBound(type, rows[r]![c]);
+  }
+  return bytes;
+}
+
+/**
+ * The response table for a result: row arrays when small (encoded later, straight into the
+ * response slab), else the table encoded once by `writeTable` from a row generator (only the
+ * encoded bytes stay in memory). A result over `limit` ({@link MAX_RESULT_BYTES} by default) is
+ * the real server's "overflowed output/network buffer" failure, whatever its row count: a
+ * small one whose size bound passes the limit is encoded here, through the same check.
  */
 export function toTableInput(result: ResultSet, procedure = '@AdHoc', limit = MAX_RESULT_BYTES): TableInput {
   const status = result.status ?? -128;
+  let source = result;
   if (result.rowCount <= INLINE_ROWS) {
     const rows = new Array<unknown[]>(result.rowCount);
     for (let i = 0; i < rows.length; i++) rows[i] = result.row(i);
-    return { columns: result.columns, rows, status };
+    if (encodedBytesBound(result.columns, rows) <= limit) return { columns: result.columns, rows, status };
+    source = resultSet(result.columns, rows);
   }
   const w = new BufferWriter(Buffer.allocUnsafe(Math.min(limit, 64 + result.rowCount * 32)));
-  writeTable(w, result.columns, rowsOf(result, w, procedure, limit), status);
-  if (w.messageLength > limit) throw overflowed(procedure);
+  writeTable(w, result.columns, rowsOf(source, w, procedure, limit), status);
+  checkResultBytes(w.messageLength, procedure, limit);
   return w.message();
 }
 

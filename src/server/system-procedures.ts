@@ -1,6 +1,7 @@
 /**
  * The system procedures the embedded server answers, in the shapes of the real 11.4 captures:
- * `@Ping`, `@SystemInformation`, `@Statistics` (TOPO, PROCEDURE, PARTITIONCOUNT),
+ * `@Ping`, `@SystemInformation`, `@Statistics` (TOPO, PROCEDURE, PARTITIONCOUNT, and the
+ * embedded server's own EMBEDDED),
  * `@SystemCatalog`, `@GetPartitionKeys`, `@Quiesce`, `@Subscribe` and `@AdHoc`.
  */
 import { hostname, cpus, totalmem } from 'node:os';
@@ -163,6 +164,19 @@ const PROCEDURE_STAT_COLUMNS: [string, number][] = [
   ['COMPOUND', VOLT_TYPE.TINYINT],
 ];
 
+const EMBEDDED_STAT_COLUMNS: [string, number][] = [
+  ['TIMESTAMP', VOLT_TYPE.BIGINT],
+  ['HOST_ID', VOLT_TYPE.INTEGER],
+  ['HOSTNAME', S],
+  ['CLIENT_PORT', VOLT_TYPE.INTEGER],
+  ['CONNECTIONS', VOLT_TYPE.INTEGER],
+  ['CALLS', VOLT_TYPE.BIGINT],
+  ['MISROUTED_CALLS', VOLT_TYPE.BIGINT],
+  ['LOGINS', VOLT_TYPE.BIGINT],
+  ['BYTES_RECEIVED', VOLT_TYPE.BIGINT],
+  ['BYTES_SENT', VOLT_TYPE.BIGINT],
+];
+
 function procedureStatistics(call: ProcedureCall, delta: boolean): ProcedureOutcome {
   const { topology, database } = call.cluster;
   const now = BigInt(Date.now());
@@ -196,6 +210,29 @@ function procedureStatistics(call: ProcedureCall, delta: boolean): ProcedureOutc
   return tables(resultSet(PROCEDURE_STAT_COLUMNS.map(([name, type]) => ({ name, type })), rows));
 }
 
+/**
+ * `@Statistics('EMBEDDED')` — not a VoltDB component: the counters of the embedded nodes
+ * running in this process (one row each; in per-process mode, just this node), so a test or a
+ * benchmark can read `misroutedCalls` from a server in another process. Always since start.
+ */
+function embeddedStatistics(call: ProcedureCall): ProcedureOutcome {
+  const now = BigInt(Date.now());
+  const host = hostname();
+  const rows = call.cluster.localStatistics().map((n) => [
+    now,
+    n.hostId,
+    host,
+    n.port,
+    n.connections,
+    BigInt(n.calls),
+    BigInt(n.misroutedCalls),
+    BigInt(n.logins),
+    BigInt(n.bytesReceived),
+    BigInt(n.bytesSent),
+  ]);
+  return tables(resultSet(EMBEDDED_STAT_COLUMNS.map(([name, type]) => ({ name, type })), rows));
+}
+
 function statistics(call: ProcedureCall): ProcedureOutcome {
   const component = selector(call, 0);
   const flag = call.params[1] ?? 0;
@@ -205,6 +242,8 @@ function statistics(call: ProcedureCall): ProcedureOutcome {
       return topo(call, delta);
     case 'PROCEDURE':
       return procedureStatistics(call, delta);
+    case 'EMBEDDED':
+      return embeddedStatistics(call);
     case 'PARTITIONCOUNT':
       return tables(
         resultSet(

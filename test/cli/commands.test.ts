@@ -70,6 +70,10 @@ test('usage mistakes: one line, exit code 2', async (t: TestContext) => {
     [['ping', '--count', '0'], /--count must be an integer from 1/],
     [['serve', '--user', 'nopassword'], /must be name:password/],
     [['serve', '--workloads', 'voter,tpcc'], /unknown workload "tpcc"/],
+    [['serve', '--host-id', '0', '--peers', '127.0.0.1:0,127.0.0.1:2'], /--peers.*a peer must be host:port with a port 1\.\.65535/],
+    [['serve', '--host-id', '0', '--peers', '127.0.0.1:1,127.0.0.1:2', '--port', '5', '--nodes', '2'], /--peers gives this node its address and the node count: leave out --port, --nodes/],
+    [['serve', '--peers', '127.0.0.1:1,127.0.0.1:2'], /--peers needs --host-id/],
+    [['serve', '--host-id', '1'], /--host-id and --cluster-start-ms belong to a per-process cluster node/],
     [['dump', join(tmpdir(), 'no-such-voltwire-dump')], /ENOENT/],
     [['bench', '--servers', 'localhost:1', '--json', join(tmpdir(), 'no-such-voltwire-dir', 'r.json')], /--json: cannot write .*no-such-voltwire-dir/],
   ];

@@ -33,6 +33,12 @@ describe('voltwire serve', () => {
       },
     );
     t.assert.deepStrictEqual(parseServeArgs([]), {});
+    t.assert.deepStrictEqual(parseServeArgs(['--host-id', '1', '--peers', '127.0.0.1:4000, 127.0.0.1:4001', '--cluster-start-ms', '1700000000000', '--contestants', '6']), {
+      hostId: 1,
+      peers: ['127.0.0.1:4000', '127.0.0.1:4001'],
+      clusterStartMs: 1700000000000,
+      contestants: 6,
+    });
     t.assert.throws(() => parseServeArgs(['--port', 'x']), /--port must be a non-negative integer/);
     t.assert.throws(() => parseServeArgs(['--user', 'nopassword']), /--user must be name:password/);
     t.assert.throws(() => parseServeArgs(['--workloads', 'voter,tpcc']), /unknown workload "tpcc"/);
@@ -66,6 +72,32 @@ describe('voltwire serve', () => {
     process.emit('SIGTERM');
     await handle.closed;
     await t.assert.rejects(TestClient.connect(base));
+  });
+
+  test('serveCommand: one node of a per-process cluster announces its host id and peers', async (t: TestContext) => {
+    const probe = await serveCommand({ nodes: 2, print: () => {}, handleSignals: false, workloads: [] });
+    const peers = probe.ports.map((port) => `127.0.0.1:${port}`);
+    await probe.close();
+    const lines: string[] = [];
+    const handle = await serveCommand({ hostId: 1, peers, clusterStartMs: 5, workloads: ['voter'], contestants: 2, print: (line) => lines.push(line), handleSignals: false });
+    t.after(() => handle.close());
+    const announced = JSON.parse(lines[0]!) as { ports: number[]; nodes: number; hostId: number; peers: string[] };
+    t.assert.deepStrictEqual([announced.ports, announced.nodes, announced.hostId, announced.peers], [[probe.ports[1]], 2, 1, peers]);
+    const client = await TestClient.connect(probe.ports[1]!);
+    t.after(() => client.close());
+    t.assert.deepStrictEqual([client.login.hostId, client.login.clusterStartMs], [1, 5n]);
+    t.assert.deepStrictEqual((await client.ok('Initialize', [6, 'A,B,C,D,E,F']))[0]!.rows, [[2n]], 'contestants loaded at start');
+  });
+
+  test('serveCommand: per-process options only come together', async (t: TestContext) => {
+    const peers = ['127.0.0.1:1', '127.0.0.1:2'];
+    const quiet = { print: () => {}, handleSignals: false };
+    await t.assert.rejects(serveCommand({ ...quiet, peers }), /--peers needs --host-id/);
+    await t.assert.rejects(serveCommand({ ...quiet, hostId: 0 }), /give --peers too/);
+    await t.assert.rejects(serveCommand({ ...quiet, clusterStartMs: 1 }), /give --peers too/);
+    await t.assert.rejects(serveCommand({ ...quiet, peers, hostId: 0, port: 3 }), /leave out --host and --port/);
+    await t.assert.rejects(serveCommand({ ...quiet, peers, hostId: 0, host: '127.0.0.1' }), /leave out --host and --port/);
+    await t.assert.rejects(serveCommand({ ...quiet, peers, hostId: 0, nodes: 3 }), /--nodes 3 disagrees with the 2 --peers/);
   });
 
   test('scripts/serve.js runs in its own process and exits cleanly on SIGTERM', async (t: TestContext) => {

@@ -19,25 +19,13 @@
  *
  * With the default vote limit of 2 per phone number, repeat callers get answer 2.
  */
+import { VOTER_CONTESTANT_NAMES } from '../../server/workloads/voter.js';
 import { AREA_CODES } from './area-codes.js';
 import { SeededRandom } from './random.js';
 import { firstValue, type Workload, type WorkloadCall, type WorkloadClient, type WorkloadResponse } from './workload.js';
 
-/** The contestants of VoltDB's voter example, in its order. */
-export const VOTER_CONTESTANT_NAMES: readonly string[] = [
-  'Edwina Burnam',
-  'Tabatha Gehling',
-  'Kelly Clauss',
-  'Jessie Alloway',
-  'Alana Bregman',
-  'Jessie Eichman',
-  'Allie Rogalski',
-  'Nita Coster',
-  'Kurt Walser',
-  'Ericka Dieter',
-  'Loraine Nygren',
-  'Tania Mattioli',
-];
+/** The contestants of VoltDB's voter example, in its order (the embedded server loads the same). */
+export { VOTER_CONTESTANT_NAMES };
 
 export const INVALID_CONTESTANT = 999;
 

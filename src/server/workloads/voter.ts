@@ -81,6 +81,22 @@ const AREA_CODES =
   'WY 307'
 305;
 
+/** The contestants of VoltDB's voter example, in its order. */
+export const VOTER_CONTESTANT_NAMES: readonly string[] = [
+  'Edwina Burnam',
+  'Tabatha Gehling',
+  'Kelly Clauss',
+  'Jessie Alloway',
+  'Alana Bregman',
+  'Jessie Eichman',
+  'Allie Rogalski',
+  'Nita Coster',
+  'Kurt Walser',
+  'Ericka Dieter',
+  'Loraine Nygren',
+  'Tania Mattioli',
+];
+
 /** Every (area code, state) pair Initialize loads. */
 export function areaCodes(): [number, string][] {
   return AREA_CODES.split('|').flatMap((entry) => {
@@ -198,17 +214,33 @@ export class VoterWorkload {
 
   initialize(call: ProcedureCall): ProcedureOutcome {
     const [max, names] = call.params as [number | null, string | null];
+    return long(this.load(max ?? 0, names ?? '', call.name));
+  }
+
+  /**
+   * Load the first `count` contestants of the example (and the area codes) as
+   * `Initialize(count, names)` would, before any client connects — so that every process of
+   * a per-process cluster holds the same replicated rows. Returns the contestants loaded.
+   */
+  seed(count: number): number {
+    if (!Number.isInteger(count) || count < 1 || count > VOTER_CONTESTANT_NAMES.length) {
+      throw new RangeError(`voter contestants must be an integer 1..${VOTER_CONTESTANT_NAMES.length}, got ${count}`);
+    }
+    return this.load(count, VOTER_CONTESTANT_NAMES.join(','), 'Initialize');
+  }
+
+  /** `Initialize`'s work: once only; a later call changes nothing and answers the existing count. */
+  private load(count: number, names: string, procedure: string): number {
     const existing = this.contestants.rowCount();
-    if (existing !== 0) return long(existing);
-    const list = (names ?? '').split(',');
-    const count = max ?? 0;
-    const scope = { partition: MP_PARTITION_ID, procedure: call.name };
+    if (existing !== 0) return existing;
+    const list = names.split(',');
+    const scope = { partition: MP_PARTITION_ID, procedure };
     for (let i = 0; i < count; i++) {
-      if (i >= list.length) throw unexpectedFailure(call.name, `java.lang.ArrayIndexOutOfBoundsException: Index ${i} out of bounds for length ${list.length}`);
+      if (i >= list.length) throw unexpectedFailure(procedure, `java.lang.ArrayIndexOutOfBoundsException: Index ${i} out of bounds for length ${list.length}`);
       this.database.insertRow(this.contestants, [i + 1, list[i]!], scope);
     }
     for (const [code, state] of areaCodes()) this.database.insertRow(this.areaCodeState, [code, state], scope, true);
-    return long(count);
+    return count;
   }
 
   vote(call: ProcedureCall): ProcedureOutcome {
