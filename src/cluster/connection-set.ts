@@ -97,6 +97,8 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
   private readonly internalTimeoutMs: number;
   private readonly abort = new AbortController();
   private discovering: Promise<void> | null = null;
+  /** The cluster instance the connections belong to (see isStranger). */
+  private instance: string | null = null;
   private started = false;
   private closed = false;
 
@@ -304,7 +306,7 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
       entry.lastError = connection.closeError ?? new ConnectionError(`${connection.address} closed right after login`, { host: entry.host, port: entry.port });
       return false;
     }
-    if (this.isTwin(entry, connection)) return false;
+    if (this.isTwin(entry, connection) || this.isStranger(entry, connection)) return false;
     const reconnected = entry.everConnected;
     entry.everConnected = true;
     entry.connection = connection;
@@ -345,6 +347,30 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
       void dropConnection.close();
     }
     return drop === entry;
+  }
+
+  /**
+   * With client affinity, every connection must belong to one cluster instance (its start time
+   * and leader address, from the login answer): host ids and partition leaders of two clusters
+   * would be mixed up. A connection to another instance is closed and its host retried later —
+   * unless no connection is open, when the new instance (a restarted cluster) is adopted.
+   */
+  private isStranger(entry: HostEntry, connection: Connection): boolean {
+    const login = connection.login;
+    if (!this.options.clientAffinity || login === null) return false;
+    const instance = `${login.clusterStartMs}@${login.leaderAddress}`;
+    if (this.instance === null || !this.router.anyOpen) {
+      this.instance = instance;
+      return false;
+    }
+    if (instance === this.instance) return false;
+    const [start, leader] = this.instance.split('@');
+    entry.lastError = new ConnectionError(
+      `${connection.address} belongs to another cluster (started ${new Date(Number(login.clusterStartMs)).toISOString()}, leader ${login.leaderAddress}) than the client's (started ${new Date(Number(start)).toISOString()}, leader ${leader})`,
+      { host: entry.host, port: entry.port },
+    );
+    void connection.close();
+    return true;
   }
 
   private lost(entry: HostEntry, connection: Connection, error: Error | undefined): void {

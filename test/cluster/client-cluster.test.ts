@@ -5,7 +5,7 @@
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { Client, type ClientOptions } from '../../src/client.js';
 import { ConnectionError, ConnectionLostError, NoConnectionsError } from '../../src/errors.js';
-import { startCluster, type EmbeddedCluster } from '../../src/server/index.js';
+import { startCluster, startServer, type EmbeddedCluster } from '../../src/server/index.js';
 import { until } from '../helpers/until.js';
 import { sleep } from './harness.js';
 
@@ -178,5 +178,21 @@ describe('Client: weights, backups and one node under two names', () => {
     t.assert.deepStrictEqual(zero.map((h) => [h.host, h.discovered, h.connected]), [['localhost', false, true]], 'the listed entry is kept');
     t.assert.deepStrictEqual(client.hosts.map((h) => h.hostId).sort(), [0, 1, 2]);
     t.assert.strictEqual((await client.call('@Ping')).status, 1);
+  });
+
+  test('a host of another cluster is refused (client affinity), accepted without affinity', async (t: TestContext) => {
+    await sleep(5);
+    const stranger = await startServer({ workloads: [] });
+    t.after(() => stranger.close());
+    t.assert.notStrictEqual(stranger.clusterStartMs, cluster.node(0).clusterStartMs);
+    const client = await connect({ hosts: [cluster.addresses[0]!, stranger.address], discover: false, reconnectDelayMs: 5000 });
+    t.after(() => client.close());
+    const refused = client.connectResults.filter((r) => !r.ok);
+    t.assert.strictEqual(refused.length, 1, JSON.stringify(client.connectResults));
+    t.assert.match(refused[0]!.ok ? '' : refused[0]!.error.message, /belongs to another cluster \(started .*, leader .*\) than the client's/);
+    t.assert.strictEqual(client.connections.filter((c) => c.state === 'open').length, 1);
+    const mixed = await connect({ hosts: [cluster.addresses[0]!, stranger.address], discover: false, clientAffinity: false, reconnect: false });
+    t.after(() => mixed.close());
+    t.assert.deepStrictEqual(mixed.connectResults.map((r) => r.ok), [true, true]);
   });
 });
