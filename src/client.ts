@@ -34,6 +34,7 @@ import { StatsCollector, type ClientStats, type ProcedureCounters } from './conn
 import { WireDumpWriter } from './connection/wire-dump.js';
 import { resolveClientOptions, type CallOptions, type CallSpec, type ClientOptions, type ResolvedClientOptions, type ResolvedHost } from './options.js';
 import { ProcedureHandle, checkTypes, type CallSubmitter } from './connection/procedure-handle.js';
+import { isPartitionId, isPriority, partitionError, priorityError } from './connection/connection-call.js';
 
 // The option and statistics types of the public API, re-exported beside the client.
 export type { CallOptions, CallSpec, ClientOptions } from './options.js';
@@ -109,6 +110,8 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
   /** The hosts: connecting, discovery, routing, reconnects, keepalive, topology. */
   private readonly cluster: ConnectionSet;
   private readonly retry: RetryPolicy;
+  /** The client option `retryOnConnectionLoss` is on (else only calls that ask are retried). */
+  private readonly retryConfigured: boolean;
   private readonly tracker: CallTracker;
   private readonly flow: FlowControl;
   private readonly statsCollector = new StatsCollector();
@@ -143,6 +146,7 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
     this.cluster = cluster;
     this.router = cluster.router;
     this.retry = new RetryPolicy(options.cluster.retry, (procedure) => cluster.procedure(procedure)?.readOnly === true);
+    this.retryConfigured = options.cluster.retry !== null;
     this.flow = new FlowControl(options.queue, {
       onBackpressure: (pending) => this.emit('backpressure', pending),
       onDrain: () => this.emit('drain'),
@@ -150,9 +154,8 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
     this.tracker = new CallTracker({ stats: this.statsCollector, flow: this.flow, timerResolutionMs: options.timerResolutionMs });
     this.decoder = createResponseDecoder({ ...options.decode, timestamps: options.timestamps });
     // A saturated decode pool stops every socket's reads until it drains (bounded memory).
+    // (The keepalive sees `connection.readingPaused` and suspends dead-peer detection meanwhile.)
     this.decoder.onSaturation((saturated) => {
-      // No bytes can arrive while reading is paused: keep the keepalive from calling that death.
-      this.cluster.setReadingPaused(saturated);
       for (const connection of this.router.connections) {
         if (saturated) connection.pauseReading();
         else connection.resumeReading();
@@ -404,13 +407,19 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
     options: CallOptions | undefined,
     counters: ProcedureCounters,
   ): Promise<Response> {
-    const retry = this.retry;
-    if (this.options.cluster.retry === null && options?.retryOnConnectionLoss === undefined) {
+    // No retry configured and none asked for: straight to the hot path, no closure, no await.
+    if (!this.retryConfigured && (options === undefined || options.retryOnConnectionLoss === undefined)) {
       return this.submitOnce(procedure, params, types, options, counters);
     }
+    const retry = this.retry;
     const attempts = retry.attemptsFor(procedure, options?.retryOnConnectionLoss);
     if (attempts <= 1) return this.submitOnce(procedure, params, types, options, counters);
-    return retry.run(attempts, () => this.submitOnce(procedure, params, types, options, counters));
+    // The call's timeout covers all its attempts: each retry gets only the time left.
+    const timeoutMs = options?.timeoutMs ?? this.options.callTimeoutMs;
+    if (!(timeoutMs > 0)) return retry.run(attempts, () => this.submitOnce(procedure, params, types, options, counters));
+    const deadline = performance.now() + timeoutMs;
+    const attempt = (): Promise<Response> => this.submitOnce(procedure, params, types, { ...options, timeoutMs: Math.max(1, deadline - performance.now()) }, counters);
+    return retry.run(attempts, attempt, undefined, deadline);
   }
 
   /** The hot path: admit, route, queue. */
@@ -427,21 +436,31 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
     let signal: AbortSignal | null = null;
     let timeoutMs = this.options.callTimeoutMs;
     let queryTimeoutMs = this.options.queryTimeoutMs;
+    let priority = this.options.priority;
+    let partition: number | undefined;
     if (options !== undefined) {
       signal = options.signal ?? null;
       if (signal !== null && signal.aborted) return this.refuse(counters, signal.reason, FAILURE_KIND.ABORTED);
       if (options.timeoutMs !== undefined) timeoutMs = options.timeoutMs;
       if (options.queryTimeoutMs !== undefined) queryTimeoutMs = options.queryTimeoutMs;
+      if (options.priority !== undefined) {
+        priority = options.priority;
+        if (!isPriority(priority)) return this.refuse(counters, priorityError(procedure, priority), FAILURE_KIND.PARAMETER);
+      }
+      partition = options.partition;
+      if (partition !== undefined && !isPartitionId(partition)) return this.refuse(counters, partitionError(procedure, partition), FAILURE_KIND.PARAMETER);
     }
     if (!this.flow.tryAdmit()) {
       const levels = this.flow.levels;
       return this.refuse(counters, new BackpressureError(`${procedure} refused: ${this.flow.pending} calls pending, the queue's hard limit is ${levels.hard}`), FAILURE_KIND.BACKPRESSURE);
     }
-    const connection = this.router.pick(procedure, params);
+    const connection = partition === undefined ? this.router.pick(procedure, params) : this.router.pickPartition(partition);
     if (connection === null) return this.whenConnected(procedure, params, types, options, counters, timeoutMs, signal);
     const call = this.tracker.create(procedure, params);
     call.types = types;
     call.queryTimeoutMs = queryTimeoutMs;
+    call.priority = priority;
+    call.partition = partition;
     call.counters = counters;
     if (options !== undefined && options.response === false) call.awaitResponse = false;
     const promise = new Promise<unknown>(park);

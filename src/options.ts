@@ -10,6 +10,7 @@ import { DEFAULT_QUEUE_LEVELS, checkQueueLevels, type QueueLevels } from './conn
 import { DEFAULT_MAX_SLABS, DEFAULT_SLAB_BYTES } from './connection/slab-pool.js';
 import { DEFAULT_TIMER_RESOLUTION_MS } from './connection/timer-wheel.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from './connection/connection-options.js';
+import { isPriority } from './connection/connection-call.js';
 import type { DecodePoolOptions } from './decode/dispatch.js';
 import type { TimestampMode } from './decode/values.js';
 import type { ParameterType } from './protocol/parameters.js';
@@ -72,6 +73,12 @@ export interface ClientOptions extends Omit<ClusterOptions, 'hosts' | 'connectTi
   callTimeoutMs?: number;
   /** Default server-side query timeout sent with each invocation (PROTOCOL.md 3.3, BATCH_TIMEOUT). Default: none (the server's setting). */
   queryTimeoutMs?: number;
+  /**
+   * Default request priority of every call, 1 (highest) … 8 (lowest), sent as the REQUEST_PRIORITY
+   * extension (PROTOCOL.md 3.3); a call's own `priority` overrides it. Default: none (the server
+   * assigns its default priority).
+   */
+  priority?: number;
   /** Most calls on the wire per connection. Default 1000. */
   maxOutstanding?: number;
   /** Client queue levels (calls accepted and not settled). Defaults: warn 8000, resume 2000, hard 10000. */
@@ -110,6 +117,7 @@ export interface ResolvedClientOptions {
   connectTimeoutMs: number;
   callTimeoutMs: number;
   queryTimeoutMs: number | undefined;
+  priority: number | undefined;
   maxOutstanding: number;
   queue: QueueLevels;
   maxCallsPerSecond: number | undefined;
@@ -199,6 +207,8 @@ export function resolveClientOptions(options: ClientOptions = {}): ResolvedClien
   if (queryTimeoutMs !== undefined && (!Number.isInteger(queryTimeoutMs) || queryTimeoutMs < 0 || queryTimeoutMs > 0x7fffffff)) {
     throw new RangeError(`queryTimeoutMs must be an integer number of ms in 0..2^31-1, got ${String(queryTimeoutMs)}`);
   }
+  const priority = options.priority;
+  if (priority !== undefined && !isPriority(priority)) throw new RangeError(`priority must be an integer from 1 (highest) to 8 (lowest), got ${String(priority)}`);
   if (options.passwordHash !== undefined && !(options.passwordHash instanceof Uint8Array)) {
     throw new TypeError('passwordHash must be a Uint8Array of raw digest bytes');
   }
@@ -227,6 +237,7 @@ export function resolveClientOptions(options: ClientOptions = {}): ResolvedClien
     connectTimeoutMs,
     callTimeoutMs: timeout('callTimeoutMs', options.callTimeoutMs, CLIENT_DEFAULTS.callTimeoutMs),
     queryTimeoutMs,
+    priority,
     maxOutstanding: positiveInteger('maxOutstanding', options.maxOutstanding, CLIENT_DEFAULTS.maxOutstanding),
     queue,
     maxCallsPerSecond: rate,
@@ -255,6 +266,21 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Server-side query timeout for this call (ms). Default: the client's `queryTimeoutMs`. */
   queryTimeoutMs?: number;
+  /**
+   * Request priority of this call, 1 (highest) … 8 (lowest), sent as the REQUEST_PRIORITY
+   * extension (PROTOCOL.md 3.3; the server clips it to its configured range). Anything else is
+   * refused with `ParameterError`, nothing sent. Default: the client's `priority` (none: the
+   * server's default).
+   */
+  priority?: number;
+  /**
+   * Run a single-partition procedure at this partition id (0 … 16382), whatever its
+   * parameters: sent as ALL_PARTITION + PARTITION_DESTINATION (PROTOCOL.md 3.3) and routed to
+   * that partition's leader. A value that is not such an integer is refused with
+   * `ParameterError`, nothing sent; a partition the cluster does not have is the server's to
+   * refuse. Default: none (the partitioning parameter decides).
+   */
+  partition?: number;
   /**
    * `true`: this call is idempotent — if its connection is lost, run it again on another host
    * (`retryOnConnectionLoss.attempts` in all, default 2); `false`: never, even when the client

@@ -220,11 +220,6 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
     });
   }
 
-  /** The client paused (or resumed) reading every socket: suspend dead-peer detection. */
-  setReadingPaused(paused: boolean): void {
-    this.keepalive.setPaused(paused);
-  }
-
   /** Stop reconnecting, pinging and following the topology. The connections are the owner's to close. */
   close(): void {
     if (this.closed) return;

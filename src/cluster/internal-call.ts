@@ -3,15 +3,19 @@
  * `@Statistics('TOPO')`, `@SystemCatalog`, `@GetPartitionKeys`, `@SystemInformation`, the
  * keepalive `@Ping` — rather than on the connection a router would pick.
  *
- * It uses the connection's own call tracker (so the response, the timeout and the loss of the
- * connection settle it exactly like a user call) but carries no statistics counters, so the
- * client's per-procedure statistics show only the user's calls. It takes a place in the
- * client queue like any call (the tracker releases one when it settles); when the queue is at
- * its hard limit the internal call is refused rather than pushing the queue past it.
+ * It uses the connection's own call tracker, so the response, the timeout and the loss of the
+ * connection settle it exactly once like a user call. But it is marked `internal`: it carries
+ * no statistics counters (the client's per-procedure statistics show only the user's calls),
+ * it is not published on the `voltwire:call:*` diagnostics channels, and a reply that comes
+ * after its timeout is dropped silently (no `lateResponses`, no 'late-response'). It does take
+ * a place in the client queue like any call (the tracker releases one when it settles), so
+ * memory stays bounded: when the queue is at its hard limit the internal call is refused
+ * rather than pushing the queue past it.
  */
 import { BackpressureError, ConnectionLostError, VoltError } from '../errors.js';
 import type { DecodedResponse } from '../decode/decode-response.js';
 import type { Connection } from '../connection/connection.js';
+import { startOn } from '../connection/connection-call.js';
 
 /** Run `procedure` on `connection`; rejects like a user call (ProcedureError, CallTimeoutError, ConnectionLostError, …). */
 export function callOn(connection: Connection, procedure: string, params: readonly unknown[], timeoutMs: number, signal: AbortSignal | null = null): Promise<DecodedResponse> {
@@ -23,13 +27,9 @@ export function callOn(connection: Connection, procedure: string, params: readon
   if (tracker.flow !== null && !tracker.flow.tryAdmit()) {
     return Promise.reject(new BackpressureError(`${procedure} (internal) refused: the client queue is at its hard limit`));
   }
-  return new Promise<unknown>((resolve, reject) => {
-    const call = tracker.create(procedure, params);
-    call.resolve = resolve;
-    call.reject = reject;
-    tracker.start(call, timeoutMs, signal, connection);
-    connection.submit(call);
-  }) as Promise<DecodedResponse>;
+  const call = tracker.create(procedure, params);
+  call.internal = true;
+  return startOn(connection, call, timeoutMs, signal) as Promise<DecodedResponse>;
 }
 
 /** `error` as an Error (internal calls only ever reject with errors, but be safe). */

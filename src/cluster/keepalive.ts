@@ -11,9 +11,9 @@
  *
  * The timer fires every `min(pingIntervalMs, connectionTimeoutMs) / 10` (5 ms … 1 s), so a dead
  * connection is found between `connectionTimeoutMs` and one period after it, measured from the
- * last byte received. While the client has paused reading (its decode pool is saturated) no
- * bytes can arrive, so the clocks are suspended. The timer is unref'd: open sockets keep the
- * process alive, the keepalive never does.
+ * last byte received. While the client has paused reading a connection (its decode pool is
+ * saturated: `connection.readingPaused`) no bytes can arrive on it, so its clock is suspended —
+ * no ping, no verdict — and restarts when reading resumes. The timer is unref'd: open sockets keep the process alive, the keepalive never does.
  */
 import { ConnectionError } from '../errors.js';
 import type { Connection } from '../connection/connection.js';
@@ -41,7 +41,6 @@ export class Keepalive {
   private readonly watched = new Map<Connection, Watched>();
   private readonly now: () => number;
   private timer: NodeJS.Timeout | null = null;
-  private paused = false;
 
   constructor(
     private readonly options: KeepaliveOptions,
@@ -71,21 +70,8 @@ export class Keepalive {
     if (this.watched.size === 0) this.stopTimer();
   }
 
-  /** Reading paused by the client (no bytes can arrive) or resumed (clocks restart). */
-  setPaused(paused: boolean): void {
-    this.paused = paused;
-    if (!paused) {
-      const now = this.now();
-      for (const [connection, state] of this.watched) {
-        state.bytesIn = connection.bytesIn;
-        state.lastActivity = now;
-      }
-    }
-  }
-
   /** One round over the watched connections (the timer's body; public for tests). */
   check(): void {
-    if (this.paused) return;
     const now = this.now();
     const { pingIntervalMs, connectionTimeoutMs } = this.options;
     for (const [connection, state] of this.watched) {
@@ -93,7 +79,8 @@ export class Keepalive {
         if (connection.state === 'closed') this.watched.delete(connection);
         continue;
       }
-      if (connection.bytesIn !== state.bytesIn) {
+      // Bytes arrived, or none can (we paused reading it ourselves): the silence starts now.
+      if (connection.bytesIn !== state.bytesIn || connection.readingPaused) {
         state.bytesIn = connection.bytesIn;
         state.lastActivity = now;
         continue;

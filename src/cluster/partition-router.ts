@@ -9,6 +9,10 @@
  *    hashed, no topology yet, the leader not connected): no preference → smooth weighted
  *    round-robin among open primaries, skipping backpressured ones while another is free.
  *
+ * A call that names its partition (the `partition` call option: PARTITION_DESTINATION) goes
+ * to that partition's leader whatever the procedure and its parameters
+ * ({@link PartitionRouter.pickPartition}), or by rule 3 when the leader is unknown.
+ *
  * A single-partition call stays with its leader even when that connection is backpressured:
  * the leader has to run it anyway, and sending it elsewhere only adds a forwarding hop on the
  * server. Backup hosts take calls only while no primary connection is open — also calls whose
@@ -187,6 +191,19 @@ export class PartitionRouter implements Router {
         const leader = this.leaderOf(partition);
         if (leader !== null) return leader;
       }
+    }
+    return this.pickAny();
+  }
+
+  /**
+   * The connection for a call directed at `partition` (PARTITION_DESTINATION, PROTOCOL.md
+   * 8.6): its leader, else (no topology, affinity off, a partition the topology does not
+   * know, the leader not connected) no preference.
+   */
+  pickPartition(partition: number): Connection | null {
+    if (this.clientAffinity && this.topology !== null) {
+      const leader = this.leaderOf(partition);
+      if (leader !== null) return leader;
     }
     return this.pickAny();
   }

@@ -74,15 +74,16 @@ export class RetryPolicy {
   }
 
   /**
-   * Run `attempt` and, while it fails with a connection loss and attempts remain, run it again.
-   * `onRetry` hears about each retry (attempt number that failed, its error).
+   * Run `attempt` and, while it fails with a connection loss and attempts remain, run it again —
+   * but not at or after `deadlineMs` (a `performance.now()` time: the call's own timeout bounds
+   * all its attempts together). `onRetry` hears about each retry (attempt that failed, its error).
    */
-  async run<R>(attempts: number, attempt: () => Promise<R>, onRetry?: (failedAttempt: number, error: Error) => void): Promise<R> {
+  async run<R>(attempts: number, attempt: () => Promise<R>, onRetry?: (failedAttempt: number, error: Error) => void, deadlineMs = Infinity): Promise<R> {
     for (let n = 1; ; n++) {
       try {
         return await attempt();
       } catch (error) {
-        if (n >= attempts || !isConnectionLoss(error)) throw error;
+        if (n >= attempts || !isConnectionLoss(error) || performance.now() >= deadlineMs) throw error;
         this.retries++;
         onRetry?.(n, error as Error);
       }

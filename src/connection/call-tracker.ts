@@ -69,7 +69,8 @@ export class CallTracker implements CallAborter {
 
   /**
    * Arm the call: its timeout (`timeoutMs` > 0; 0 or Infinity = none), its abort listener, and
-   * the start diagnostic (`target` names the connection it is routed to).
+   * the start diagnostic (`target` names the connection it is routed to; none for an internal
+   * call, whose end is not published either).
    */
   start(call: PendingCall, timeoutMs: number, signal: AbortSignal | null, target: { host: string; port: number } | null): void {
     this.live++;
@@ -80,7 +81,7 @@ export class CallTracker implements CallAborter {
       signal.addEventListener('abort', call);
     }
     // One message object for both events, made only when someone listens to either.
-    if (callStartChannel.hasSubscribers || callEndChannel.hasSubscribers) {
+    if ((callStartChannel.hasSubscribers || callEndChannel.hasSubscribers) && !call.internal) {
       const message: CallMessage = {
         procedure: call.procedure,
         params: call.params,

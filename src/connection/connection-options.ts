@@ -66,6 +66,10 @@ export interface ConnectionCallOptions {
   signal?: AbortSignal;
   /** Server-side query timeout (ms), sent in the invocation. */
   queryTimeoutMs?: number;
+  /** REQUEST_PRIORITY: 1 (highest) … 8 (lowest); anything else is refused unsent. Default: the server's. */
+  priority?: number;
+  /** PARTITION_DESTINATION: run a single-partition procedure at this partition id (0 … 16382). */
+  partition?: number;
 }
 
 /** Events of a {@link Connection}. */

@@ -1,49 +1,40 @@
 /**
- * One socket to one VoltDB host: connect, login, pipelined invocations, responses matched by
- * handle, late responses dropped and counted, and the loss of the connection.
+ * One socket to one VoltDB host: its life, and the call path over it — pipelined invocations
+ * out, responses matched by handle back in, late responses dropped and counted.
  *
- * Life: `connecting` (TCP + login, bounded by `connectTimeoutMs`) → `open` → `closing`
- * (graceful: no new calls, waits for the pending ones) → `closed`. Nothing but the login
- * request is written before the login response arrives (PROTOCOL.md 2.3).
- *
- * Loss: every pending call settles exactly once with `ConnectionLostError`; `sent` is true
- * for calls already written (the server may have run them) and false for calls still queued.
- * A malformed frame (bad length prefix, unreadable response) is a `ProtocolError` that closes
- * this connection only: the call it belonged to rejects with it, the other calls on this
- * connection with `ConnectionLostError` (cause: the ProtocolError).
+ * Life: `connecting` (TCP + login, bounded by `connectTimeoutMs`; login-handshake.ts) → `open`
+ * → `closing` (graceful: no new calls, waits for the pending ones) → `closed` (every pending
+ * call settles exactly once with `ConnectionLostError`; connection-loss.ts). A malformed frame
+ * (bad length prefix, unreadable response) is a `ProtocolError` that closes this connection
+ * only: the call it belonged to rejects with it, the others with `ConnectionLostError`.
  */
 import { EventEmitter } from 'node:events';
 import type net from 'node:net';
-import { AuthenticationError, ConnectionError, ConnectionLostError, ParameterError, ProtocolError, VoltError } from '../errors.js';
+import { ConnectionLostError, ParameterError, ProtocolError, VoltError } from '../errors.js';
 import type { DecodedResponse } from '../decode/decode-response.js';
 import type { BufferWriter } from '../protocol/buffer-writer.js';
-import { CONNECTION_LIMIT_BYTE, LOGIN_RESULT } from '../protocol/constants.js';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
 import { writeInvocation, type InvocationRequest } from '../protocol/invocation.js';
-import { decodeLoginResponse, encodeLoginRequest, type LoginResponse } from '../protocol/login.js';
+import type { LoginResponse } from '../protocol/login.js';
 import { CallTracker, FAILURE_KIND } from './call-tracker.js';
-import { connectionCloseChannel, connectionOpenChannel, lateResponseChannel } from './diagnostics.js';
 import type { RateLimiter } from './flow-control.js';
-import { CALL_STATE, InFlight, isReservedHandle, readResponseHandle, storeInvocationHandle, type CallOwner, type PendingCall } from './in-flight.js';
-import { settleResponse, type ResponseDecoder } from './response-handler.js';
+import { CALL_STATE, InFlight, readResponseHandle, storeInvocationHandle, type CallOwner, type PendingCall } from './in-flight.js';
+import { dropUnmatched, settleResponse, type ResponseDecoder } from './response-handler.js';
 import { SlabPool } from './slab-pool.js';
 import { WriteScheduler, type FrameProducer } from './write-scheduler.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_OUTSTANDING, type ConnectionEvents, type ConnectionOptions, type ConnectionState } from './connection-options.js';
 import { DEFAULT_CALL_TIMEOUT_MS, type ConnectionCallOptions, type ConnectOptions } from './connection-options.js';
 import { createResponseDecoder } from './decoding.js';
-import { checkTypes } from './procedure-handle.js';
-import { failLostCalls } from './connection-loss.js';
+import { callDirect } from './connection-call.js';
+import { announceClose, failLostCalls, lossCause } from './connection-loss.js';
 import type { WireDumpWriter } from './wire-dump.js';
-import { OpenAttempt, loginRefusal, openFailure } from './login-handshake.js';
-import { openSocket, socketError } from './tls.js';
+import { LoginHandshake } from './login-handshake.js';
 
 // Re-exported so the connection's types travel with it.
 export type { ConnectionEvents, ConnectionOptions, ConnectionState } from './connection-options.js';
 export type { ConnectionCallOptions, ConnectOptions } from './connection-options.js';
 
 const NO_PARAMS: readonly unknown[] = Object.freeze([]);
-/** The smallest response a handle can be read from: i32 length, i8 version, i64 handle. */
-const MIN_RESPONSE_BYTES = 13;
 
 /**
  * One socket to one VoltDB host (see the file comment): no routing, no reconnect. The managed
@@ -84,20 +75,19 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
   private readonly decoder: ResponseDecoder;
   private readonly rate: RateLimiter | null;
   private readonly dump: WireDumpWriter | null;
-  // An ES private field: `util.inspect` and loggers never see it, and it holds the password.
-  readonly #options: ConnectionOptions;
+  private readonly callTimeoutMs: number;
   /** The one request object every invocation is encoded from (no object per call). */
-  private readonly request: InvocationRequest = { procedure: '', handle: 0n, params: [], types: undefined, queryTimeoutMs: undefined };
+  private readonly request: InvocationRequest = { procedure: '', handle: 0n, params: [], types: undefined, queryTimeoutMs: undefined, priority: undefined, partitionDestination: undefined };
   /** Calls submitted here and not settled (queued + written). */
   private live = 0;
-  /** The connect + login attempt, until it settles. */
-  private readonly opening: OpenAttempt<Connection>;
+  /** The connect + login attempt (it holds the credentials until it settles). */
+  private readonly opening: LoginHandshake<Connection>;
   private idle: (() => void) | null = null;
+  /** Reading paused by {@link pauseReading}. */
+  private paused = false;
   private readonly kickBound: () => void;
-  /** Handles of fire-and-forget calls whose reply has not come yet (they still hold an in-flight slot). */
-  private readonly ignored = new Set<number>();
-  /** Fire-and-forget calls encoded by the running flush, resolved once it handed its bytes to the socket. */
-  private readonly unawaited: PendingCall[] = [];
+  /** Closes the connection on an off-thread decoding error (one function, not one per response). */
+  private readonly destroyBound: (error: Error) => void;
 
   /**
    * Connect and log in, for direct use: a private call tracker (timeouts, statistics) unless
@@ -114,15 +104,12 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
 
   /** Connect and log in; resolves once the server accepted the login. */
   static open(options: ConnectionOptions): Promise<Connection> {
-    return new Promise((resolve, reject) => {
-      // The constructor wires the callbacks; the instance reports through them.
-      new Connection(options, { resolve, reject });
-    });
+    // The constructor wires the callbacks; the instance reports through them.
+    return new Promise((resolve, reject) => void new Connection(options, { resolve, reject }));
   }
 
   private constructor(options: ConnectionOptions, ready: { resolve: (c: Connection) => void; reject: (e: Error) => void }) {
     super();
-    this.#options = options;
     this.host = options.host;
     this.port = options.port;
     this.tracker = options.tracker ?? new CallTracker();
@@ -131,7 +118,9 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
     this.dump = options.dump ?? null;
     this.dumpIndex = this.dump?.nextConnection() ?? -1;
     this.maxOutstanding = options.maxOutstanding ?? DEFAULT_MAX_OUTSTANDING;
+    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     this.kickBound = () => this.scheduler.kick();
+    this.destroyBound = (error) => this.destroy(error);
     this.slabs = new SlabPool({ slabBytes: options.slabBytes, maxSlabs: options.maxSlabs });
     this.frames = new FrameDecoder({
       maxFrameBytes: options.maxFrameBytes,
@@ -139,26 +128,18 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
       ownBufferAtBytes: options.ownBufferAtBytes ?? options.decoder.offThreadBytes,
       onFrame: (frame) => this.onFrame(frame),
     });
-    // Plain TCP, or TLS on the same port: the login goes out only after the TLS handshake has
-    // verified the server ('secureConnect'), and nothing else before the login answer (PROTOCOL.md 2.3, 11).
-    const opening = openSocket({ host: options.host, port: options.port, tls: options.tls });
-    let handshaken = false;
-    this.socket = opening.socket;
-    this.scheduler = new WriteScheduler<PendingCall>(this.socket, this.slabs, this);
-    this.socket.on(opening.readyEvent, () => {
-      handshaken = true;
-      this.onConnect();
-    });
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    this.socket.on('error', (error) => {
-      // While connecting, name host, port and reason (TlsError for certificate and handshake problems).
-      this.closeError ??= this.state === 'connecting' ? socketError(error, options, opening.tls && !handshaken) : error;
-    });
-    this.socket.on('close', () => this.onClose());
-    this.opening = new OpenAttempt(ready, this, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, options.signal, (error) => {
+    this.opening = new LoginHandshake(ready, this, options, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, options.signal, (error) => {
       this.closeError ??= error;
       this.socket.destroy();
     });
+    this.socket = this.opening.socket;
+    this.scheduler = new WriteScheduler<PendingCall>(this.socket, this.slabs, this);
+    this.socket.on(this.opening.readyEvent, () => this.onConnect());
+    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.socket.on('error', (error) => {
+      this.closeError ??= this.state === 'connecting' ? this.opening.socketError(error) : error;
+    });
+    this.socket.on('close', () => this.onClose());
   }
 
   /** `host:port`. */
@@ -168,7 +149,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
 
   /** Calls written and awaiting a response (fire-and-forget ones included, until their reply is dropped). */
   get outstanding(): number {
-    return this.inflight.size + this.ignored.size;
+    return this.inflight.size;
   }
 
   /** Calls waiting in the write queue (including ones settled while queued, until the flush skips them). */
@@ -204,36 +185,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
    * is what that decoder returns.
    */
   call(procedure: string, params: readonly unknown[] = NO_PARAMS, options: ConnectionCallOptions = {}): Promise<DecodedResponse> {
-    const counters = this.tracker.stats.counters(typeof procedure === 'string' ? procedure : String(procedure));
-    const refuse = (error: unknown, kind: string): Promise<never> => {
-      this.tracker.stats.failure(counters, kind, -1);
-      return Promise.reject(error);
-    };
-    try {
-      if (typeof procedure !== 'string' || procedure === '') throw new ParameterError('procedure name must be a non-empty string');
-      if (!Array.isArray(params)) throw new ParameterError(`parameters of ${procedure} must be an array`, { procedure });
-      if (options.types !== undefined) {
-        checkTypes(procedure, options.types);
-        if (options.types.length !== params.length) {
-          throw new ParameterError(`${procedure} takes ${options.types.length} parameters (${options.types.join(', ')}), got ${params.length}`, { procedure });
-        }
-      }
-    } catch (error) {
-      return refuse(error, FAILURE_KIND.PARAMETER);
-    }
-    const signal = options.signal ?? null;
-    if (signal !== null && signal.aborted) return refuse(signal.reason, FAILURE_KIND.ABORTED);
-    const call = this.tracker.create(procedure, params);
-    call.types = options.types;
-    call.queryTimeoutMs = options.queryTimeoutMs;
-    call.counters = counters;
-    const promise = new Promise<unknown>((resolve, reject) => {
-      call.resolve = resolve;
-      call.reject = reject;
-    });
-    this.tracker.start(call, options.timeoutMs ?? this.#options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, signal, this);
-    this.submit(call);
-    return promise as Promise<DecodedResponse>;
+    return callDirect(this, procedure, params, options, this.callTimeoutMs);
   }
 
   /**
@@ -292,6 +244,8 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
     request.params = call.params;
     request.types = call.types;
     request.queryTimeoutMs = call.queryTimeoutMs;
+    request.priority = call.priority;
+    request.partitionDestination = call.partition;
     try {
       writeInvocation(writer, request);
     } finally {
@@ -303,29 +257,16 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
     call.inQueue = false;
     call.handle = handle;
     call.state = CALL_STATE.WRITTEN;
-    this.inflight.calls.set(handle, call);
-    if (!call.awaitResponse) this.unawaited.push(call);
+    this.inflight.add(handle, call);
     const bytes = writer.offset - writer.mark;
     this.bytesOut += bytes;
     this.tracker.stats.bytesOut += bytes;
     return true;
   }
 
-  /**
-   * FrameProducer: the flush handed its bytes to the socket. Fire-and-forget calls written by
-   * it resolve null now; their handles stay known so the replies are ignored, not misread.
-   */
+  /** FrameProducer: the flush handed its bytes to the socket; fire-and-forget calls written by it resolve null now. */
   flushed(): void {
-    const calls = this.unawaited;
-    if (calls.length === 0) return;
-    for (let i = 0; i < calls.length; i++) {
-      const call = calls[i]!;
-      // Settled meanwhile (the connection was lost during the flush): nothing to do.
-      if (call.state !== CALL_STATE.WRITTEN) continue;
-      this.ignored.add(call.handle);
-      this.tracker.written(call);
-    }
-    calls.length = 0;
+    if (this.inflight.unawaited.length !== 0) this.inflight.settleUnawaited(this.tracker);
   }
 
   /** FrameProducer: `encode` threw (a refused parameter); nothing was written for `call`. */
@@ -357,13 +298,20 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
     await closed;
   }
 
+  /** True from {@link pauseReading} to {@link resumeReading}: no bytes can arrive, so silence means nothing. */
+  get readingPaused(): boolean {
+    return this.paused;
+  }
+
   /** Stop reading the socket (the decode pool is saturated); responses wait in TCP buffers. */
   pauseReading(): void {
+    this.paused = true;
     this.socket.pause();
   }
 
   /** Read again after {@link pauseReading}. */
   resumeReading(): void {
+    this.paused = false;
     this.socket.resume();
   }
 
@@ -375,13 +323,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
   }
 
   private onConnect(): void {
-    const frame = encodeLoginRequest({
-      username: this.#options.username ?? '',
-      password: this.#options.password,
-      passwordHash: this.#options.passwordHash,
-      scheme: this.#options.hashScheme ?? 'sha256',
-      version: 1,
-    });
+    const frame = this.opening.request();
     this.bytesOut += frame.length;
     this.tracker.stats.bytesOut += frame.length;
     if (this.dump !== null) {
@@ -409,69 +351,31 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
       this.onLoginResponse(frame);
       return;
     }
-    if (frame.length < MIN_RESPONSE_BYTES) {
-      throw new ProtocolError(`response frame of ${frame.length} bytes is too short to hold a client handle (needs ${MIN_RESPONSE_BYTES})`, { offset: 0 });
-    }
-    if (frame[4] !== 0) throw new ProtocolError(`response version ${frame[4]} is not 0: the stream is not VoltDB responses`, { offset: 4 });
     const handle = readResponseHandle(frame);
     const call = handle > 0 ? this.inflight.calls.get(handle) : undefined;
     if (call === undefined) {
-      this.onUnmatched(frame, handle);
+      const wasFull = this.outstanding >= this.maxOutstanding;
+      if (dropUnmatched(this, frame, handle, this.inflight.unmatched(handle)) && wasFull) this.scheduler.kick();
       return;
     }
+    if (call.internal) this.inflight.answered(handle);
     // Decoding errors propagate to onData, which closes the connection; fail this call first
     // with the precise error so only the others see ConnectionLostError.
     try {
-      settleResponse(this.tracker, this.decoder, call, frame, (error) => this.destroy(error));
+      settleResponse(this.tracker, this.decoder, call, frame, this.destroyBound);
     } catch (error) {
       this.tracker.fail(call, error, FAILURE_KIND.PROTOCOL);
       throw error;
     }
   }
 
-  private onUnmatched(frame: Buffer, handle: number): void {
-    if (handle > 0 && this.ignored.size > 0) {
-      const wasFull = this.outstanding >= this.maxOutstanding;
-      if (this.ignored.delete(handle)) {
-        this.ignoredResponses++;
-        this.tracker.stats.ignoredResponses++;
-        if (wasFull) this.scheduler.kick();
-        return;
-      }
-    }
-    if (handle > 0 && this.inflight.wasIssued(handle)) {
-      this.lateResponses++;
-      this.tracker.stats.lateResponses++;
-      const wide = BigInt(handle);
-      if (lateResponseChannel.hasSubscribers) lateResponseChannel.publish({ host: this.host, port: this.port, handle: wide, bytes: frame.length });
-      this.emit('late-response', wide);
-      return;
-    }
-    const wide = frame.readBigInt64BE(5);
-    if (isReservedHandle(wide)) {
-      this.emit('unsolicited', frame, wide);
-      return;
-    }
-    this.tracker.stats.unknownResponses++;
-  }
-
   private onLoginResponse(frame: Buffer): void {
-    const login = decodeLoginResponse(frame);
-    if (login.resultCode !== LOGIN_RESULT.SUCCESS) {
-      this.opening.fail(this.authenticationError(login.resultCode));
-      return;
-    }
+    const login = this.opening.answer(frame);
+    if (login === null) return;
     this.login = login;
     this.inflight.avoid(login.connectionId);
     this.state = 'open';
-    if (connectionOpenChannel.hasSubscribers) {
-      connectionOpenChannel.publish({ host: this.host, port: this.port, hostId: login.hostId, connectionId: login.connectionId });
-    }
     this.opening.succeed(this);
-  }
-
-  private authenticationError(resultCode: number): AuthenticationError {
-    return loginRefusal(resultCode, this, this.#options.username ?? '', this.#options.hashScheme ?? 'sha256');
   }
 
   private onClose(): void {
@@ -479,31 +383,17 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
     this.state = 'closed';
     if (this.opening.pending) {
       // Closed before the login answer: the connection-limit byte, a refused connection, or a server that hung up.
-      const buffered = this.frames.bufferedBytes === 1 ? this.frames.peekBuffered() : null;
-      const error =
-        buffered !== null && buffered[0] === CONNECTION_LIMIT_BYTE ? this.authenticationError(LOGIN_RESULT.TOO_MANY_CONNECTIONS) : openFailure(this, this.closeError);
-      this.opening.fail(error, false);
+      const error = this.opening.closed(this.frames.bufferedBytes === 1 ? this.frames.peekBuffered() : null, this.closeError);
       this.closeError ??= error;
       this.scheduler.close();
       this.emit('close', error);
       return;
     }
-    const lost = wasState === 'closing' && this.closeError === undefined ? undefined : (this.closeError ?? new ConnectionError(`${this.address} closed the connection`, { host: this.host, port: this.port }));
-    this.failPending(lost);
-    if (this.dump !== null) this.dump.event('close', this.dumpIndex, lost?.message ?? '');
-    const login = this.login;
-    // Only connections that were announced as open are announced as closed.
-    if (login !== null && connectionCloseChannel.hasSubscribers) {
-      connectionCloseChannel.publish({ host: this.host, port: this.port, hostId: login.hostId, connectionId: login.connectionId, error: lost });
-    }
-    this.emit('close', lost);
-  }
-
-  /** Settle every call still on this connection with ConnectionLostError. */
-  private failPending(cause: Error | undefined): void {
+    const lost = lossCause(this, wasState === 'closing', this.closeError);
     const queued = this.scheduler.close();
     this.rate?.cancel(this.kickBound);
-    failLostCalls(this.tracker, this, queued, [...this.inflight.calls.values()], cause);
-    this.ignored.clear();
+    failLostCalls(this.tracker, this, queued, this.inflight, lost);
+    announceClose(this, this.login, this.dump, this.dumpIndex, lost);
+    this.emit('close', lost);
   }
 }

@@ -15,6 +15,7 @@
  * connection id is skipped too: the server answers an unparseable invocation with the
  * connection id in the handle field (PROTOCOL.md 3.4), which must not match a real call.
  */
+import { ProtocolError } from '../errors.js';
 import { RESERVED_HANDLE } from '../protocol/constants.js';
 import type { ParameterType } from '../protocol/parameters.js';
 import type { TimerEntry } from './timer-wheel.js';
@@ -57,8 +58,17 @@ export class PendingCall implements TimerEntry {
   params: readonly unknown[] = NO_PARAMS;
   types: readonly ParameterType[] | undefined = undefined;
   queryTimeoutMs: number | undefined = undefined;
+  /** REQUEST_PRIORITY 1 (highest) … 8 (lowest), checked by the caller; undefined: the server's default. */
+  priority: number | undefined = undefined;
+  /** PARTITION_DESTINATION (with ALL_PARTITION), checked by the caller; undefined: none. */
+  partition: number | undefined = undefined;
   /** False for a fire-and-forget call (`response: false`): it resolves null once written, its reply is ignored. */
   awaitResponse = true;
+  /**
+   * A call the client makes for itself (keepalive, topology, catalog): settled like any call,
+   * but never published on the diagnostics channels, and its late reply is dropped silently.
+   */
+  internal = false;
   resolve: ((value: unknown) => void) | null = null;
   reject: ((error: unknown) => void) | null = null;
   state: CallState = CALL_STATE.FREE;
@@ -99,7 +109,10 @@ export class PendingCall implements TimerEntry {
     this.params = NO_PARAMS;
     this.types = undefined;
     this.queryTimeoutMs = undefined;
+    this.priority = undefined;
+    this.partition = undefined;
     this.awaitResponse = true;
+    this.internal = false;
     this.resolve = null;
     this.reject = null;
     this.handle = 0;
@@ -146,12 +159,20 @@ const TWO_32 = 4294967296;
 /** Largest handle this client issues: 2^53 - 1 (far below the reserved handles near 2^63). */
 export const MAX_CLIENT_HANDLE = Number.MAX_SAFE_INTEGER;
 
+/** The smallest response a handle can be read from: i32 length, i8 version, i64 handle. */
+const MIN_RESPONSE_BYTES = 13;
+
 /**
  * Read the client handle of a response frame (i64 at byte 5, after the i32 length and the
  * version byte) as a number, or -1 when it is not one this client could have issued
- * (negative, or above 2^53: the reserved push/ping handles).
+ * (negative, or above 2^53: the reserved push/ping handles). A frame too short to hold a
+ * handle, or of another version than 0, is a `ProtocolError`.
  */
 export function readResponseHandle(frame: Uint8Array): number {
+  if (frame.length < MIN_RESPONSE_BYTES) {
+    throw new ProtocolError(`response frame of ${frame.length} bytes is too short to hold a client handle (needs ${MIN_RESPONSE_BYTES})`, { offset: 0 });
+  }
+  if (frame[4] !== 0) throw new ProtocolError(`response version ${frame[4]} is not 0: the stream is not VoltDB responses`, { offset: 4 });
   const high = ((frame[5]! << 24) | (frame[6]! << 16) | (frame[7]! << 8) | frame[8]!) >>> 0;
   if (high > 0x1fffff) return -1;
   const low = ((frame[9]! << 24) | (frame[10]! << 16) | (frame[11]! << 8) | frame[12]!) >>> 0;
@@ -190,10 +211,41 @@ export function isReservedHandle(handle: bigint): boolean {
   return handle === RESERVED_HANDLE.TOPOLOGY_NOTIFICATION || handle === RESERVED_HANDLE.PROCEDURES_NOTIFICATION || handle === RESERVED_HANDLE.KEEPALIVE_PING;
 }
 
-/** The handle table of one connection: increasing handles, calls awaiting a response. */
+/** What an unmatched response frame is (see {@link InFlight.unmatched}). */
+export const UNMATCHED = {
+  /** The reply to a fire-and-forget call: dropped unread, its slot freed. */
+  IGNORED: 0,
+  /** The reply to a call that settled first (timeout, abort): dropped and counted. */
+  LATE: 1,
+  /** A handle this connection never issued (a server push, or a stray). */
+  FOREIGN: 2,
+  /** The late reply to an internal call: dropped silently (users never see internal calls). */
+  INTERNAL: 3,
+} as const;
+
+/** One of {@link UNMATCHED}. */
+export type UnmatchedKind = (typeof UNMATCHED)[keyof typeof UNMATCHED];
+
+/** Resolves fire-and-forget calls once written (implemented by `CallTracker`). */
+export interface WrittenSettler {
+  written(call: PendingCall): void;
+}
+
+/**
+ * The handle table of one connection: increasing handles, calls awaiting a response, and the
+ * fire-and-forget calls: those encoded by the running flush (resolved once it handed its bytes
+ * to the socket), then the handles whose reply has not come yet (each still holds an
+ * in-flight slot until its reply is dropped unread).
+ */
 export class InFlight {
   /** Calls written and not yet settled, by handle. */
   readonly calls = new Map<number, PendingCall>();
+  /** Fire-and-forget calls encoded by the running flush. */
+  readonly unawaited: PendingCall[] = [];
+  /** Handles of fire-and-forget calls, resolved already, whose reply is still to come. */
+  private readonly ignored = new Set<number>();
+  /** Handles of internal calls written and not answered yet (so a late reply stays invisible). */
+  private readonly internal = new Set<number>();
   private next = 1;
   /** A handle never to issue (the server's connection id, see the file comment). */
   private skip = -1;
@@ -215,7 +267,52 @@ export class InFlight {
     return handle > 0 && handle < this.next;
   }
 
+  /**
+   * The flush handed its bytes to the socket: resolve the fire-and-forget calls it wrote (null)
+   * and keep their handles, so the replies are ignored, not misread.
+   */
+  settleUnawaited(settler: WrittenSettler): void {
+    const calls = this.unawaited;
+    for (let i = 0; i < calls.length; i++) {
+      const call = calls[i]!;
+      // Settled meanwhile (the connection was lost during the flush): nothing to do.
+      if (call.state !== CALL_STATE.WRITTEN) continue;
+      this.ignored.add(call.handle);
+      settler.written(call);
+    }
+    calls.length = 0;
+  }
+
+  /**
+   * `call` was encoded with `handle`: it awaits its reply (a fire-and-forget call resolves once
+   * the flush handed it to the socket; an internal call's handle is kept until its reply).
+   */
+  add(handle: number, call: PendingCall): void {
+    this.calls.set(handle, call);
+    if (!call.awaitResponse) this.unawaited.push(call);
+    if (call.internal) this.internal.add(handle);
+  }
+
+  /** The reply to the internal call with `handle` arrived in time. */
+  answered(handle: number): void {
+    this.internal.delete(handle);
+  }
+
+  /** Classify a response whose handle matched no call; an ignored reply frees its slot here. */
+  unmatched(handle: number): UnmatchedKind {
+    if (handle > 0 && this.ignored.size > 0 && this.ignored.delete(handle)) return UNMATCHED.IGNORED;
+    if (handle > 0 && this.internal.size > 0 && this.internal.delete(handle)) return UNMATCHED.INTERNAL;
+    return this.wasIssued(handle) ? UNMATCHED.LATE : UNMATCHED.FOREIGN;
+  }
+
+  /** The connection ended: no reply will come. */
+  forgetReplies(): void {
+    this.ignored.clear();
+    this.internal.clear();
+  }
+
+  /** Slots taken: calls awaiting a response plus fire-and-forget replies still to come. */
   get size(): number {
-    return this.calls.size;
+    return this.calls.size + this.ignored.size;
   }
 }

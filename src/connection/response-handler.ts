@@ -1,11 +1,15 @@
 /**
  * From a response frame matched to its call to the call's settlement: decode (inline, or
  * off-thread for a large frame), then resolve on SUCCESS or reject with `ProcedureError`.
+ * And what becomes of a response that matched no waiting call.
  */
+import type { EventEmitter } from 'node:events';
 import { ProcedureError, ProtocolError, VoltError } from '../errors.js';
 import { STATUS, statusName } from '../protocol/constants.js';
 import { FAILURE_KIND, type CallTracker } from './call-tracker.js';
-import { CALL_STATE, type PendingCall } from './in-flight.js';
+import type { ConnectionEvents } from './connection-options.js';
+import { lateResponseChannel } from './diagnostics.js';
+import { CALL_STATE, UNMATCHED, isReservedHandle, type PendingCall, type UnmatchedKind } from './in-flight.js';
 
 /** The response fields the connection looks at (the decode layer's `DecodedResponse` has them all). */
 export interface ResponseStatus {
@@ -77,4 +81,41 @@ export function settleResponse(
       if (failure instanceof ProtocolError) onProtocolError(failure);
     },
   );
+}
+
+/** The connection a response that matched no waiting call arrived on (a `Connection`). */
+export interface ResponseSource extends EventEmitter<ConnectionEvents> {
+  readonly host: string;
+  readonly port: number;
+  readonly tracker: CallTracker;
+  lateResponses: number;
+  ignoredResponses: number;
+}
+
+/**
+ * A response whose handle matched no waiting call, as the handle table classified it
+ * (`kind`): the reply to a fire-and-forget call (dropped unread, counted), a late reply to a
+ * call that timed out or was aborted (dropped, counted, published, 'late-response'; silently
+ * for an internal call), a server push or ping answer on a reserved handle ('unsolicited'), or
+ * a stray (counted). True when it freed an in-flight slot (the fire-and-forget reply).
+ */
+export function dropUnmatched(source: ResponseSource, frame: Buffer, handle: number, kind: UnmatchedKind): boolean {
+  const stats = source.tracker.stats;
+  if (kind === UNMATCHED.IGNORED) {
+    source.ignoredResponses++;
+    stats.ignoredResponses++;
+    return true;
+  }
+  if (kind === UNMATCHED.LATE) {
+    source.lateResponses++;
+    stats.lateResponses++;
+    const wide = BigInt(handle);
+    if (lateResponseChannel.hasSubscribers) lateResponseChannel.publish({ host: source.host, port: source.port, handle: wide, bytes: frame.length });
+    source.emit('late-response', wide);
+  } else if (kind === UNMATCHED.FOREIGN) {
+    const wide = frame.readBigInt64BE(5);
+    if (isReservedHandle(wide)) source.emit('unsolicited', frame, wide);
+    else stats.unknownResponses++;
+  }
+  return false;
 }

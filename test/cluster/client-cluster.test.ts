@@ -4,7 +4,7 @@
  */
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { Client, type ClientOptions } from '../../src/client.js';
-import { ConnectionError, ConnectionLostError, NoConnectionsError } from '../../src/errors.js';
+import { CallTimeoutError, ConnectionError, ConnectionLostError, NoConnectionsError } from '../../src/errors.js';
 import { startCluster, startServer, type EmbeddedCluster } from '../../src/server/index.js';
 import { until } from '../helpers/until.js';
 import { sleep } from './harness.js';
@@ -71,6 +71,21 @@ describe('Client on a 3-node, 8-partition embedded cluster', () => {
     const before = misrouted(cluster);
     await Promise.all(Array.from({ length: 300 }, (_, i) => client.call('Touch', [BigInt(i)])));
     t.assert.strictEqual(misrouted(cluster) - before, 0);
+  });
+
+  test('a retried call keeps its own timeout: the retry gets only the time left', async (t: TestContext) => {
+    const client = await connect({ hosts: cluster.addresses, retryOnConnectionLoss: true, reconnectDelayMs: 30, maxReconnectDelayMs: 60 });
+    t.after(() => client.close());
+    // Slow (read-only, multi-partition: sent to host 0) takes 150 ms; host 0 goes away after 100 ms.
+    // The retry on another host would need 150 ms more, but only ~100 ms of the 200 are left.
+    const started = performance.now();
+    const slow = client.call('Slow', [], { timeoutMs: 200 });
+    await sleep(100);
+    await cluster.node(0).stop();
+    await t.assert.rejects(slow, CallTimeoutError);
+    const elapsed = performance.now() - started;
+    await cluster.node(0).restart();
+    t.assert.ok(elapsed < 200 + 100, `failed after ${elapsed.toFixed(0)} ms, within the call's 200 ms (+ timer slack)`);
   });
 
   test('every node down: failFast fails at once; otherwise calls wait for a node to return', async (t: TestContext) => {

@@ -27,6 +27,7 @@ class FakeConnection extends EventEmitter {
   state: 'open' | 'closed' = 'open';
   backpressured = false;
   bytesIn = 0;
+  readingPaused = false;
   destroyed: Error | undefined;
   constructor(
     readonly host = '127.0.0.1',
@@ -124,6 +125,9 @@ describe('host list and options', () => {
     n = 0;
     await t.assert.rejects(policy.run(3, async () => (++n, Promise.reject(procedureError))), ProcedureError);
     t.assert.strictEqual(n, 1, 'only connection losses are retried');
+    n = 0;
+    await t.assert.rejects(policy.run(3, async () => (++n, Promise.reject(lost)), undefined, performance.now() - 1), ConnectionLostError);
+    t.assert.strictEqual(n, 1, 'no retry once the deadline has passed');
   });
 });
 
@@ -280,11 +284,11 @@ describe('keepalive', () => {
     now = 260;
     k.check();
     t.assert.strictEqual(pings.length, 2, 'idle again: pinged again');
-    k.setPaused(true);
+    c.readingPaused = true;
     now = 1000;
     k.check();
     t.assert.strictEqual(c.destroyed, undefined, 'paused: no verdict');
-    k.setPaused(false);
+    c.readingPaused = false;
     now = 1299;
     k.check();
     t.assert.strictEqual(c.destroyed, undefined);

@@ -101,6 +101,27 @@ describe('Connection (fake server)', () => {
     await connection.close();
   });
 
+  test('an off-thread decoding failure fails its call with the ProtocolError and closes the connection; the others are lost', async (t: TestContext) => {
+    const failing = new ProtocolError('the worker could not read it', { offset: 0 });
+    const decoder = {
+      offThreadBytes: 0,
+      decode: () => {
+        throw new Error('not used');
+      },
+      decodeAsync: () => Promise.reject(failing),
+    };
+    const tracker = new CallTracker();
+    const connection = await Connection.open({ host: '127.0.0.1', port: server.port, decoder, tracker });
+    const closed = once(connection, 'close');
+    const first = connection.call('Echo', [1n]);
+    const other = connection.call('Sleep', [200, 2n]);
+    await t.assert.rejects(first, (e: unknown) => e === failing);
+    await t.assert.rejects(other, (e: unknown) => e instanceof ConnectionLostError && e.cause === failing);
+    t.assert.deepStrictEqual(await closed, [failing]);
+    t.assert.strictEqual(tracker.live, 0);
+    tracker.close();
+  });
+
   test('a frame too short for a handle, or with a bad version byte, is a ProtocolError that closes the connection', async (t: TestContext) => {
     for (const bytes of [Buffer.from([0, 0, 0, 3, 0, 1, 2]), Buffer.from([0, 0, 0, 9, 5, 0, 0, 0, 0, 0, 0, 0, 1])]) {
       const connection = await open();
