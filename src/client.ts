@@ -15,6 +15,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { AdminApi } from './admin.js';
+import { callMany, type CallManyResult } from './call-many.js';
+import { serverInfoOf, type ServerInfo } from './server-info.js';
 import { extract as startExtraction, type Extraction } from './extract/extract.js';
 import { extractTo as extractToFile, type ExtractToOptions, type ExtractToResult } from './extract/extract-to.js';
 import type { ExtractOptions } from './extract/options.js';
@@ -43,31 +45,9 @@ export type { ClientStats, ProcedureStats, LatencySummary } from './connection/s
 
 /** A procedure's response: status fields and result tables. */
 export type Response = DecodedResponse;
+export type { CallManyResult, SettledCall } from './call-many.js';
+export type { ServerInfo } from './server-info.js';
 
-/** The outcome of one call of a batch. */
-export type SettledCall = { ok: true; procedure: string; response: Response } | { ok: false; procedure: string; error: Error };
-
-/** What {@link Client.callMany} resolves with: one entry per call, in order. */
-export interface CallManyResult {
-  succeeded: number;
-  failed: number;
-  results: SettledCall[];
-}
-
-/** What the server said at login (the first connection's login response). */
-export interface ServerInfo {
-  host: string;
-  port: number;
-  /** Server build string (spaces replaced by underscores by the server). */
-  buildString: string;
-  hostId: number;
-  connectionId: bigint;
-  /** Cluster start time, ms since the Unix epoch (with `leaderAddress`, the cluster instance id). */
-  clusterStartMs: bigint;
-  clusterStart: Date;
-  /** IPv4 address of the cluster's founding leader. */
-  leaderAddress: string;
-}
 
 /** One host's outcome at connect time (`discovered` for nodes found through the topology). */
 export type { ConnectResult, HostStatus } from './cluster/connection-set.js';
@@ -210,19 +190,7 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
     connection.on('late-response', (handle) => {
       if (this.listenerCount('late-response') > 0) this.emit('late-response', { host: connection.host, port: connection.port, handle });
     });
-    if (this.info === null && connection.login !== null) {
-      const login = connection.login;
-      this.info = {
-        host: connection.host,
-        port: connection.port,
-        buildString: login.buildString,
-        hostId: login.hostId,
-        connectionId: login.connectionId,
-        clusterStartMs: login.clusterStartMs,
-        clusterStart: new Date(Number(login.clusterStartMs)),
-        leaderAddress: login.leaderAddress,
-      };
-    }
+    this.info ??= serverInfoOf(connection);
     return connection;
   }
 
@@ -312,37 +280,8 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
    * failing calls with `BackpressureError`. `options` apply to every call without its own.
    * `response: false` does not apply here: every entry carries its call's outcome.
    */
-  async callMany(calls: readonly CallSpec[], options?: CallOptions): Promise<CallManyResult> {
-    const promises: Promise<SettledCall>[] = [];
-    for (const spec of calls) {
-      if (this.state === 'open' && this.flow.pending >= this.flow.levels.hard) {
-        await new Promise<void>((resolve) => {
-          const done = (): void => {
-            this.off('drain', done);
-            this.off('disconnect', done);
-            resolve();
-          };
-          this.on('drain', done);
-          this.on('disconnect', done);
-        });
-      }
-      let callOptions = spec.options ?? options;
-      if (callOptions?.response === false) callOptions = { ...callOptions, response: true };
-      const promise =
-        spec.types === undefined
-          ? this.call(spec.procedure, spec.params ?? NO_PARAMS, callOptions)
-          : this.procedure(spec.procedure, spec.types).call(spec.params ?? NO_PARAMS, callOptions);
-      promises.push(
-        promise.then(
-          (response): SettledCall => ({ ok: true, procedure: spec.procedure, response }),
-          (error: unknown): SettledCall => ({ ok: false, procedure: spec.procedure, error: error instanceof Error ? error : new Error(String(error)) }),
-        ),
-      );
-    }
-    const results = await Promise.all(promises);
-    let succeeded = 0;
-    for (const result of results) if (result.ok) succeeded++;
-    return { succeeded, failed: results.length - succeeded, results };
+  callMany(calls: readonly CallSpec[], options?: CallOptions): Promise<CallManyResult> {
+    return callMany(this, calls, options, () => this.state === 'open' && this.flow.pending >= this.flow.levels.hard);
   }
 
   /**
