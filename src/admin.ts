@@ -10,7 +10,7 @@
  * Each helper is one ordinary call through the client (its routing, timeouts and errors) and
  * reads the answer through the result table's accessors; nothing here touches bytes.
  */
-import type { CallOptions } from './client.js';
+import type { CallOptions } from './options.js';
 import type { ServerInfo } from './server-info.js';
 import type { DecodedResponse } from './decode/decode-response.js';
 import type { VoltTable } from './decode/volt-table.js';

@@ -3,48 +3,37 @@
  * At the client queue's hard limit the batch waits for `'drain'` (or a `'disconnect'`, which
  * fails calls and so frees room) instead of letting calls fail with BackpressureError.
  */
-import type { Client, Response } from './client.js';
+import type { DecodedResponse as Response } from './decode/decode-response.js';
 import type { CallOptions, CallSpec } from './options.js';
 
 /** The outcome of one call of a batch. */
 export type SettledCall = { ok: true; procedure: string; response: Response } | { ok: false; procedure: string; error: Error };
 
-/** What {@link Client.callMany} resolves with: one entry per call, in order. */
+/** What `Client.callMany` resolves with: one entry per call, in order. */
 export interface CallManyResult {
   succeeded: number;
   failed: number;
   results: SettledCall[];
 }
 
-const NO_PARAMS: readonly unknown[] = Object.freeze([]);
+/** What the batch needs from the client. */
+export interface BatchClient {
+  /** Send one call of the batch (with `response: true`). */
+  send(spec: CallSpec, options: CallOptions | undefined): Promise<Response>;
+  /** Resolves when the next call may go, or null when it may go now (queue below its hard limit). */
+  roomForNext(): Promise<void> | null;
+}
 
-/** Run `calls` on `client`; `atHardLimit` says whether the next call must wait for room. */
-export async function callMany(
-  client: Pick<Client, 'call' | 'procedure' | 'on' | 'off'>,
-  calls: readonly CallSpec[],
-  options: CallOptions | undefined,
-  atHardLimit: () => boolean,
-): Promise<CallManyResult> {
+/** Run `calls` through `client`, in order. */
+export async function callMany(client: BatchClient, calls: readonly CallSpec[], options: CallOptions | undefined): Promise<CallManyResult> {
   const promises: Promise<SettledCall>[] = [];
   for (const spec of calls) {
-    if (atHardLimit()) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          client.off('drain', done);
-          client.off('disconnect', done);
-          resolve();
-        };
-        client.on('drain', done);
-        client.on('disconnect', done);
-      });
-    }
+    const room = client.roomForNext();
+    if (room !== null) await room;
     // A batch wants every answer: fire-and-forget does not apply here.
     let callOptions = spec.options ?? options;
     if (callOptions?.response === false) callOptions = { ...callOptions, response: true };
-    const promise =
-      spec.types === undefined
-        ? client.call(spec.procedure, spec.params ?? NO_PARAMS, callOptions)
-        : client.procedure(spec.procedure, spec.types).call(spec.params ?? NO_PARAMS, callOptions);
+    const promise = client.send(spec, callOptions);
     promises.push(
       promise.then(
         (response): SettledCall => ({ ok: true, procedure: spec.procedure, response }),

@@ -15,7 +15,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { AdminApi } from './admin.js';
-import { callMany, type CallManyResult } from './call-many.js';
+import { callMany, type BatchClient, type CallManyResult } from './call-many.js';
 import { serverInfoOf, type ServerInfo } from './server-info.js';
 import { extract as startExtraction, type Extraction } from './extract/extract.js';
 import { extractTo as extractToFile, type ExtractToOptions, type ExtractToResult } from './extract/extract-to.js';
@@ -102,6 +102,23 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
   private closing: Promise<void> | null = null;
   private info: ServerInfo | null = null;
   private adminApi: AdminApi | null = null;
+  /** callMany's view of this client: send a call; wait at the queue's hard limit for 'drain' (or a loss). */
+  private readonly batchClient: BatchClient = {
+    send: (spec, options) =>
+      spec.types === undefined ? this.call(spec.procedure, spec.params ?? NO_PARAMS, options) : this.procedure(spec.procedure, spec.types).call(spec.params ?? NO_PARAMS, options),
+    roomForNext: () => {
+      if (this.state !== 'open' || this.flow.pending < this.flow.levels.hard) return null;
+      return new Promise<void>((resolve) => {
+        const done = (): void => {
+          this.off('drain', done);
+          this.off('disconnect', done);
+          resolve();
+        };
+        this.on('drain', done);
+        this.on('disconnect', done);
+      });
+    },
+  };
 
   /**
    * Connect to every host in `options.hosts` and log in. Resolves once at least one host
@@ -281,7 +298,7 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
    * `response: false` does not apply here: every entry carries its call's outcome.
    */
   callMany(calls: readonly CallSpec[], options?: CallOptions): Promise<CallManyResult> {
-    return callMany(this, calls, options, () => this.state === 'open' && this.flow.pending >= this.flow.levels.hard);
+    return callMany(this.batchClient, calls, options);
   }
 
   /**

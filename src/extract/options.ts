@@ -7,7 +7,7 @@
  * - `procedure` (+ `params`): a read-only procedure — called once (strategy `query`), or once
  *   per partition and page (strategy `partition`, see strategies/partition.ts).
  */
-import type { Response } from '../client.js';
+import type { DecodedResponse as Response } from '../decode/decode-response.js';
 import { ParameterError } from '../errors.js';
 import type { CallOptions } from '../options.js';
 import type { ExtractProgress } from './progress.js';
