@@ -4,10 +4,12 @@
  * 1. a single-partition procedure (catalog `singlePartition`, `partitionParameter = p`) called
  *    with more than `p` parameters: hash parameter `p` as the partition column's type with the
  *    elastic hashinator → partition → the connection to that partition's **leader** host;
- * 2. a multi-partition procedure (not compound): the leader of the MP initiator (16383);
- * 3. anything else (compound, unknown, system procedures, `@AdHoc`, a value that cannot be
- *    hashed, no topology yet, the leader not connected): no preference → smooth weighted
- *    round-robin among open primaries, skipping backpressured ones while another is free.
+ * 2. anything else — multi-partition, compound, unknown and system procedures, `@AdHoc`, a
+ *    value that cannot be hashed, no topology yet, the leader not connected: no preference →
+ *    smooth weighted round-robin among open primaries, skipping backpressured ones while
+ *    another is free. (Every multi-partition transaction runs through one initiator in the
+ *    cluster anyway; spreading them by weight keeps the user's weights meaningful for them and
+ *    no single connection's queue carries them all.)
  *
  * A call that names its partition (the `partition` call option: PARTITION_DESTINATION) goes
  * to that partition's leader whatever the procedure and its parameters
@@ -67,7 +69,6 @@ export class PartitionRouter implements Router {
   private hashinator: Hashinator | null = null;
   /** Leader route by partition id (index), rebuilt on change. */
   private leaders: (HostRoutes | null)[] = [];
-  private mpLeader: HostRoutes | null = null;
   /** Which tier `pickAny` is looking at: false = primaries, true = backups. */
   private tier = false;
   private readonly acceptFree = (route: Route): boolean => route.backup === this.tier && route.connection.state === 'open' && !route.connection.backpressured;
@@ -162,7 +163,7 @@ export class PartitionRouter implements Router {
    * connections to the leader they are taken in turn, a free one before a backpressured one.
    */
   leaderOf(partition: number): Connection | null {
-    const host = partition === MP_PARTITION_ID ? this.mpLeader : (this.leaders[partition] ?? null);
+    const host = this.leaders[partition] ?? null;
     if (host === null) return null;
     const routes = host.routes;
     if (routes.length === 1) {
@@ -187,7 +188,7 @@ export class PartitionRouter implements Router {
   pick(procedure: string, params: readonly unknown[]): Connection | null {
     if (this.clientAffinity && this.topology !== null) {
       const partition = this.partitionOf(procedure, params);
-      if (partition !== NO_PARTITION) {
+      if (partition >= 0 && partition !== MP_PARTITION_ID) {
         const leader = this.leaderOf(partition);
         if (leader !== null) return leader;
       }
@@ -225,7 +226,6 @@ export class PartitionRouter implements Router {
     const topology = this.topology;
     if (topology === null) {
       this.leaders = [];
-      this.mpLeader = null;
       return;
     }
     const grouped = new Map<number, Route[]>();
@@ -241,6 +241,5 @@ export class PartitionRouter implements Router {
     const leaders: (HostRoutes | null)[] = [];
     for (const p of topology.partitions) leaders[p.partition] = byHost.get(p.leaderHostId) ?? null;
     this.leaders = leaders;
-    this.mpLeader = topology.mpLeaderHostId === null ? null : (byHost.get(topology.mpLeaderHostId) ?? null);
   }
 }

@@ -203,7 +203,9 @@ describe('weighted choice and routing decisions', () => {
     t.assert.strictEqual(router.pick('SP', [keyOf(0)]), c0);
     t.assert.strictEqual(router.pick('SP', [keyOf(1)]), c1);
     t.assert.strictEqual(router.leaderOf(2), null, 'partition 2 is led by a backup while primaries are open');
-    t.assert.strictEqual(router.pick('MP', []), c1, 'the MP initiator’s leader');
+    t.assert.strictEqual(router.partitionOf('MP', []), MP_PARTITION_ID);
+    t.assert.deepStrictEqual(Array.from({ length: 4 }, () => router.pick('MP', [])).map((c) => c!.port), [10, 11, 10, 11], 'multi-partition: by weight');
+    t.assert.strictEqual(router.leaderOf(MP_PARTITION_ID), null);
     t.assert.strictEqual(router.partitionOf('Compound', []), NO_PARTITION);
     t.assert.strictEqual(router.partitionOf('Directed', [1]), NO_PARTITION);
     t.assert.strictEqual(router.partitionOf('Unknown', [1]), NO_PARTITION);
