@@ -29,12 +29,13 @@ import { createResponseDecoder, type ClientDecoder } from './connection/decoding
 import { FlowControl, RateLimiter } from './connection/flow-control.js';
 import type { PartitionRouter } from './cluster/partition-router.js';
 import { callAllPartitions, type PartitionResult } from './cluster/all-partitions.js';
-import { ConnectionSet, type ClusterEvents, type ConnectResult, type HostStatus } from './cluster/connection-set.js';
+import { ConnectionSet, type ConnectResult, type HostStatus } from './cluster/connection-set.js';
+import type { ClientEvents } from './client-events.js';
 import { RetryPolicy } from './cluster/retry.js';
 import type { ClusterTopology } from './cluster/topology.js';
 import { StatsCollector, type ClientStats, type ProcedureCounters } from './connection/stats.js';
 import { WireDumpWriter } from './connection/wire-dump.js';
-import { resolveClientOptions, type CallOptions, type CallSpec, type ClientOptions, type ResolvedClientOptions, type ResolvedHost } from './options.js';
+import { connectionOptions, resolveClientOptions, type SharedByConnections, type CallOptions, type CallSpec, type ClientOptions, type ResolvedClientOptions, type ResolvedHost } from './options.js';
 import { ProcedureHandle, checkTypes, type CallSubmitter } from './connection/procedure-handle.js';
 import { isPartitionId, isPriority, partitionError, priorityError } from './connection/connection-call.js';
 
@@ -47,30 +48,10 @@ export type { ClientStats, ProcedureStats, LatencySummary } from './connection/s
 export type Response = DecodedResponse;
 export type { CallManyResult, SettledCall } from './call-many.js';
 export type { ServerInfo } from './server-info.js';
-
-
-/** One host's outcome at connect time (`discovered` for nodes found through the topology). */
 export type { ConnectResult, HostStatus } from './cluster/connection-set.js';
+export type { ClientEvents } from './client-events.js';
 export type { PartitionResult } from './cluster/all-partitions.js';
 export type { ClusterTopology } from './cluster/topology.js';
-
-/** Client events. */
-export interface ClientEvents {
-  /** Pending calls reached the queue's `warn` level (`needsDrain` is now true). */
-  backpressure: [pending: number];
-  /** Pending calls fell to the `resume` level after a backpressure. */
-  drain: [];
-  /** A response arrived after its call timed out or was aborted, and was dropped. */
-  'late-response': [info: { host: string; port: number; handle: bigint }];
-  /** A connection closed; `error` says why when it was lost; `reconnecting` when it will be reopened. */
-  disconnect: [info: { host: string; port: number; error: Error | undefined; hostId?: number; reconnecting?: boolean }];
-  /** A host connected (`reconnected` when not for the first time; `discovered` when found through the topology). */
-  connect: ClusterEvents['connect'];
-  /** A reconnect attempt to a lost host is scheduled in `delayMs` (attempt 1, 2, … since the loss). */
-  reconnect: ClusterEvents['reconnect'];
-  /** Partitions, leaders or the hash ring were learned or changed (`source`: bootstrap, push, refresh). */
-  topology: ClusterEvents['topology'];
-}
 
 const NO_PARAMS: readonly unknown[] = Object.freeze([]);
 
@@ -98,6 +79,8 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
   private readonly decoder: ClientDecoder;
   private readonly rate: RateLimiter | null;
   private readonly dump: WireDumpWriter | null;
+  /** What every connection of this client shares. */
+  private readonly shared: SharedByConnections;
   private state: 'open' | 'closing' | 'closed' = 'open';
   private closing: Promise<void> | null = null;
   private info: ServerInfo | null = null;
@@ -160,6 +143,7 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
     });
     this.rate = options.maxCallsPerSecond === undefined ? null : new RateLimiter(options.maxCallsPerSecond);
     this.dump = options.dumpFile === undefined ? null : new WireDumpWriter(options.dumpFile);
+    this.shared = { tracker: this.tracker, decoder: this.decoder, rateLimiter: this.rate, dump: this.dump };
   }
 
   private async open(): Promise<void> {
@@ -176,26 +160,7 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
    * cluster layer uses it to reconnect and to add discovered nodes).
    */
   async openConnection(host: ResolvedHost): Promise<Connection> {
-    const o = this.options;
-    const connection = await Connection.open({
-      host: host.host,
-      port: host.port,
-      username: o.username,
-      password: o.password,
-      passwordHash: o.passwordHash,
-      hashScheme: o.hashScheme,
-      connectTimeoutMs: o.connectTimeoutMs,
-      maxOutstanding: o.maxOutstanding,
-      slabBytes: o.slabBytes,
-      maxSlabs: o.maxSlabs,
-      maxFrameBytes: o.maxFrameBytes,
-      ownBufferAtBytes: this.decoder.offThreadBytes,
-      tracker: this.tracker,
-      decoder: this.decoder,
-      rateLimiter: this.rate,
-      dump: this.dump,
-      tls: o.tls,
-    });
+    const connection = await Connection.open(connectionOptions(this.options, host, this.shared));
     if (this.state !== 'open') {
       connection.destroy();
       throw new ClientClosedError('the client was closed while connecting');
@@ -446,14 +411,14 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
     if (this.options.cluster.failFast || !cluster.reconnecting) {
       this.flow.release();
       const message = `${procedure} not sent: no connection is open`;
-      return this.refuse(counters, cluster.noConnectionsError(message), 'NO_CONNECTION');
+      return this.refuse(counters, cluster.noConnectionsError(message), FAILURE_KIND.NO_CONNECTION);
     }
     const started = performance.now();
     try {
       await cluster.whenConnected(timeoutMs, signal, procedure);
     } catch (error) {
       this.flow.release();
-      return this.refuse(counters, error, 'NO_CONNECTION');
+      return this.refuse(counters, error, FAILURE_KIND.NO_CONNECTION);
     }
     this.flow.release();
     const left = timeoutMs > 0 ? Math.max(1, timeoutMs - (performance.now() - started)) : timeoutMs;

@@ -9,7 +9,11 @@ import type { ClusterHostSpec } from './cluster/host-list.js';
 import { DEFAULT_QUEUE_LEVELS, checkQueueLevels, type QueueLevels } from './connection/flow-control.js';
 import { DEFAULT_MAX_SLABS, DEFAULT_SLAB_BYTES } from './connection/slab-pool.js';
 import { DEFAULT_TIMER_RESOLUTION_MS } from './connection/timer-wheel.js';
-import { DEFAULT_CALL_TIMEOUT_MS } from './connection/connection-options.js';
+import { DEFAULT_CALL_TIMEOUT_MS, type ConnectionOptions } from './connection/connection-options.js';
+import type { CallTracker } from './connection/call-tracker.js';
+import type { ClientDecoder } from './connection/decoding.js';
+import type { RateLimiter } from './connection/flow-control.js';
+import type { WireDumpWriter } from './connection/wire-dump.js';
 import { isPriority } from './connection/connection-call.js';
 import type { DecodePoolOptions } from './decode/dispatch.js';
 import type { TimestampMode } from './decode/values.js';
@@ -304,4 +308,32 @@ export interface CallSpec {
   /** Declared parameter types, checked before sending. */
   types?: readonly ParameterType[];
   options?: CallOptions;
+}
+
+/** What a client's connections share: one call tracker, decoder, rate limiter and wire dump. */
+export interface SharedByConnections {
+  tracker: CallTracker;
+  decoder: ClientDecoder;
+  rateLimiter: RateLimiter | null;
+  dump: WireDumpWriter | null;
+}
+
+/** The options of one connection of a client to `host`. */
+export function connectionOptions(o: ResolvedClientOptions, host: ResolvedHost, shared: SharedByConnections): ConnectionOptions {
+  return {
+    host: host.host,
+    port: host.port,
+    username: o.username,
+    password: o.password,
+    passwordHash: o.passwordHash,
+    hashScheme: o.hashScheme,
+    connectTimeoutMs: o.connectTimeoutMs,
+    maxOutstanding: o.maxOutstanding,
+    slabBytes: o.slabBytes,
+    maxSlabs: o.maxSlabs,
+    maxFrameBytes: o.maxFrameBytes,
+    ownBufferAtBytes: shared.decoder.offThreadBytes,
+    tls: o.tls,
+    ...shared,
+  };
 }

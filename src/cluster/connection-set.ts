@@ -25,32 +25,15 @@ import { hostKey } from './host-list.js';
 import { asError, callOn } from './internal-call.js';
 import { Keepalive } from './keepalive.js';
 import { PartitionRouter } from './partition-router.js';
+import { HostEntry, type ConnectResult, type HostStatus } from './host-entry.js';
 import { Reconnector, type BackoffOptions } from './reconnector.js';
 import { parseOverview, partitionKeyKind, type ClusterTopology, type PartitionKey, type ProcedureInfo } from './topology.js';
 import { TopologyTracker, type TopologySource } from './topology-tracker.js';
 
+export type { ConnectResult, HostStatus } from './host-entry.js';
+
 /** Opens and logs in one connection (the client's `openConnection`). */
 export type ConnectionOpener = (host: { host: string; port: number }) => Promise<Connection>;
-
-/** One host's outcome at connect time. */
-export type ConnectResult =
-  | { host: string; port: number; ok: true; discovered?: true }
-  | { host: string; port: number; ok: false; error: Error; discovered?: true };
-
-/** What a host looks like now (`set.hosts`). */
-export interface HostStatus {
-  host: string;
-  port: number;
-  weight: number;
-  backup: boolean;
-  discovered: boolean;
-  /** From the login response; −1 before the first connection. */
-  hostId: number;
-  connected: boolean;
-  /** Reconnect attempts since the last success. */
-  reconnectAttempts: number;
-  lastError: Error | null;
-}
 
 /** Events of the set (the client re-emits them). */
 export interface ClusterEvents {
@@ -62,21 +45,6 @@ export interface ClusterEvents {
   reconnect: [info: { host: string; port: number; attempt: number; delayMs: number; error: Error | null }];
   /** The topology (partitions, leaders, ring) was learned or changed. */
   topology: [info: { source: TopologySource; topology: ClusterTopology }];
-}
-
-class HostEntry {
-  connection: Connection | null = null;
-  hostId = -1;
-  lastError: Error | null = null;
-  everConnected = false;
-  reconnector: Reconnector | null = null;
-  constructor(
-    readonly host: string,
-    readonly port: number,
-    readonly weight: number,
-    readonly backup: boolean,
-    readonly discovered: boolean,
-  ) {}
 }
 
 interface Waiter {
@@ -141,17 +109,7 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
 
   /** Every host: address, weight, backup, host id, connected, reconnect attempts. */
   get hosts(): HostStatus[] {
-    return this.entries.map((e) => ({
-      host: e.host,
-      port: e.port,
-      weight: e.weight,
-      backup: e.backup,
-      discovered: e.discovered,
-      hostId: e.hostId,
-      connected: e.connection !== null && e.connection.state === 'open',
-      reconnectAttempts: e.reconnector?.attempts ?? 0,
-      lastError: e.lastError,
-    }));
+    return this.entries.map((e) => e.status());
   }
 
   /** The topology, once learned. */

@@ -23,6 +23,7 @@ export const FAILURE_KIND = {
   BACKPRESSURE: 'BACKPRESSURE',
   PROTOCOL: 'PROTOCOL',
   CLOSED: 'CLOSED',
+  NO_CONNECTION: 'NO_CONNECTION',
 } as const;
 
 /** Options of {@link CallTracker}. */
