@@ -76,6 +76,8 @@ export function writeValue(w: BufferWriter, type: number, value: unknown, where:
     case VOLT_TYPE.STRING:
       if (value == null) w.string(null);
       else if (typeof value !== 'string') throw refuse(where, value, type, 'expected a string');
+      // UTF-8 cannot carry a lone surrogate: refuse rather than send U+FFFD in its place (a silent change).
+      else if (!value.isWellFormed()) throw refuse(where, value, type, 'it contains a lone UTF-16 surrogate, which UTF-8 cannot carry');
       else if (value.length > STRING_CHECK_UNITS && Buffer.byteLength(value, 'utf8') > MAX_VALUE_BYTES) {
         throw refuse(where, value, type, `longer than ${MAX_VALUE_BYTES} UTF-8 bytes`);
       } else w.string(value);

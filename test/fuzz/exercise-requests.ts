@@ -155,7 +155,8 @@ export function expectedDecoded(code: number, value: unknown): { value: unknown 
     case VOLT_TYPE.BOOLEAN:
       return typeof value === 'boolean' ? { value } : undefined;
     case VOLT_TYPE.STRING:
-      return typeof value === 'string' && isWellFormed(value) ? { value } : undefined;
+      // A lone surrogate is refused by the encoder, so it never reaches a frame.
+      return typeof value === 'string' && value.isWellFormed() ? { value } : undefined;
     case VOLT_TYPE.TIMESTAMP:
       if (typeof value === 'bigint') return { value };
       if (Number.isSafeInteger(value)) return { value: BigInt(value as number) * 1000n };
@@ -176,10 +177,6 @@ export function expectedDecoded(code: number, value: unknown): { value: unknown 
   }
 }
 
-/** No lone surrogates (the UTF-8 encoder would replace them). */
-function isWellFormed(text: string): boolean {
-  return Buffer.from(text, 'utf8').toString('utf8') === text;
-}
 
 /** Declared wire code and element code of a declared type name. */
 function codesOf(name: string): { code: number; element?: number } {

@@ -148,6 +148,17 @@ test('wrong JS types for a declared type', (t: TestContext) => {
   for (const [value, type, message] of cases) refused(t, [value], [type], message);
 });
 
+test('a string with a lone UTF-16 surrogate is refused (UTF-8 cannot carry it); a surrogate pair is not', (t: TestContext) => {
+  refused(t, ['ok\uD800x'], undefined, 'parameter 0 of Vote: "ok\\ud800x" does not fit STRING (it contains a lone UTF-16 surrogate, which UTF-8 cannot carry)');
+  refused(t, [1, '\uDC00'], ['INTEGER', 'STRING'], /parameter 1 of Vote: .* lone UTF-16 surrogate/, 1);
+  refused(t, [['a', 'b\uDBFF']], ['STRING[]'], /element 1: .* lone UTF-16 surrogate/);
+  const table = { columns: [{ name: 'NAME', type: 9 }], rows: [['fine'], ['\uD83D']] };
+  refused(t, [table], undefined, /row 1, column NAME: .* lone UTF-16 surrogate/);
+  const writer = new BufferWriter(Buffer.alloc(64));
+  writeInvocation(writer, { procedure: 'Vote', handle: 2n, params: ['\uD83D\uDE00'] });
+  t.assert.ok(writer.buffer.subarray(0, writer.offset).includes(Buffer.from('\u{1F600}', 'utf8')), 'a pair goes out as its 4 UTF-8 bytes');
+});
+
 test('values that cannot be inferred, bad declared lists', (t: TestContext) => {
   refused(t, [{ a: 1 }], undefined, 'parameter 0 of Vote: an object does not fit any VoltDB type (cannot infer a type; declare the parameter types)');
   refused(t, [() => 1], undefined, /a function does not fit any VoltDB type/);
