@@ -6,7 +6,8 @@
  * frame:
  * - a fixed-width builder reads its value at `cursor[k] + offset` (its offset inside the run of
  *   fixed-width columns that starts at the cursor) and leaves the cursor alone — the plan moves
- *   the cursor past the whole run once;
+ *   the cursor past the whole run once. In a table of equal fixed-width rows the cursor is
+ *   relative to the block's first row and `offset` includes the block's start;
  * - a variable-width builder reads `i32 length` + bytes at `cursor[k]` and advances the cursor.
  *
  * Reads go through a DataView (big-endian, PROTOCOL.md 0). Bounds: before column `c` the plan
@@ -70,7 +71,8 @@ export abstract class ColumnBuilder {
     };
   }
 
-  protected fail(message: string, row: number, offset: number): ProtocolError {
+  /** The error for a bad value of this column at `row`, frame offset `offset`. */
+  fail(message: string, row: number, offset: number): ProtocolError {
     const { name, type } = this.info;
     return new ProtocolError(`column ${this.columnIndex} (${name} ${typeName(type) ?? type}) row ${row}: ${message}`, {
       offset,

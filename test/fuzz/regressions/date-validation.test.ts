@@ -1,7 +1,7 @@
 /**
  * Regression (found by the fuzzer as a decoder disagreement, response and table targets):
  * a DATE value that is not a calendar day (here 0x07E90D28: year 2025, month 13, day 40) was a
- * ProtocolError in the columnar decode (`DateBuilder`, src/decode/fixed-width-builders.ts) but
+ * ProtocolError in the columnar decode (`convertDates`, src/decode/fixed-width-builders.ts) but
  * the lazy row view returned it as `VoltDate(2025, 13, 40)` (`readValue` → `VoltDate.unpack`
  * without `isValidDay`), so the same table read differently inline and off-thread, and
  * `decodeInvocation` accepted impossible DATE parameters. Fixed in `readValue`

@@ -4,7 +4,7 @@
  * rows is only 5·C + 4·R bytes, yet every reader does C·R work:
  *
  * - `readTableLayout` (src/protocol/table-layout.ts) accepts it;
- * - the columnar decode (src/decode/decode-table.ts, `NullBuilder.finish` in
+ * - the columnar decode (src/decode/decode-table.ts, `FixedWidthBuilder.finish` in
  *   fixed-width-builders.ts) allocates one R/8-byte validity bitmap per column: C·R/8 bytes —
  *   a 1 MiB frame (C = R ≈ 116 000) asks for ~1.7 GB, and the DecodePool decodes frames of
  *   1 MiB and more eagerly, off-thread;
