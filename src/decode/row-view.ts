@@ -12,26 +12,12 @@
  */
 import { VoltError, ProtocolError } from '../errors.js';
 import { BufferReader } from '../protocol/buffer-reader.js';
-import { VOLT_TYPE } from '../protocol/constants.js';
+import { FIXED_VALUE_BYTES, VOLT_TYPE } from '../protocol/constants.js';
 import { asBuffer } from '../protocol/utf8.js';
 import { readValue } from '../protocol/values.js';
 import { FLOAT_NULL_MAX } from './fixed-width-builders.js';
 import type { TableShape } from './decode-table.js';
 import type { TimestampMode } from './values.js';
-
-/** Bytes of a fixed-width value in a row; variable-width types are absent. */
-const FIXED_BYTES: ReadonlyMap<number, number> = new Map<number, number>([
-  [VOLT_TYPE.NULL, 0],
-  [VOLT_TYPE.TINYINT, 1],
-  [VOLT_TYPE.SMALLINT, 2],
-  [VOLT_TYPE.INTEGER, 4],
-  [VOLT_TYPE.DATE, 4],
-  [VOLT_TYPE.BIGINT, 8],
-  [VOLT_TYPE.TIMESTAMP, 8],
-  [VOLT_TYPE.FLOAT, 8],
-  [VOLT_TYPE.DECIMAL, 16],
-  [VOLT_TYPE.GEOGRAPHY_POINT, 16],
-]);
 
 export class RowView {
   private readonly bytes: Buffer;
@@ -52,7 +38,7 @@ export class RowView {
     let at = 0;
     for (let c = 0; c < shape.columns.length; c++) {
       this.fixedOffsets[c] = at;
-      const size = FIXED_BYTES.get(shape.columns[c]!.type);
+      const size = FIXED_VALUE_BYTES.get(shape.columns[c]!.type);
       if (size === undefined) break;
       at += size;
     }
@@ -113,7 +99,7 @@ export class RowView {
     }
     const columns = this.shape.columns;
     for (let c = 0; c < column; c++) {
-      const size = FIXED_BYTES.get(columns[c]!.type);
+      const size = FIXED_VALUE_BYTES.get(columns[c]!.type);
       if (size !== undefined) {
         reader.skip(size, `column ${columns[c]!.name}`);
       } else {

@@ -208,3 +208,17 @@ export const DECIMAL_PRECISION = 38;
 
 /** The single raw byte a server writes (unframed) before closing when its connection limit is reached. */
 export const CONNECTION_LIMIT_BYTE = 0x01;
+
+/** Bytes a fixed-width value takes in a table row (NULL-type columns take none); variable-width types are absent. */
+export const FIXED_VALUE_BYTES: ReadonlyMap<number, number> = new Map<number, number>([
+  [VOLT_TYPE.NULL, 0],
+  [VOLT_TYPE.TINYINT, 1],
+  [VOLT_TYPE.SMALLINT, 2],
+  [VOLT_TYPE.INTEGER, 4],
+  [VOLT_TYPE.DATE, 4],
+  [VOLT_TYPE.BIGINT, 8],
+  [VOLT_TYPE.TIMESTAMP, 8],
+  [VOLT_TYPE.FLOAT, 8],
+  [VOLT_TYPE.DECIMAL, 16],
+  [VOLT_TYPE.GEOGRAPHY_POINT, 16],
+]);

@@ -4,7 +4,7 @@
  * store by `writeTable`, row by row, without first building millions of row arrays.
  */
 import { BufferWriter } from '../protocol/buffer-writer.js';
-import { VOLT_TYPE } from '../protocol/constants.js';
+import { FIXED_VALUE_BYTES, VOLT_TYPE } from '../protocol/constants.js';
 import type { TableInput } from '../protocol/response-writer.js';
 import type { ColumnInfo } from '../protocol/table-layout.js';
 import { writeTable } from '../protocol/table-writer.js';
@@ -59,19 +59,6 @@ function* rowsOf(result: ResultSet, w?: BufferWriter, procedure = '@AdHoc', limi
   }
 }
 
-/** Encoded width of the fixed-width column types. */
-const FIXED_BYTES = new Map<number, number>([
-  [VOLT_TYPE.TINYINT, 1],
-  [VOLT_TYPE.SMALLINT, 2],
-  [VOLT_TYPE.INTEGER, 4],
-  [VOLT_TYPE.BIGINT, 8],
-  [VOLT_TYPE.FLOAT, 8],
-  [VOLT_TYPE.TIMESTAMP, 8],
-  [VOLT_TYPE.DATE, 4],
-  [VOLT_TYPE.DECIMAL, 16],
-  [VOLT_TYPE.GEOGRAPHY_POINT, 16],
-]);
-
 /** At least the bytes of one variable-width cell after its i32 length; Infinity when it cannot tell cheaply. */
 function cellBytesBound(type: number, value: unknown): number {
   if (value === null || value === undefined) return 0;
@@ -93,7 +80,7 @@ function encodedBytesBound(columns: readonly ColumnInfo[], rows: readonly (reado
   for (let c = 0; c < columns.length; c++) {
     const column = columns[c]!;
     header += 5 + column.name.length * 3;
-    const fixed = FIXED_BYTES.get(column.type);
+    const fixed = FIXED_VALUE_BYTES.get(column.type);
     if (fixed === undefined) variable.push(c);
     else rowBytes += fixed;
   }
