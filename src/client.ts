@@ -165,10 +165,8 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
       connection.destroy();
       throw new ClientClosedError('the client was closed while connecting');
     }
-    this.router.add(connection);
+    // The cluster layer routes it once adopted, and drops it and reports its loss ('disconnect').
     if (this.decoder.saturated) connection.pauseReading();
-    // The cluster layer reports the loss ('disconnect', with `reconnecting`).
-    connection.on('close', () => this.router.remove(connection));
     connection.on('late-response', (handle) => {
       if (this.listenerCount('late-response') > 0) this.emit('late-response', { host: connection.host, port: connection.port, handle });
     });

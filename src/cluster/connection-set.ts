@@ -295,7 +295,7 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
     this.removeEntry(drop);
     if (dropConnection !== null) {
       drop.connection = null;
-      this.router.detach(dropConnection);
+      this.router.remove(dropConnection);
       this.keepalive.unwatch(dropConnection);
       void dropConnection.close();
     }
@@ -330,7 +330,7 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
     if (entry.connection !== connection) return;
     entry.connection = null;
     if (error !== undefined) entry.lastError = error;
-    this.router.detach(connection);
+    this.router.remove(connection);
     this.keepalive.unwatch(connection);
     const reconnecting = !this.closed && this.options.reconnect && this.entries.includes(entry);
     this.emit('disconnect', { host: entry.host, port: entry.port, hostId: entry.hostId, error, reconnecting });

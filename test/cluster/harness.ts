@@ -43,8 +43,6 @@ export function createHarness(options: HarnessOptions): Harness {
     async (host) => {
       const connection = await Connection.open({ host: host.host, port: host.port, decoder, tracker, connectTimeoutMs: resolved.connectTimeoutMs });
       opened.push(connection);
-      set.router.add(connection);
-      connection.once('close', () => set.router.remove(connection));
       return connection;
     },
     options.random,
