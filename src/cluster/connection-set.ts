@@ -66,7 +66,7 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
   private readonly abort = new AbortController();
   private discovering: Promise<void> | null = null;
   /** The cluster instance the connections belong to (see isStranger). */
-  private instance: string | null = null;
+  private instance: { start: bigint; leader: string } | null = null;
   private started = false;
   private closed = false;
 
@@ -311,15 +311,15 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
   private isStranger(entry: HostEntry, connection: Connection): boolean {
     const login = connection.login;
     if (!this.options.clientAffinity || login === null) return false;
-    const instance = `${login.clusterStartMs}@${login.leaderAddress}`;
-    if (this.instance === null || !this.router.anyOpen) {
-      this.instance = instance;
+    const ours = this.instance;
+    if (ours === null || !this.router.anyOpen) {
+      this.instance = { start: login.clusterStartMs, leader: login.leaderAddress };
       return false;
     }
-    if (instance === this.instance) return false;
-    const [start, leader] = this.instance.split('@');
+    if (login.clusterStartMs === ours.start && login.leaderAddress === ours.leader) return false;
+    const started = (ms: bigint): string => new Date(Number(ms)).toISOString();
     entry.lastError = new ConnectionError(
-      `${connection.address} belongs to another cluster (started ${new Date(Number(login.clusterStartMs)).toISOString()}, leader ${login.leaderAddress}) than the client's (started ${new Date(Number(start)).toISOString()}, leader ${leader})`,
+      `${connection.address} belongs to another cluster (started ${started(login.clusterStartMs)}, leader ${login.leaderAddress}) than the client's (started ${started(ours.start)}, leader ${ours.leader})`,
       { host: entry.host, port: entry.port },
     );
     void connection.close();
