@@ -2,7 +2,7 @@
  * Access to the shared wire captures in `../shared/fixtures`, found relative to the
  * repository root. When the folder is absent, tests that need it say so and skip.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,7 +31,9 @@ export function readFixture(relativePath: string): Buffer {
   return readFileSync(join(FIXTURES_DIR, relativePath));
 }
 
-/** File names in `wire` or `real`. */
+/** File names in `wire` or `real` (sub-folders, such as recorded sessions, are not single captures). */
 export function listFixtures(folder: 'wire' | 'real'): string[] {
-  return FIXTURES_PRESENT ? readdirSync(join(FIXTURES_DIR, folder)).filter((name) => !name.endsWith('.md')).sort() : [];
+  if (!FIXTURES_PRESENT) return [];
+  const dir = join(FIXTURES_DIR, folder);
+  return readdirSync(dir).filter((name) => !name.endsWith('.md') && statSync(join(dir, name)).isFile()).sort();
 }
