@@ -25,7 +25,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-// The coverage gate only ever goes up (see README, "Tests").
+// The coverage gate only ever goes up (see README, "Development").
 const COVERAGE_LINES = 90;
 const c8 = join(root, 'node_modules', 'c8', 'bin', 'c8.js');
 const args = [

@@ -2,7 +2,7 @@
  * The API of VoltDB's documented Python client, in TypeScript: `FastSerializer`,
  * `VoltProcedure`, `VoltResponse`, `VoltTable`, `VoltColumn`, `VoltException` and the
  * `VOLTTYPE_*` / `VOLTEXCEPTION_*` constants — a thin layer over voltwire's client and tables.
- * See the README's "Coming from the Python client".
+ * See docs/coming-from.md.
  */
 export { FastSerializer, type FastSerializerOptions } from './fast-serializer.js';
 export { VoltProcedure } from './volt-procedure.js';

@@ -131,7 +131,7 @@ export function resolveExtractOptions(options: ExtractOptions): ResolvedExtractO
   const by = options.by ?? null;
   if (by !== null && !EXTRACT_STRATEGIES.includes(by)) throw refuse(`by must be one of ${EXTRACT_STRATEGIES.join(', ')}, got ${JSON.stringify(by)}`);
   if (by === 'partition' && procedure === null) {
-    throw refuse("by 'partition' needs the procedure that reads one partition's page: (partitionKey, afterKey, limit, ...params) — see the README, \"Bulk extraction\"");
+    throw refuse("by 'partition' needs the procedure that reads one partition's page: (partitionKey, afterKey, limit, ...params) — see docs/extraction.md, \"The page procedure of the partition strategy\"");
   }
   if (by === 'key-range' && table === null) throw refuse("by 'key-range' needs a table");
   if (table !== null && procedure !== null && by !== null && by !== 'partition') throw refuse(`by '${by}' reads either a table or a procedure, not both`);

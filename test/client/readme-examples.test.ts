@@ -1,5 +1,5 @@
 /**
- * The README's "Client" examples, run as written (imports made relative), so they stay true.
+ * The "Client" examples of docs/client.md, run as written (imports made relative), so they stay true.
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { once } from 'node:events';

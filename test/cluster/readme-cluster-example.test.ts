@@ -1,5 +1,5 @@
 /**
- * The README's "Clusters" example, run as written (imports made relative, console captured),
+ * The example of docs/clusters.md, run as written (imports made relative, console captured),
  * so it stays true.
  */
 import { test, type TestContext } from 'node:test';

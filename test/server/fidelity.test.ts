@@ -6,7 +6,7 @@
  * the real status, table count, column names and types, and — for errors — the same message.
  * Where the bytes can be identical they are compared byte for byte (the round-trip time masked).
  *
- * Deliberate differences are listed in DIFFERENCES (and in the README's "Embedded server").
+ * Deliberate differences are listed in DIFFERENCES (and in docs/embedded-server.md).
  */
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { listFixtures, readFixture, SKIP_WITHOUT_FIXTURES } from '../helpers/fixtures.js';
