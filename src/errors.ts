@@ -23,6 +23,8 @@ export const ERROR_CODE = {
   NO_CONNECTIONS: 'ERR_VOLT_NO_CONNECTIONS',
   CLIENT_CLOSED: 'ERR_VOLT_CLIENT_CLOSED',
   DECODE_POOL: 'ERR_VOLT_DECODE_POOL',
+  INVALID_ARGUMENT: 'ERR_VOLT_INVALID_ARGUMENT',
+  ABORTED: 'ERR_VOLT_ABORTED',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODE)[keyof typeof ERROR_CODE];
@@ -42,8 +44,9 @@ export class VoltError extends Error {
     Object.defineProperty(this, BRAND, { value: true });
   }
 
+  // Literal names, one per class: `this.constructor.name` would change under a minifier.
   override get name(): string {
-    return this.constructor.name;
+    return 'VoltError';
   }
 
   /** True for any voltwire error, from this copy of the library or another. */
@@ -54,6 +57,10 @@ export class VoltError extends Error {
 
 /** Malformed bytes: a frame, a message or a value that does not follow the wire protocol. */
 export class ProtocolError extends VoltError {
+  override get name(): string {
+    return 'ProtocolError';
+  }
+
   /** Byte offset inside the frame (or buffer) where the problem was found, when known. */
   readonly offset: number | undefined;
 
@@ -65,6 +72,10 @@ export class ProtocolError extends VoltError {
 
 /** A parameter value refused before any byte is written. */
 export class ParameterError extends VoltError {
+  override get name(): string {
+    return 'ParameterError';
+  }
+
   readonly procedure: string | undefined;
   /** 0-based position of the parameter in the call, when known. */
   readonly index: number | undefined;
@@ -84,6 +95,10 @@ export class ParameterError extends VoltError {
 
 /** A connection could not be opened (refused, DNS failure, connect timeout, …). */
 export class ConnectionError extends VoltError {
+  override get name(): string {
+    return 'ConnectionError';
+  }
+
   readonly host: string | undefined;
   readonly port: number | undefined;
 
@@ -100,6 +115,10 @@ export class ConnectionError extends VoltError {
 
 /** An open connection died while a call was pending on it. */
 export class ConnectionLostError extends ConnectionError {
+  override get name(): string {
+    return 'ConnectionLostError';
+  }
+
   /** True when the request had been written to the socket: the server may have executed it. */
   readonly sent: boolean;
 
@@ -111,6 +130,10 @@ export class ConnectionLostError extends ConnectionError {
 
 /** The server refused the login. */
 export class AuthenticationError extends ConnectionError {
+  override get name(): string {
+    return 'AuthenticationError';
+  }
+
   /** Login result code from the server (see LOGIN_RESULT), when it sent one. */
   readonly resultCode: number | undefined;
 
@@ -122,6 +145,10 @@ export class AuthenticationError extends ConnectionError {
 
 /** The TLS handshake failed (untrusted certificate, hostname mismatch, …). */
 export class TlsError extends ConnectionError {
+  override get name(): string {
+    return 'TlsError';
+  }
+
   constructor(message: string, options: VoltErrorOptions & { host?: string; port?: number } = {}) {
     super(message, options, ERROR_CODE.TLS);
   }
@@ -129,6 +156,10 @@ export class TlsError extends ConnectionError {
 
 /** No response within the call's client-side timeout. */
 export class CallTimeoutError extends VoltError {
+  override get name(): string {
+    return 'CallTimeoutError';
+  }
+
   readonly timeoutMs: number;
   /** True when the request had been written: the server may still execute it. */
   readonly sent: boolean;
@@ -153,6 +184,10 @@ export interface ProcedureErrorDetails<Response = unknown> {
 
 /** The server answered with a status other than SUCCESS. */
 export class ProcedureError<Response = unknown> extends VoltError {
+  override get name(): string {
+    return 'ProcedureError';
+  }
+
   readonly procedure: string;
   readonly status: number;
   readonly statusString: string | null;
@@ -175,6 +210,10 @@ export class ProcedureError<Response = unknown> extends VoltError {
 
 /** The client queue is above its hard limit: the call was refused at once, nothing was sent. */
 export class BackpressureError extends VoltError {
+  override get name(): string {
+    return 'BackpressureError';
+  }
+
   constructor(message: string, options: VoltErrorOptions = {}) {
     super(message, options, ERROR_CODE.BACKPRESSURE);
   }
@@ -189,6 +228,10 @@ export interface HostFailure {
 
 /** No connection could be used: every host failed, or none is connected. */
 export class NoConnectionsError extends VoltError {
+  override get name(): string {
+    return 'NoConnectionsError';
+  }
+
   readonly failures: readonly HostFailure[];
 
   constructor(message: string, options: VoltErrorOptions & { failures?: readonly HostFailure[] } = {}) {
@@ -199,6 +242,10 @@ export class NoConnectionsError extends VoltError {
 
 /** The client (or connection) was closed before or while the call was made. */
 export class ClientClosedError extends VoltError {
+  override get name(): string {
+    return 'ClientClosedError';
+  }
+
   constructor(message: string, options: VoltErrorOptions = {}) {
     super(message, options, ERROR_CODE.CLIENT_CLOSED);
   }
@@ -206,8 +253,41 @@ export class ClientClosedError extends VoltError {
 
 /** The decode worker pool failed for a reason other than malformed bytes. */
 export class DecodePoolError extends VoltError {
+  override get name(): string {
+    return 'DecodePoolError';
+  }
+
   constructor(message: string, options: VoltErrorOptions = {}) {
     super(message, options, ERROR_CODE.DECODE_POOL);
+  }
+}
+
+/**
+ * An option or argument of the wrong type or outside its range, refused before anything
+ * happened (`maxSlabs must be an integer >= 1, got 0`).
+ */
+export class InvalidArgumentError extends VoltError {
+  override get name(): string {
+    return 'InvalidArgumentError';
+  }
+
+  constructor(message: string, options: VoltErrorOptions = {}) {
+    super(message, options, ERROR_CODE.INVALID_ARGUMENT);
+  }
+}
+
+/**
+ * The caller's `AbortSignal` fired while the call was pending. A signal aborted with a reason
+ * rejects the call with that reason itself (as `fetch` does); this error stands in when there is
+ * none, and carries the reason as `cause` where a voltwire error is needed.
+ */
+export class AbortedError extends VoltError {
+  override get name(): string {
+    return 'AbortedError';
+  }
+
+  constructor(message: string, options: VoltErrorOptions = {}) {
+    super(message, options, ERROR_CODE.ABORTED);
   }
 }
 
@@ -221,8 +301,39 @@ export function errorFromCode(code: string, message: string): VoltError {
       return new ProtocolError(message);
     case ERROR_CODE.PARAMETER:
       return new ParameterError(message);
+    case ERROR_CODE.CONNECTION:
+      return new ConnectionError(message);
+    case ERROR_CODE.CONNECTION_LOST:
+      return new ConnectionLostError(message);
+    case ERROR_CODE.AUTHENTICATION:
+      return new AuthenticationError(message);
+    case ERROR_CODE.TLS:
+      return new TlsError(message);
+    case ERROR_CODE.CALL_TIMEOUT:
+      // The thread boundary keeps neither the timeout nor whether it was sent: say "unknown" safely.
+      return new CallTimeoutError(message, { timeoutMs: 0, sent: true });
+    case ERROR_CODE.PROCEDURE:
+      return new ProcedureError(message, {
+        procedure: '',
+        status: 0,
+        statusString: null,
+        appStatus: 0,
+        appStatusString: null,
+        exception: null,
+        response: null,
+      });
+    case ERROR_CODE.BACKPRESSURE:
+      return new BackpressureError(message);
+    case ERROR_CODE.NO_CONNECTIONS:
+      return new NoConnectionsError(message);
+    case ERROR_CODE.CLIENT_CLOSED:
+      return new ClientClosedError(message);
     case ERROR_CODE.DECODE_POOL:
       return new DecodePoolError(message);
+    case ERROR_CODE.INVALID_ARGUMENT:
+      return new InvalidArgumentError(message);
+    case ERROR_CODE.ABORTED:
+      return new AbortedError(message);
     default:
       return new VoltError(message);
   }

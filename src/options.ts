@@ -2,10 +2,10 @@
  * Client options, their documented defaults, and their validation.
  *
  * Every option is optional; {@link resolveClientOptions} fills in the defaults below and
- * refuses nonsense with a `RangeError`/`TypeError` naming the option, before any socket opens.
+ * refuses nonsense with an `InvalidArgumentError` naming the option, before any socket opens.
  */
 import { resolveClusterOptions, type ClusterOptions, type ResolvedClusterOptions } from './cluster/cluster-options.js';
-import type { ClusterHostSpec } from './cluster/host-list.js';
+import { parseClusterHost, type ClusterHostSpec } from './cluster/host-list.js';
 import { DEFAULT_QUEUE_LEVELS, checkQueueLevels, type QueueLevels } from './connection/flow-control.js';
 import { DEFAULT_MAX_SLABS, DEFAULT_SLAB_BYTES } from './connection/slab-pool.js';
 import { DEFAULT_TIMER_RESOLUTION_MS } from './connection/timer-wheel.js';
@@ -20,6 +20,7 @@ import type { TimestampMode } from './decode/values.js';
 import type { ParameterType } from './protocol/parameters.js';
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { resolveTlsSetting, type TlsSetting } from './connection/tls.js';
+import { InvalidArgumentError } from './errors.js';
 
 /** VoltDB's client port. */
 export const DEFAULT_PORT = 21212;
@@ -58,11 +59,12 @@ export type HashScheme = 'sha256' | 'sha1';
  */
 export interface ClientOptions extends Omit<ClusterOptions, 'hosts' | 'connectTimeoutMs'> {
   /**
-   * Hosts to connect to, each optionally with `weight` (1–9) and `backup`. Default
+   * Hosts to connect to, each optionally with `weight` (1–9) and `backup`, or a
+   * `'host:port,…'` string. Default
    * `['localhost:21212']`. Single-partition calls go to their partition's leader; other calls
    * are spread over the connected primaries by weight.
    */
-  hosts?: readonly HostSpec[];
+  hosts?: string | readonly HostSpec[];
   /** Login user name. Default `''` (fine when the server has security off). */
   username?: string;
   /** Login password; only its hash is sent. Default `''`. */
@@ -157,64 +159,43 @@ export const CLIENT_DEFAULTS = Object.freeze({
 
 /** Parse `'host'`, `'host:port'`, `'[v6]:port'`, `'[v6]'` or `{ host, port }`. */
 export function parseHost(spec: HostSpec): ResolvedHost {
-  if (typeof spec === 'object' && spec !== null) {
-    if (typeof spec.host !== 'string' || spec.host === '') throw new TypeError(`host entry needs a non-empty host, got ${JSON.stringify(spec)}`);
-    return { host: spec.host, port: checkPort(spec.port ?? DEFAULT_PORT, spec.host) };
-  }
-  if (typeof spec !== 'string' || spec.trim() === '') throw new TypeError(`host must be a non-empty string or { host, port }, got ${String(spec)}`);
-  const text = spec.trim();
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
-  if (bracketed !== null) return { host: bracketed[1]!, port: checkPort(bracketed[2] === undefined ? DEFAULT_PORT : Number(bracketed[2]), text) };
-  const colons = text.split(':').length - 1;
-  if (colons === 1) {
-    const [host, port] = text.split(':') as [string, string];
-    if (host === '' || !/^\d+$/.test(port)) throw new TypeError(`host "${text}" is not host:port`);
-    return { host, port: checkPort(Number(port), text) };
-  }
-  // No colon: a name; several colons: a bare IPv6 address.
-  return { host: text, port: DEFAULT_PORT };
-}
-
-function checkPort(port: number, where: string): number {
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`port of "${where}" must be 1..65535, got ${port}`);
-  return port;
+  const { host, port } = parseClusterHost(spec);
+  return { host, port };
 }
 
 function positiveInteger(name: string, value: number | undefined, fallback: number, allowZero = false): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
-    throw new RangeError(`${name} must be an integer ${allowZero ? '>= 0' : '>= 1'}, got ${String(value)}`);
+    throw new InvalidArgumentError(`${name} must be an integer ${allowZero ? '>= 0' : '>= 1'}, got ${String(value)}`);
   }
   return value;
 }
 
 function timeout(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw new RangeError(`${name} must be a number of ms >= 0, got ${String(value)}`);
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw new InvalidArgumentError(`${name} must be a number of ms >= 0, got ${String(value)}`);
   return value;
 }
 
 /** Apply defaults and validate. */
 export function resolveClientOptions(options: ClientOptions = {}): ResolvedClientOptions {
-  const hosts = (options.hosts ?? CLIENT_DEFAULTS.hosts).map(parseHost);
-  if (hosts.length === 0) throw new RangeError('hosts must list at least one host');
   const hashScheme = options.hashScheme ?? CLIENT_DEFAULTS.hashScheme;
-  if (hashScheme !== 'sha256' && hashScheme !== 'sha1') throw new RangeError(`hashScheme must be 'sha256' or 'sha1', got ${String(hashScheme)}`);
+  if (hashScheme !== 'sha256' && hashScheme !== 'sha1') throw new InvalidArgumentError(`hashScheme must be 'sha256' or 'sha1', got ${String(hashScheme)}`);
   const timestamps = options.timestamps ?? CLIENT_DEFAULTS.timestamps;
-  if (timestamps !== 'date' && timestamps !== 'bigint') throw new RangeError(`timestamps must be 'date' or 'bigint', got ${String(timestamps)}`);
+  if (timestamps !== 'date' && timestamps !== 'bigint') throw new InvalidArgumentError(`timestamps must be 'date' or 'bigint', got ${String(timestamps)}`);
   const queue = checkQueueLevels({ ...CLIENT_DEFAULTS.queue, ...options.queue });
   const rate = options.maxCallsPerSecond;
   if (rate !== undefined && (typeof rate !== 'number' || !(rate > 0) || !Number.isFinite(rate))) {
-    throw new RangeError(`maxCallsPerSecond must be a positive number, got ${String(rate)}`);
+    throw new InvalidArgumentError(`maxCallsPerSecond must be a positive number, got ${String(rate)}`);
   }
   const queryTimeoutMs = options.queryTimeoutMs;
   if (queryTimeoutMs !== undefined && (!Number.isInteger(queryTimeoutMs) || queryTimeoutMs < 0 || queryTimeoutMs > 0x7fffffff)) {
-    throw new RangeError(`queryTimeoutMs must be an integer number of ms in 0..2^31-1, got ${String(queryTimeoutMs)}`);
+    throw new InvalidArgumentError(`queryTimeoutMs must be an integer number of ms in 0..2^31-1, got ${String(queryTimeoutMs)}`);
   }
   const priority = options.priority;
-  if (priority !== undefined && !isPriority(priority)) throw new RangeError(`priority must be an integer from 1 (highest) to 8 (lowest), got ${String(priority)}`);
+  if (priority !== undefined && !isPriority(priority)) throw new InvalidArgumentError(`priority must be an integer from 1 (highest) to 8 (lowest), got ${String(priority)}`);
   if (options.passwordHash !== undefined && !(options.passwordHash instanceof Uint8Array)) {
-    throw new TypeError('passwordHash must be a Uint8Array of raw digest bytes');
+    throw new InvalidArgumentError('passwordHash must be a Uint8Array of raw digest bytes');
   }
   const connectTimeoutMs = timeout('connectTimeoutMs', options.connectTimeoutMs, CLIENT_DEFAULTS.connectTimeoutMs);
   const cluster = resolveClusterOptions({
@@ -233,7 +214,7 @@ export function resolveClientOptions(options: ClientOptions = {}): ResolvedClien
     retryOnConnectionLoss: options.retryOnConnectionLoss,
   });
   const resolved: ResolvedClientOptions = {
-    hosts,
+    hosts: cluster.hosts.map(({ host, port }) => ({ host, port })),
     username: options.username ?? CLIENT_DEFAULTS.username,
     password: options.password ?? CLIENT_DEFAULTS.password,
     passwordHash: options.passwordHash,

@@ -29,13 +29,18 @@ test('every error class carries its code, its name, its cause and the brand', (t
     [new errors.NoConnectionsError('x', { failures: [{ host: 'h', port: 1, error: cause }] }), errors.ERROR_CODE.NO_CONNECTIONS],
     [new errors.ClientClosedError('x'), errors.ERROR_CODE.CLIENT_CLOSED],
     [new errors.DecodePoolError('x'), errors.ERROR_CODE.DECODE_POOL],
+    [new errors.InvalidArgumentError('x'), errors.ERROR_CODE.INVALID_ARGUMENT],
+    [new errors.AbortedError('x', { cause }), errors.ERROR_CODE.ABORTED],
   ];
   for (const [error, code] of made) {
     t.assert.equal(error.code, code);
     t.assert.ok(errors.VoltError.is(error));
     t.assert.ok(error instanceof Error);
     t.assert.equal(error.name, error.constructor.name);
+    t.assert.ok(String(error).startsWith(`${error.constructor.name}: `));
   }
+  // Every code has its class.
+  t.assert.deepStrictEqual(new Set(made.map(([, code]) => code)), new Set(Object.values(errors.ERROR_CODE)));
   t.assert.equal(made[0]![0].cause, cause);
   t.assert.equal((made[1]![0] as errors.ProtocolError).offset, 7);
   t.assert.match(made[1]![0].message, /at byte 7/);
@@ -46,10 +51,20 @@ test('every error class carries its code, its name, its cause and the brand', (t
   t.assert.ok(!errors.VoltError.is(null));
 });
 
-test('errors rebuilt from a worker keep their class by code', (t: TestContext) => {
+test('errors rebuilt from a worker keep their class by code, every code', (t: TestContext) => {
   t.assert.ok(errors.errorFromCode(errors.ERROR_CODE.PROTOCOL, 'm') instanceof errors.ProtocolError);
   t.assert.ok(errors.errorFromCode(errors.ERROR_CODE.PARAMETER, 'm') instanceof errors.ParameterError);
   t.assert.ok(errors.errorFromCode(errors.ERROR_CODE.DECODE_POOL, 'm') instanceof errors.DecodePoolError);
+  for (const code of Object.values(errors.ERROR_CODE)) {
+    const rebuilt = errors.errorFromCode(code, `came as ${code}`);
+    t.assert.equal(rebuilt.code, code);
+    t.assert.equal(rebuilt.message, `came as ${code}`);
+    t.assert.ok(errors.VoltError.is(rebuilt));
+    // The class is the one whose instances carry the code (structured clone kept neither).
+    t.assert.equal(rebuilt.name === 'VoltError', code === errors.ERROR_CODE.VOLT);
+  }
+  t.assert.ok(errors.errorFromCode(errors.ERROR_CODE.CONNECTION_LOST, 'm') instanceof errors.ConnectionLostError);
+  t.assert.ok(errors.errorFromCode(errors.ERROR_CODE.ABORTED, 'm') instanceof errors.AbortedError);
   const other = errors.errorFromCode('SOMETHING', 'm');
   t.assert.equal(other.code, errors.ERROR_CODE.VOLT);
   t.assert.equal(other.message, 'm');

@@ -62,6 +62,7 @@ export function describeError(error: unknown): ErrorReport {
       case ERROR_CODE.NO_CONNECTIONS:
         return { line: oneLine(error.message), exitCode: EXIT_CODE.CONNECTION };
       case ERROR_CODE.PARAMETER:
+      case ERROR_CODE.INVALID_ARGUMENT:
         return { line: oneLine(error.message), exitCode: EXIT_CODE.USAGE };
       default:
         return { line: oneLine(error.message), exitCode: EXIT_CODE.FAILURE };

@@ -1,16 +1,17 @@
 /**
  * Options of the cluster layer, their defaults and their validation. The client's options
  * (`ClientOptions`) include these; {@link resolveClusterOptions} refuses nonsense with a
- * `RangeError`/`TypeError` naming the option before any socket opens.
+ * an `InvalidArgumentError` naming the option before any socket opens.
  */
 import { DEFAULT_BACKOFF } from './reconnector.js';
 import { parseHostList, DEFAULT_CLIENT_PORT, type ClusterHost, type HostAddress } from './host-list.js';
 import { resolveRetryOptions, type RetryOnConnectionLoss, type RetryOptions } from './retry.js';
+import { InvalidArgumentError } from '../errors.js';
 
 /** Cluster options (all optional). */
 export interface ClusterOptions {
-  /** Hosts, with optional `weight` (1–9) and `backup`. Default `['localhost:21212']`. */
-  hosts?: readonly ClusterHost[];
+  /** Hosts, with optional `weight` (1–9) and `backup`, or a `'host:port,…'` string. Default `['localhost:21212']`. */
+  hosts?: string | readonly ClusterHost[];
   /** Connect to every node the topology names (found with `@SystemInformation`). Default true. */
   discover?: boolean;
   /** Learn partitions, leaders and procedures, and send single-partition calls to their leader. Default true. */
@@ -78,14 +79,14 @@ export const CLUSTER_DEFAULTS = Object.freeze({
 
 function flag(name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${String(value)}`);
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${name} must be a boolean, got ${String(value)}`);
   return value;
 }
 
 function ms(name: string, value: unknown, fallback: number, minimum = 0): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < minimum) {
-    throw new RangeError(`${name} must be a finite number of ms >= ${minimum}, got ${String(value)}`);
+    throw new InvalidArgumentError(`${name} must be a finite number of ms >= ${minimum}, got ${String(value)}`);
   }
   return value;
 }
@@ -95,13 +96,13 @@ export function resolveClusterOptions(options: ClusterOptions = {}): ResolvedClu
   const reconnectDelayMs = ms('reconnectDelayMs', options.reconnectDelayMs, CLUSTER_DEFAULTS.reconnectDelayMs, 1);
   const maxReconnectDelayMs = ms('maxReconnectDelayMs', options.maxReconnectDelayMs, Math.max(reconnectDelayMs, CLUSTER_DEFAULTS.maxReconnectDelayMs), 1);
   if (maxReconnectDelayMs < reconnectDelayMs) {
-    throw new RangeError(`maxReconnectDelayMs (${maxReconnectDelayMs}) must be >= reconnectDelayMs (${reconnectDelayMs})`);
+    throw new InvalidArgumentError(`maxReconnectDelayMs (${maxReconnectDelayMs}) must be >= reconnectDelayMs (${reconnectDelayMs})`);
   }
   const pingIntervalMs = ms('pingIntervalMs', options.pingIntervalMs, CLUSTER_DEFAULTS.pingIntervalMs);
   const connectionTimeoutMs = ms('connectionTimeoutMs', options.connectionTimeoutMs, CLUSTER_DEFAULTS.connectionTimeoutMs);
   if (pingIntervalMs > 0 && connectionTimeoutMs > 0 && connectionTimeoutMs <= pingIntervalMs) {
     // A quiet but healthy connection must get its ping answered before it is declared dead.
-    throw new RangeError(`connectionTimeoutMs (${connectionTimeoutMs}) must be greater than pingIntervalMs (${pingIntervalMs})`);
+    throw new InvalidArgumentError(`connectionTimeoutMs (${connectionTimeoutMs}) must be greater than pingIntervalMs (${pingIntervalMs})`);
   }
   return {
     hosts: parseHostList(options.hosts ?? CLUSTER_DEFAULTS.hosts),

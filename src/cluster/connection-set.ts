@@ -18,7 +18,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Connection } from '../connection/connection.js';
-import { ClientClosedError, ConnectionError, type HostFailure, NoConnectionsError } from '../errors.js';
+import { ClientClosedError, ConnectionError, type HostFailure, NoConnectionsError, VoltError } from '../errors.js';
 import { noConnections, startupError } from './connect-errors.js';
 import type { ResolvedClusterOptions } from './cluster-options.js';
 import { hostKey } from './host-list.js';
@@ -90,7 +90,7 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
 
   /** Connect (see the file comment). Call once. */
   async start(): Promise<void> {
-    if (this.started) throw new Error('ConnectionSet.start() was already called');
+    if (this.started) throw new VoltError('ConnectionSet.start() was already called; a connection set starts once');
     this.started = true;
     const listed = [...this.entries];
     const outcomes = await Promise.all(listed.map((entry) => this.connectEntry(entry)));

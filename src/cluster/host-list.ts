@@ -10,6 +10,7 @@
  * An address listed twice gets two connections (load generators open several sockets per
  * node this way); single-partition calls then take the leader's connections in turn.
  */
+import { InvalidArgumentError } from '../errors.js';
 
 /** VoltDB's client port. */
 export const DEFAULT_CLIENT_PORT = 21212;
@@ -46,7 +47,7 @@ export function hostKey(host: string, port: number): string {
 
 function checkPort(port: unknown, where: string): number {
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new RangeError(`port of "${where}" must be 1..65535, got ${String(port)}`);
+    throw new InvalidArgumentError(`port of "${where}" must be 1..65535, got ${String(port)}`);
   }
   return port;
 }
@@ -54,7 +55,7 @@ function checkPort(port: unknown, where: string): number {
 function checkWeight(weight: unknown, where: string): number {
   if (weight === undefined) return MIN_WEIGHT;
   if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < MIN_WEIGHT || weight > MAX_WEIGHT) {
-    throw new RangeError(`weight of "${where}" must be an integer ${MIN_WEIGHT}..${MAX_WEIGHT}, got ${String(weight)}`);
+    throw new InvalidArgumentError(`weight of "${where}" must be an integer ${MIN_WEIGHT}..${MAX_WEIGHT}, got ${String(weight)}`);
   }
   return weight;
 }
@@ -66,35 +67,39 @@ function parseAddress(text: string): { host: string; port: number } {
   const colons = text.split(':').length - 1;
   if (colons === 1) {
     const [host, port] = text.split(':') as [string, string];
-    if (host === '' || !/^\d+$/.test(port)) throw new TypeError(`host "${text}" is not host:port`);
+    if (host === '' || !/^\d+$/.test(port)) throw new InvalidArgumentError(`host "${text}" is not host:port`);
     return { host, port: checkPort(Number(port), text) };
   }
   // No colon: a name; several colons: a bare IPv6 address.
   return { host: text, port: DEFAULT_CLIENT_PORT };
 }
 
-/** Parse one host entry; `TypeError`/`RangeError` naming the entry when it is malformed. */
+/** Parse one host entry; `InvalidArgumentError` naming the entry when it is malformed. */
 export function parseClusterHost(spec: ClusterHost): HostAddress {
   if (typeof spec === 'string') {
     const text = spec.trim();
-    if (text === '') throw new TypeError('host must be a non-empty string or { host, port, weight, backup }');
+    if (text === '') throw new InvalidArgumentError('host must be a non-empty string or { host, port, weight, backup }');
     return { ...parseAddress(text), weight: MIN_WEIGHT, backup: false };
   }
   if (typeof spec !== 'object' || spec === null) {
-    throw new TypeError(`host must be a non-empty string or { host, port, weight, backup }, got ${String(spec)}`);
+    throw new InvalidArgumentError(`host must be a non-empty string or { host, port, weight, backup }, got ${String(spec)}`);
   }
-  if (typeof spec.host !== 'string' || spec.host.trim() === '') throw new TypeError(`host entry needs a non-empty host, got ${JSON.stringify(spec)}`);
+  if (typeof spec.host !== 'string' || spec.host.trim() === '') throw new InvalidArgumentError(`host entry needs a non-empty host, got ${JSON.stringify(spec)}`);
   const host = spec.host.trim();
-  if (spec.backup !== undefined && typeof spec.backup !== 'boolean') throw new TypeError(`backup of "${host}" must be a boolean, got ${String(spec.backup)}`);
+  if (spec.backup !== undefined && typeof spec.backup !== 'boolean') throw new InvalidArgumentError(`backup of "${host}" must be a boolean, got ${String(spec.backup)}`);
   // `{ host: 'a:1' }` is accepted as the address form when no port is given.
   const address = spec.port === undefined ? parseAddress(host) : { host: host.replace(/^\[(.*)\]$/, '$1'), port: checkPort(spec.port, host) };
   return { ...address, weight: checkWeight(spec.weight, host), backup: spec.backup ?? false };
 }
 
-/** Parse a host list: at least one host; an address listed twice means two connections. */
-export function parseHostList(specs: readonly ClusterHost[]): HostAddress[] {
-  if (!Array.isArray(specs)) throw new TypeError('hosts must be an array');
-  const out = specs.map(parseClusterHost);
-  if (out.length === 0) throw new RangeError('hosts must list at least one host');
+/**
+ * Parse a host list: at least one host; an address listed twice means two connections. A
+ * string is a list too: `'a:21212'` is one host, `'a:21212,b:21212'` two.
+ */
+export function parseHostList(specs: string | readonly ClusterHost[]): HostAddress[] {
+  const list = typeof specs === 'string' ? specs.split(',') : specs;
+  if (!Array.isArray(list)) throw new InvalidArgumentError(`hosts must be an array of hosts or a 'host:port,…' string, got ${String(specs)}`);
+  const out = list.map(parseClusterHost);
+  if (out.length === 0) throw new InvalidArgumentError('hosts must list at least one host');
   return out;
 }

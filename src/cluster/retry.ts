@@ -12,7 +12,7 @@
  * - `retryOnConnectionLoss: { readOnly, procedures: ['GetBalance'], attempts: 3 }`;
  * - per call `{ retryOnConnectionLoss: true }` (this call is idempotent) or `false` (never).
  */
-import { ERROR_CODE, VoltError } from '../errors.js';
+import { ERROR_CODE, InvalidArgumentError, VoltError } from '../errors.js';
 
 /** Which calls are retried after a connection loss. */
 export interface RetryOptions {
@@ -34,12 +34,12 @@ export const DEFAULT_RETRY_ATTEMPTS = 2;
 export function resolveRetryOptions(option: RetryOnConnectionLoss | undefined): Required<RetryOptions> | null {
   if (option === undefined || option === false) return null;
   if (option === true) return { readOnly: true, procedures: [], attempts: DEFAULT_RETRY_ATTEMPTS };
-  if (typeof option !== 'object' || option === null) throw new TypeError(`retryOnConnectionLoss must be a boolean or { readOnly, procedures, attempts }, got ${String(option)}`);
+  if (typeof option !== 'object' || option === null) throw new InvalidArgumentError(`retryOnConnectionLoss must be a boolean or { readOnly, procedures, attempts }, got ${String(option)}`);
   const attempts = option.attempts ?? DEFAULT_RETRY_ATTEMPTS;
-  if (!Number.isInteger(attempts) || attempts < 2 || attempts > 100) throw new RangeError(`retryOnConnectionLoss.attempts must be an integer 2..100, got ${String(attempts)}`);
+  if (!Number.isInteger(attempts) || attempts < 2 || attempts > 100) throw new InvalidArgumentError(`retryOnConnectionLoss.attempts must be an integer 2..100, got ${String(attempts)}`);
   const procedures = option.procedures ?? [];
-  if (!Array.isArray(procedures) || procedures.some((p) => typeof p !== 'string')) throw new TypeError('retryOnConnectionLoss.procedures must be an array of procedure names');
-  if (option.readOnly !== undefined && typeof option.readOnly !== 'boolean') throw new TypeError('retryOnConnectionLoss.readOnly must be a boolean');
+  if (!Array.isArray(procedures) || procedures.some((p) => typeof p !== 'string')) throw new InvalidArgumentError('retryOnConnectionLoss.procedures must be an array of procedure names');
+  if (option.readOnly !== undefined && typeof option.readOnly !== 'boolean') throw new InvalidArgumentError('retryOnConnectionLoss.readOnly must be a boolean');
   return { readOnly: option.readOnly ?? true, procedures: [...procedures], attempts };
 }
 

@@ -17,6 +17,7 @@ import type { Connection } from '../connection/connection.js';
 import { decodeResponse } from '../decode/decode-response.js';
 import { RESERVED_HANDLE } from '../protocol/constants.js';
 import { asError, callOn } from './internal-call.js';
+import { ClientClosedError, NoConnectionsError } from '../errors.js';
 import { parsePartitionKeys, parseProcedures, parseTopology, sameTopology, type ClusterTopology, type PartitionKey, type ProcedureInfo } from './topology.js';
 
 /** Where a topology came from. */
@@ -111,7 +112,7 @@ export class TopologyTracker {
     let keys = this.keys.get(kind);
     if (keys === undefined) {
       const connection = this.subscriber ?? this.host.anyConnection();
-      if (connection === null) return Promise.reject(new Error('no connection is open to ask for partition keys'));
+      if (connection === null) return Promise.reject(new NoConnectionsError('partition keys not asked for: no connection is open'));
       keys = callOn(connection, '@GetPartitionKeys', [kind], this.options.callTimeoutMs, this.abort.signal).then((response) => parsePartitionKeys(response.tables[0]!));
       this.keys.set(kind, keys);
       // A failure is not cached.
@@ -129,7 +130,7 @@ export class TopologyTracker {
     if (this.refreshTimer !== null) clearInterval(this.refreshTimer);
     this.resubscribeTimer = this.refreshTimer = null;
     this.release();
-    this.abort.abort(new Error('the client is closing'));
+    this.abort.abort(new ClientClosedError('the client is closing; its internal topology call was stopped'));
   }
 
   private async runBootstrap(connection: Connection): Promise<void> {

@@ -7,7 +7,7 @@
  * diagnostics. Settling a call removes its timeout and abort listener, detaches it from its
  * connection (handle table, in-flight count) and returns the record to the pool.
  */
-import { CallTimeoutError } from '../errors.js';
+import { AbortedError, CallTimeoutError, VoltError } from '../errors.js';
 import { callEndChannel, callStartChannel, type CallMessage } from './diagnostics.js';
 import type { FlowControl } from './flow-control.js';
 import { CALL_STATE, CallPool, type CallAborter, type PendingCall } from './in-flight.js';
@@ -142,7 +142,7 @@ export class CallTracker implements CallAborter {
   /** `AbortSignal` fired: reject with its reason. Before the write the call is never sent. */
   abort(call: PendingCall): void {
     const signal = call.signal;
-    this.fail(call, signal?.reason ?? new Error('aborted'), 'ABORTED');
+    this.fail(call, signal?.reason ?? new AbortedError(`call of ${call.procedure} aborted`), 'ABORTED');
   }
 
   /** The timing wheel says the call's time is up. */
@@ -201,7 +201,7 @@ export class CallTracker implements CallAborter {
     message.sent = call.sent;
     if (call.handle !== 0) message.handle = BigInt(call.handle);
     if (error === undefined) message.response = response;
-    else message.error = error instanceof Error ? error : new Error(String(error));
+    else message.error = error instanceof Error ? error : new VoltError(String(error), { cause: error });
     if (callEndChannel.hasSubscribers) callEndChannel.publish(message);
   }
 }

@@ -11,6 +11,7 @@
  *
  * Plus an optional token-bucket rate limit (`maxCallsPerSecond`) for load tests.
  */
+import { InvalidArgumentError } from '../errors.js';
 
 /** Queue levels, in calls accepted by the client and not yet settled. */
 export interface QueueLevels {
@@ -37,10 +38,10 @@ export interface FlowControlEvents {
 export function checkQueueLevels(levels: QueueLevels): QueueLevels {
   const { warn, resume, hard } = levels;
   for (const [name, value] of [['warn', warn], ['resume', resume], ['hard', hard]] as const) {
-    if (!Number.isInteger(value) || value < 0) throw new RangeError(`queue.${name} must be an integer >= 0, got ${value}`);
+    if (!Number.isInteger(value) || value < 0) throw new InvalidArgumentError(`queue.${name} must be an integer >= 0, got ${value}`);
   }
   if (!(resume < warn && warn <= hard)) {
-    throw new RangeError(`queue levels must satisfy resume < warn <= hard, got resume ${resume}, warn ${warn}, hard ${hard}`);
+    throw new InvalidArgumentError(`queue levels must satisfy resume < warn <= hard, got resume ${resume}, warn ${warn}, hard ${hard}`);
   }
   return levels;
 }
@@ -104,7 +105,7 @@ export class RateLimiter {
     private readonly now: () => number = () => performance.now(),
   ) {
     if (!(callsPerSecond > 0) || !Number.isFinite(callsPerSecond)) {
-      throw new RangeError(`maxCallsPerSecond must be a positive number, got ${callsPerSecond}`);
+      throw new InvalidArgumentError(`maxCallsPerSecond must be a positive number, got ${callsPerSecond}`);
     }
     this.callsPerSecond = callsPerSecond;
     this.capacity = Math.max(1, callsPerSecond / 20);

@@ -13,6 +13,7 @@
  * pool grows to its limit, an overflow slab when the writer needs one more mid-message with
  * the pool empty, and the own buffer of an invocation larger than a slab.
  */
+import { InvalidArgumentError } from '../errors.js';
 
 /** One pooled Buffer with its write bookkeeping. */
 export class Slab {
@@ -77,10 +78,10 @@ export class SlabPool {
     this.slabBytes = options.slabBytes ?? DEFAULT_SLAB_BYTES;
     this.maxSlabs = options.maxSlabs ?? DEFAULT_MAX_SLABS;
     if (!Number.isInteger(this.slabBytes) || this.slabBytes < 64) {
-      throw new RangeError(`slabBytes must be an integer >= 64, got ${this.slabBytes}`);
+      throw new InvalidArgumentError(`slabBytes must be an integer >= 64, got ${this.slabBytes}`);
     }
     if (!Number.isInteger(this.maxSlabs) || this.maxSlabs < 1) {
-      throw new RangeError(`maxSlabs must be an integer >= 1, got ${this.maxSlabs}`);
+      throw new InvalidArgumentError(`maxSlabs must be an integer >= 1, got ${this.maxSlabs}`);
     }
     const preallocate = Math.min(options.preallocate ?? 2, this.maxSlabs);
     for (let i = 0; i < preallocate; i++) this.free.push(this.create());

@@ -9,6 +9,7 @@
  * fast timers. Deadlines further away than one turn of the wheel simply stay in their slot for
  * the extra turns.
  */
+import { InvalidArgumentError } from '../errors.js';
 
 /** The fields a timed object carries; the wheel owns them while the entry is scheduled. */
 export interface TimerEntry {
@@ -52,7 +53,7 @@ export class TimerWheel<T extends TimerEntry> {
     options: TimerWheelOptions = {},
   ) {
     this.resolutionMs = options.resolutionMs ?? DEFAULT_TIMER_RESOLUTION_MS;
-    if (!(this.resolutionMs >= 1)) throw new RangeError(`timer resolution must be >= 1 ms, got ${this.resolutionMs}`);
+    if (!(this.resolutionMs >= 1)) throw new InvalidArgumentError(`timer resolution must be >= 1 ms, got ${this.resolutionMs}`);
     let size = 1;
     while (size < (options.slots ?? 1024)) size *= 2;
     this.slots = new Array<TimerEntry | null>(size).fill(null);

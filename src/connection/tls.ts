@@ -10,7 +10,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { ConnectionError, TlsError, VoltError } from '../errors.js';
+import { ConnectionError, InvalidArgumentError, TlsError, VoltError } from '../errors.js';
 
 /** The client's `tls` option: `true` (system CAs, verify the host name) or Node's TLS connect options. */
 export type TlsSetting = boolean | tls.ConnectionOptions;
@@ -38,13 +38,13 @@ export function formatAddress(host: string, port: number): string {
 
 /**
  * Validate and normalise the `tls` option (for `resolveClientOptions`): `undefined`/`false` → null
- * (plain TCP), `true` → `{}`, an object → a shallow copy. Throws `TypeError` for anything else.
+ * (plain TCP), `true` → `{}`, an object → a shallow copy. Throws `InvalidArgumentError` for anything else.
  */
 export function resolveTlsSetting(value: unknown): tls.ConnectionOptions | null {
   if (value === undefined || value === false || value === null) return null;
   if (value === true) return {};
   if (typeof value === 'object' && !Array.isArray(value)) return { ...(value as tls.ConnectionOptions) };
-  throw new TypeError(`tls must be true, false or tls.ConnectionOptions (ca, cert, key, servername, rejectUnauthorized…), got ${String(value)}`);
+  throw new InvalidArgumentError(`tls must be true, false or tls.ConnectionOptions (ca, cert, key, servername, rejectUnauthorized…), got ${String(value)}`);
 }
 
 /**

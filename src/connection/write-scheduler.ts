@@ -17,6 +17,7 @@
  */
 import { BufferWriter } from '../protocol/buffer-writer.js';
 import type { Slab, SlabPool } from './slab-pool.js';
+import { ClientClosedError } from '../errors.js';
 
 /** The part of `net.Socket` the scheduler uses (a fake in unit tests). */
 export interface WriteTarget {
@@ -89,7 +90,7 @@ export class WriteScheduler<T> {
 
   /** Add an item; it goes out with this tick's flush. */
   enqueue(item: T): void {
-    if (this.closed) throw new Error('write scheduler is closed');
+    if (this.closed) throw new ClientClosedError('the connection is closed: its write scheduler takes no more frames');
     this.queue.push(item);
     this.schedule();
   }

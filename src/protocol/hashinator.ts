@@ -12,7 +12,7 @@
  *   i32 n, then n × (i32 token, i32 partitionId), tokens ascending, big-endian.
  * Pure: no sockets, timers or promises.
  */
-import { ParameterError, ProtocolError } from '../errors.js';
+import { InvalidArgumentError, ParameterError, ProtocolError } from '../errors.js';
 import { NULL_VALUE, VOLT_TYPE } from './constants.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -334,9 +334,9 @@ export class Hashinator {
    * (checked against `fixtures/real/stats_topo`), so keys land where a real cluster puts them.
    */
   static uniform(partitions: number, tokens = DEFAULT_TOKEN_COUNT): Hashinator {
-    if (!Number.isInteger(partitions) || partitions < 1) throw new RangeError(`partitions must be a positive integer, got ${partitions}`);
+    if (!Number.isInteger(partitions) || partitions < 1) throw new InvalidArgumentError(`partitions must be a positive integer, got ${partitions}`);
     if (!Number.isInteger(tokens) || tokens <= partitions || tokens % 2 !== 0) {
-      throw new RangeError(`tokens must be an even integer above the partition count, got ${tokens}`);
+      throw new InvalidArgumentError(`tokens must be an even integer above the partition count, got ${tokens}`);
     }
     const interval = Math.floor(0x7fffffff / (tokens / 2));
     // Each partition's tokens as an ascending queue of token indexes; `heads[p]` is the next to give away.

@@ -1,5 +1,6 @@
 import { describe, test, type TestContext } from 'node:test';
 import { CLIENT_DEFAULTS, parseHost, resolveClientOptions } from '../../src/options.js';
+import { InvalidArgumentError } from '../../src/errors.js';
 
 describe('client options', () => {
   test('defaults', (t: TestContext) => {
@@ -25,12 +26,22 @@ describe('client options', () => {
     t.assert.deepStrictEqual(parseHost('fe80::1'), { host: 'fe80::1', port: 21212 });
     t.assert.deepStrictEqual(parseHost({ host: 'db2' }), { host: 'db2', port: 21212 });
     t.assert.deepStrictEqual(parseHost({ host: 'db2', port: 1 }), { host: 'db2', port: 1 });
-    t.assert.throws(() => parseHost(''), TypeError);
+    t.assert.throws(() => parseHost(''), InvalidArgumentError);
     t.assert.throws(() => parseHost(':80'), /not host:port/);
     t.assert.throws(() => parseHost('db:http'), /not host:port/);
     t.assert.throws(() => parseHost('db:70000'), /1\.\.65535/);
-    t.assert.throws(() => parseHost({ host: '' }), TypeError);
-    t.assert.throws(() => parseHost({ host: 'x', port: 0 }), RangeError);
+    t.assert.throws(() => parseHost({ host: '' }), InvalidArgumentError);
+    t.assert.throws(() => parseHost({ host: 'x', port: 0 }), InvalidArgumentError);
+  });
+
+  test('hosts may be one string: a host, or hosts separated by commas', (t: TestContext) => {
+    t.assert.deepStrictEqual(resolveClientOptions({ hosts: 'a:21213' }).hosts, [{ host: 'a', port: 21213 }]);
+    t.assert.deepStrictEqual(resolveClientOptions({ hosts: 'a:1, b' }).hosts, [
+      { host: 'a', port: 1 },
+      { host: 'b', port: 21212 },
+    ]);
+    t.assert.throws(() => resolveClientOptions({ hosts: 5 as unknown as string }), { code: 'ERR_VOLT_INVALID_ARGUMENT', message: /hosts must be an array/ });
+    t.assert.throws(() => resolveClientOptions({ hosts: [] }), { name: 'InvalidArgumentError', message: /at least one host/ });
   });
 
   test('refuses nonsense, naming the option', (t: TestContext) => {

@@ -75,7 +75,10 @@ describe('host list and options', () => {
       t.assert.throws(() => parseClusterHost(bad as never), /host|port|weight|backup/, JSON.stringify(bad));
     }
     t.assert.throws(() => parseHostList([]), /at least one host/);
-    t.assert.throws(() => parseHostList('a' as never), /must be an array/);
+    t.assert.throws(() => parseHostList(5 as never), { code: 'ERR_VOLT_INVALID_ARGUMENT', message: /must be an array/ });
+    // A string is a list too: one host, or several separated by commas.
+    t.assert.deepStrictEqual(parseHostList('a:1').map((h) => [h.host, h.port]), [['a', 1]]);
+    t.assert.deepStrictEqual(parseHostList('a:1,b').map((h) => [h.host, h.port]), [['a', 1], ['b', 21212]]);
   });
 
   test('cluster options: defaults and refusals', (t: TestContext) => {

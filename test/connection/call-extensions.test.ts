@@ -141,7 +141,7 @@ describe('priority and partition call options (3 nodes, 8 partitions)', () => {
 
   test('the client option priority is checked at connect', async (t: TestContext) => {
     for (const priority of [0, 9, 2.5]) {
-      await t.assert.rejects(Client.connect({ hosts: cluster.addresses, priority }), { name: 'RangeError', message: /priority must be an integer from 1 \(highest\) to 8 \(lowest\), got/ });
+      await t.assert.rejects(Client.connect({ hosts: cluster.addresses, priority }), { name: 'InvalidArgumentError', code: 'ERR_VOLT_INVALID_ARGUMENT', message: /priority must be an integer from 1 \(highest\) to 8 \(lowest\), got/ });
     }
   });
 

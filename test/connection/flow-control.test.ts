@@ -1,6 +1,7 @@
 import { describe, test, type TestContext } from 'node:test';
 import { FlowControl, RateLimiter, checkQueueLevels } from '../../src/connection/flow-control.js';
 import { until } from '../helpers/until.js';
+import { InvalidArgumentError } from '../../src/errors.js';
 
 describe('FlowControl', () => {
   test('warn turns needsDrain on, resume turns it off with one drain, hard refuses', (t: TestContext) => {
@@ -73,7 +74,7 @@ describe('RateLimiter', () => {
   });
 
   test('rejects a non-positive rate', (t: TestContext) => {
-    t.assert.throws(() => new RateLimiter(0), RangeError);
-    t.assert.throws(() => new RateLimiter(Infinity), RangeError);
+    t.assert.throws(() => new RateLimiter(0), InvalidArgumentError);
+    t.assert.throws(() => new RateLimiter(Infinity), InvalidArgumentError);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, test, type TestContext } from 'node:test';
 import { TimerWheel, type TimerEntry } from '../../src/connection/timer-wheel.js';
 import { until } from '../helpers/until.js';
+import { InvalidArgumentError } from '../../src/errors.js';
 
 class Entry implements TimerEntry {
   deadline = 0;
@@ -154,6 +155,6 @@ describe('TimerWheel', () => {
   });
 
   test('rejects a resolution below 1 ms', (t: TestContext) => {
-    t.assert.throws(() => new TimerWheel(() => undefined, { resolutionMs: 0 }), RangeError);
+    t.assert.throws(() => new TimerWheel(() => undefined, { resolutionMs: 0 }), InvalidArgumentError);
   });
 });

@@ -3,6 +3,7 @@ import { describe, test, type TestContext } from 'node:test';
 import type { BufferWriter } from '../../src/protocol/buffer-writer.js';
 import { SlabPool } from '../../src/connection/slab-pool.js';
 import { WriteScheduler, type FrameProducer, type WriteTarget } from '../../src/connection/write-scheduler.js';
+import { InvalidArgumentError } from '../../src/errors.js';
 
 /** A socket stand-in: records chunks, completes writes when told, emulates highWaterMark. */
 class FakeSocket extends EventEmitter implements WriteTarget {
@@ -346,7 +347,7 @@ describe('SlabPool', () => {
   });
 
   test('rejects nonsense sizes', (t: TestContext) => {
-    t.assert.throws(() => new SlabPool({ slabBytes: 10 }), RangeError);
-    t.assert.throws(() => new SlabPool({ maxSlabs: 0 }), RangeError);
+    t.assert.throws(() => new SlabPool({ slabBytes: 10 }), InvalidArgumentError);
+    t.assert.throws(() => new SlabPool({ maxSlabs: 0 }), InvalidArgumentError);
   });
 });

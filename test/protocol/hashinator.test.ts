@@ -7,7 +7,7 @@ import {
   hashinatorBytes,
   murmur3Hash32,
 } from '../../src/protocol/hashinator.js';
-import { ParameterError, ProtocolError } from '../../src/errors.js';
+import { InvalidArgumentError, ParameterError, ProtocolError } from '../../src/errors.js';
 
 function le64(n: bigint): Uint8Array {
   const out = new Uint8Array(8);
@@ -123,10 +123,10 @@ describe('Hashinator', () => {
   });
 
   test('uniform rejects bad sizes', (t: TestContext) => {
-    t.assert.throws(() => Hashinator.uniform(0), RangeError);
-    t.assert.throws(() => Hashinator.uniform(2.5), RangeError);
-    t.assert.throws(() => Hashinator.uniform(8, 8), RangeError);
-    t.assert.throws(() => Hashinator.uniform(8, 17), RangeError);
+    t.assert.throws(() => Hashinator.uniform(0), InvalidArgumentError);
+    t.assert.throws(() => Hashinator.uniform(2.5), InvalidArgumentError);
+    t.assert.throws(() => Hashinator.uniform(8, 8), InvalidArgumentError);
+    t.assert.throws(() => Hashinator.uniform(8, 17), InvalidArgumentError);
   });
 
   test('toConfig / fromConfig round trip', (t: TestContext) => {

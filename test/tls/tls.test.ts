@@ -8,7 +8,7 @@ import type net from 'node:net';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { Client } from '../../src/client.js';
 import { connectSocket, openSocket, resolveTlsSetting, socketError, type SocketTarget } from '../../src/connection/tls.js';
-import { ConnectionError, ProtocolError, TlsError } from '../../src/errors.js';
+import { ConnectionError, InvalidArgumentError, ProtocolError, TlsError } from '../../src/errors.js';
 import { resolveClientOptions, type ClientOptions } from '../../src/options.js';
 import { LOGIN_RESULT, STATUS } from '../../src/protocol/constants.js';
 import { FrameDecoder } from '../../src/protocol/frame-decoder.js';
@@ -71,8 +71,8 @@ describe('tls option helpers', () => {
     const resolved = resolveTlsSetting(options);
     t.assert.deepStrictEqual(resolved, options);
     t.assert.notStrictEqual(resolved, options, 'a copy');
-    t.assert.throws(() => resolveTlsSetting('yes'), TypeError);
-    t.assert.throws(() => resolveTlsSetting([]), TypeError);
+    t.assert.throws(() => resolveTlsSetting('yes'), InvalidArgumentError);
+    t.assert.throws(() => resolveTlsSetting([]), InvalidArgumentError);
   });
 
   test('socketError names host, port and reason; keeps the cause; VoltErrors pass through', (t: TestContext) => {
