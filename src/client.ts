@@ -20,6 +20,9 @@ import { serverInfoOf, type ServerInfo } from './server-info.js';
 import { extract as startExtraction, type Extraction } from './extract/extract.js';
 import { extractTo as extractToFile, type ExtractToOptions, type ExtractToResult } from './extract/extract-to.js';
 import type { ExtractOptions } from './extract/options.js';
+import { bulkLoad as runBulkLoad } from './bulk-load/bulk-load.js';
+import type { BulkLoadOptions, BulkLoadReport } from './bulk-load/options.js';
+import type { BulkLoadSource } from './bulk-load/row-source.js';
 import { BackpressureError, ClientClosedError, ParameterError } from './errors.js';
 import type { ParameterType } from './protocol/parameters.js';
 import type { DecodedResponse } from './decode/decode-response.js';
@@ -277,6 +280,18 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
   /** Extract straight into an Arrow IPC (file or stream), CSV or NDJSON file. */
   extractTo(path: string, options: ExtractToOptions): Promise<ExtractToResult> {
     return extractToFile(this, path, options);
+  }
+
+  /**
+   * Load rows into `table` (docs/loading.md): an array or (async) iterable of rows (arrays in
+   * column order or objects by column name), an Arrow `Table`, or an (async) iterable of
+   * `RecordBatch`es. Rows go per partition through `@LoadSinglepartitionTable` to the
+   * partition's leader (`@LoadMultipartitionTable` for a replicated table), checked before
+   * sending; a refused batch is retried row by row. Resolves with the report; rejects with
+   * `BulkLoadError` past `maxErrors`, the signal's reason, or `CallTimeoutError` past `timeoutMs`.
+   */
+  bulkLoad(table: string, source: BulkLoadSource, options?: BulkLoadOptions): Promise<BulkLoadReport> {
+    return runBulkLoad(this, table, source, options);
   }
 
   /** `@Ping` round trip; resolves with the milliseconds it took. */

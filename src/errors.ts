@@ -25,6 +25,7 @@ export const ERROR_CODE = {
   DECODE_POOL: 'ERR_VOLT_DECODE_POOL',
   INVALID_ARGUMENT: 'ERR_VOLT_INVALID_ARGUMENT',
   ABORTED: 'ERR_VOLT_ABORTED',
+  BULK_LOAD: 'ERR_VOLT_BULK_LOAD',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODE)[keyof typeof ERROR_CODE];
@@ -262,6 +263,37 @@ export class DecodePoolError extends VoltError {
   }
 }
 
+/** The counts a stopped bulk load carries (the `BulkLoadReport` of `client.bulkLoad`). */
+export interface BulkLoadCounts {
+  /** Rows read from the source. */
+  rows: number;
+  /** Rows the server wrote (inserted, or inserted-or-replaced with `upsert`). */
+  inserted: number;
+  /** Rows refused: by the client before sending, or by the server. */
+  failed: number;
+  /** Rows whose batch was sent but never answered (connection lost): they may or may not have landed. */
+  unknown: number;
+  /** Bytes of VoltTable parameters sent (retries included). */
+  bytes: number;
+  /** `@Load…Table` calls made (row-by-row retries included). */
+  calls: number;
+  seconds: number;
+}
+
+/** A bulk load stopped before its source was exhausted (more failed rows than `maxErrors`); `report` says what it did. */
+export class BulkLoadError extends VoltError {
+  override get name(): string {
+    return 'BulkLoadError';
+  }
+
+  readonly report: BulkLoadCounts;
+
+  constructor(message: string, options: VoltErrorOptions & { report: BulkLoadCounts }) {
+    super(message, options, ERROR_CODE.BULK_LOAD);
+    this.report = options.report;
+  }
+}
+
 /**
  * An option or argument of the wrong type or outside its range, refused before anything
  * happened (`maxSlabs must be an integer >= 1, got 0`).
@@ -334,6 +366,8 @@ export function errorFromCode(code: string, message: string): VoltError {
       return new InvalidArgumentError(message);
     case ERROR_CODE.ABORTED:
       return new AbortedError(message);
+    case ERROR_CODE.BULK_LOAD:
+      return new BulkLoadError(message, { report: { rows: 0, inserted: 0, failed: 0, unknown: 0, bytes: 0, calls: 0, seconds: 0 } });
     default:
       return new VoltError(message);
   }

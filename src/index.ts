@@ -71,3 +71,4 @@ export {
   type ExtractToProgress,
   type ExtractToResult,
 } from './extract/index.js';
+export { bulkLoad, type BulkLoadClient, type BulkLoadOptions, type BulkLoadProgress, type BulkLoadReport, type BulkLoadSource, type BulkRow } from './bulk-load/index.js';

@@ -26,7 +26,7 @@
  */
 import type { Connection } from '../connection/connection.js';
 import type { Router } from '../connection/router.js';
-import { MP_PARTITION_ID } from '../protocol/constants.js';
+import { MP_PARTITION_ID, VOLT_TYPE } from '../protocol/constants.js';
 import type { Hashinator } from '../protocol/hashinator.js';
 import type { ClusterTopology, ProcedureInfo } from './topology.js';
 import { pickWeighted, type Weighted } from './weighted-picker.js';
@@ -56,6 +56,18 @@ class Route implements Weighted {
     readonly hostId: number,
   ) {}
 }
+
+/**
+ * System procedures the catalog does not list that still route like single-partition calls:
+ * `@LoadSinglepartitionTable`'s first parameter is the partitioning value's hashinator bytes
+ * (VARBINARY), so hashing it raw finds the partition its rows belong to.
+ */
+const SYSTEM_ROUTES: ReadonlyMap<string, ProcedureInfo> = new Map([
+  [
+    '@LoadSinglepartitionTable',
+    { name: '@LoadSinglepartitionTable', readOnly: false, singlePartition: true, partitionParameter: 0, partitionParameterType: VOLT_TYPE.VARBINARY, compound: false },
+  ],
+]);
 
 /** No partition preference. */
 export const NO_PARTITION = -1;
@@ -143,7 +155,7 @@ export class PartitionRouter implements Router {
    * multi-partition procedure, or {@link NO_PARTITION}.
    */
   partitionOf(procedure: string, params: readonly unknown[]): number {
-    const info = this.procedures.get(procedure);
+    const info = this.procedures.get(procedure) ?? SYSTEM_ROUTES.get(procedure);
     if (info === undefined || this.topology === null) return NO_PARTITION;
     if (!info.singlePartition) return info.compound ? NO_PARTITION : MP_PARTITION_ID;
     const index = info.partitionParameter;

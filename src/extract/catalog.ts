@@ -48,8 +48,11 @@ function text(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-/** Look `table` up in the catalog; a table the server does not know is a ParameterError naming the ones it does. */
-export async function describeTable(client: ExtractClient, table: string, options: CallOptions): Promise<TableInfo> {
+/**
+ * Look `table` up in the catalog; a table the server does not know is a ParameterError naming
+ * the ones it does (`who` — `extract`, `bulkLoad` — opens the message).
+ */
+export async function describeTable(client: ExtractClient, table: string, options: CallOptions, who = 'extract'): Promise<TableInfo> {
   const response = await client.call('@SystemCatalog', ['COLUMNS'], options);
   const wanted = table.toUpperCase();
   const found: { name: string; type: number; position: number; partition: boolean }[] = [];
@@ -69,7 +72,7 @@ export async function describeTable(client: ExtractClient, table: string, option
     });
   }
   if (found.length === 0) {
-    throw new ParameterError(`extract: table ${table} not found; the server has ${[...tables].sort().join(', ') || 'no tables'}`, { procedure: 'extract' });
+    throw new ParameterError(`${who}: table ${table} not found; the server has ${[...tables].sort().join(', ') || 'no tables'}`, { procedure: who });
   }
   found.sort((a, b) => a.position - b.position);
   return {

@@ -32,6 +32,7 @@ export { VoltDate } from './volt-date.js';
 export { inferType, readValue, writeValue, type TimestampMode, type ValueContext } from './values.js';
 export { readParameters, writeParameters, type DecodedParameters, type ParameterType } from './parameters.js';
 export { readTable, writeTable, type TableColumn, type TableData, type TableLike } from './table-writer.js';
+export { EncodedTable, TableBuilder } from './table-builder.js';
 export {
   decodeInvocation,
   encodeInvocation,

@@ -13,7 +13,7 @@ import { ParameterError, ProtocolError } from '../errors.js';
 import type { BufferReader } from './buffer-reader.js';
 import type { BufferWriter } from './buffer-writer.js';
 import { MAX_VALUE_BYTES, NULL_VALUE, VOLT_TYPE } from './constants.js';
-import { DECIMAL_NULL_UNSCALED, Decimal, decimalFromUnscaled, readUnscaledDecimal, toUnscaledDecimal, writeUnscaledDecimal } from './decimal.js';
+import { DECIMAL_NULL_UNSCALED, Decimal, decimalFromUnscaled, readUnscaledDecimal, writeDecimal, writeUnscaledDecimal } from './decimal.js';
 import {
   Geography,
   GeographyPoint,
@@ -26,6 +26,7 @@ import {
 } from './geography.js';
 import { putInt16, putInt32, putInt64, putInt8, putSafeInt64 } from './fast-writes.js';
 import { isTableLike, readTable, writeTableLike } from './table-writer.js';
+import { EncodedTable } from './table-builder.js';
 import { describeValue, placePrefix, placeOptions, refuse, type ValueContext } from './value-errors.js';
 import { VoltDate, isValidDay } from './volt-date.js';
 
@@ -89,14 +90,12 @@ export function writeValue(w: BufferWriter, type: number, value: unknown, where:
       w.int32(value == null ? NULL_VALUE.DATE : dateValue(value, where).pack());
       return;
     case VOLT_TYPE.DECIMAL: {
-      let unscaled = DECIMAL_NULL_UNSCALED;
-      if (value != null) {
-        const result = isDecimalInput(value) ? toUnscaledDecimal(value) : 'expected a Decimal, numeric string, number or bigint';
-        if (typeof result === 'string') throw refuse(where, value, type, result);
-        unscaled = result;
-      }
       w.ensure(16);
-      writeUnscaledDecimal(w.buffer, w.offset, unscaled);
+      if (value == null) writeUnscaledDecimal(w.buffer, w.offset, DECIMAL_NULL_UNSCALED);
+      else {
+        const problem = isDecimalInput(value) ? writeDecimal(w.buffer, w.offset, value) : 'expected a Decimal, numeric string, number or bigint';
+        if (problem !== null) throw refuse(where, value, type, problem);
+      }
       w.offset += 16;
       return;
     }
@@ -118,6 +117,10 @@ export function writeValue(w: BufferWriter, type: number, value: unknown, where:
       if (value != null) throw refuse(where, value, type, 'only null');
       return;
     case VOLT_TYPE.VOLTTABLE:
+      if (value instanceof EncodedTable) {
+        w.raw(value.bytes); // encoded (and checked) row by row when it was built
+        return;
+      }
       if (!isTableLike(value)) throw refuse(where, value, type, 'expected { columns, rows } (VOLTTABLE has no NULL)');
       writeTableLike(w, value, where);
       return;
@@ -361,7 +364,7 @@ export function inferTypeOrZero(value: unknown): number {
       if (value instanceof GeographyPoint) return VOLT_TYPE.GEOGRAPHY_POINT;
       if (value instanceof Geography) return VOLT_TYPE.GEOGRAPHY;
       if (value instanceof VoltDate) return VOLT_TYPE.DATE;
-      if (isTableLike(value)) return VOLT_TYPE.VOLTTABLE;
+      if (value instanceof EncodedTable || isTableLike(value)) return VOLT_TYPE.VOLTTABLE;
       return 0;
     default:
       return 0;

@@ -2,7 +2,8 @@
  * The system procedures the embedded server answers, in the shapes of the real 11.4 captures:
  * `@Ping`, `@SystemInformation`, `@Statistics` (TOPO, PROCEDURE, PARTITIONCOUNT, and the
  * embedded server's own EMBEDDED),
- * `@SystemCatalog`, `@GetPartitionKeys`, `@Quiesce`, `@Subscribe` and `@AdHoc`.
+ * `@SystemCatalog`, `@GetPartitionKeys`, `@Quiesce`, `@Subscribe`, `@AdHoc`, and the two
+ * bulk-load procedures of `load-procedures.ts`.
  */
 import { hostname, cpus, totalmem } from 'node:os';
 import { gzipSync } from 'node:zlib';
@@ -10,6 +11,7 @@ import { MP_PARTITION_ID, STATUS, VOLT_TYPE } from '../protocol/constants.js';
 import { murmur3Hash32 } from '../protocol/hashinator.js';
 import type { TableInput } from '../protocol/response-writer.js';
 import { CATALOG_COMPONENTS } from './catalog.js';
+import { LOAD_PROCEDURES } from './load-procedures.js';
 import { failure, wrongParameterCount } from './failure-responses.js';
 import type { ClusterContext, ProcedureCall, ProcedureDefinition, ProcedureOutcome } from './procedure.js';
 import { ddlStatus, encodeTable, resultSet, toTableInput } from './result-set.js';
@@ -366,5 +368,6 @@ export const SYSTEM_PROCEDURES: ReadonlyMap<string, ProcedureDefinition> = new M
       return { tables: [] };
     }),
     system('@AdHoc', adHoc, { readOnly: false, transactional: true, statisticsName: adHocStatisticsName }),
+    ...LOAD_PROCEDURES,
   ].map((definition) => [definition.name, definition]),
 );
