@@ -31,6 +31,7 @@ test('every error class carries its code, its name, its cause and the brand', (t
     [new errors.DecodePoolError('x'), errors.ERROR_CODE.DECODE_POOL],
     [new errors.InvalidArgumentError('x'), errors.ERROR_CODE.INVALID_ARGUMENT],
     [new errors.AbortedError('x', { cause }), errors.ERROR_CODE.ABORTED],
+    [new errors.BulkLoadError('x', { report: { rows: 3, inserted: 1, failed: 2, unknown: 0, bytes: 9, calls: 1, seconds: 0 } }), errors.ERROR_CODE.BULK_LOAD],
   ];
   for (const [error, code] of made) {
     t.assert.equal(error.code, code);
