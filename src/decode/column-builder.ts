@@ -18,6 +18,7 @@
 import { ProtocolError } from '../errors.js';
 import { typeName } from '../protocol/constants.js';
 import type { ColumnInfo, ColumnParts } from './column.js';
+import type { ColumnMemory } from './column-memory.js';
 
 /** The rows of one block and where each one is. */
 export interface RowBlock {
@@ -44,8 +45,10 @@ export abstract class ColumnBuilder {
     readonly info: ColumnInfo,
     readonly columnIndex: number,
     readonly length: number,
+    /** Where the output arrays are allocated (private, or shared in a decode worker). */
+    protected readonly memory: ColumnMemory,
   ) {
-    this.validity = new Uint8Array((length + 7) >> 3).fill(0xff);
+    this.validity = new Uint8Array(memory((length + 7) >> 3)).fill(0xff);
     // Padding bits past the last row are cleared so two decodes compare byte for byte.
     if (length & 7) this.validity[this.validity.length - 1] = (1 << (length & 7)) - 1;
   }

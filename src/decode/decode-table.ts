@@ -1,5 +1,11 @@
 /**
- * The one columnar decoder: a VoltTable's rows → one {@link ColumnParts} per column.
+ * The columnar decoders: a VoltTable's rows → one {@link ColumnParts} per column.
+ *
+ * `decodeTable` picks the decoder: the one generated for the table's shape
+ * (`generated-decoder.ts`) when it applies, else the general decoder below, which is also the
+ * reference both are tested against and the one that names what is wrong with bad bytes.
+ *
+ * The general decoder:
  *
  * Rows (PROTOCOL.md 6), starting at `layout.rowsOffset`:
  *
@@ -28,7 +34,9 @@ import { VOLT_TYPE } from '../protocol/constants.js';
 import { asBuffer } from '../protocol/utf8.js';
 import type { ColumnBuilder, RowBlock } from './column-builder.js';
 import type { ColumnInfo, ColumnParts } from './column.js';
+import { privateMemory, type ColumnMemory } from './column-memory.js';
 import { FIXED_WIDTH_TYPES, FixedWidthBuilder } from './fixed-width-builders.js';
+import { codegenAvailable, decodeGenerated, MAX_GENERATED_COLUMNS, MIN_GENERATED_ROWS } from './generated-decoder.js';
 import { VariableWidthBuilder } from './variable-width-builder.js';
 
 /** Where a table's rows are and what its columns are: the parts of `TableLayout` the decoders use. */
@@ -56,15 +64,56 @@ interface Step {
   arg: number;
 }
 
+/** How `decodeTable` decodes. */
+export interface TableDecodeOptions {
+  /**
+   * Use a decoder generated for the table's shape when it applies (default true). False: the
+   * general decoder always. Code generation is skipped anyway, without an error, in a process
+   * that forbids it (`--disallow-code-generation-from-strings`).
+   */
+  codegen?: boolean;
+  /** Where the columns are allocated (default: private memory; a decode worker passes shared memory). */
+  memory?: ColumnMemory;
+}
+
+/** Which decoder `decodeTable` would run on a table of `columns` columns and `rowCount` rows. */
+export function chooseDecoder(columns: number, rowCount: number, codegen = true): 'generated' | 'general' {
+  const generated = codegen && columns > 0 && columns <= MAX_GENERATED_COLUMNS && rowCount >= MIN_GENERATED_ROWS && codegenAvailable();
+  return generated ? 'generated' : 'general';
+}
+
+/**
+ * Decode every column of the table in `bytes` (the frame, or a bare table) described by
+ * `layout`: with the decoder generated for its shape when {@link chooseDecoder} says so, else
+ * (or when the generated decoder finds the bytes wrong, to name the fault) the general one.
+ */
+export function decodeTable(bytes: Uint8Array, layout: TableShape, options: TableDecodeOptions = {}): ColumnParts[] {
+  const memory = options.memory ?? privateMemory;
+  checkBounds(bytes, layout);
+  if (chooseDecoder(layout.columns.length, layout.rowCount, options.codegen) === 'generated') {
+    const columns = decodeGenerated(bytes, layout, memory);
+    if (columns !== null) return columns;
+  }
+  return decodeTableGeneral(bytes, layout, memory);
+}
+
+function checkBounds(bytes: Uint8Array, layout: TableShape): void {
+  const { rowCount, rowsOffset, end } = layout;
+  if (rowsOffset < 0 || end > bytes.length || rowsOffset > end || rowCount < 0) {
+    throw new ProtocolError(`table rows ${rowsOffset}..${end} (${rowCount} rows) are outside the ${bytes.length}-byte frame`);
+  }
+  if (end > 0x7fffffff) throw new ProtocolError(`table ends at byte ${end}, beyond the 2 GiB a frame can hold`);
+}
+
 /** The builder for a column's wire type; an unknown type is a ProtocolError. */
-export function createBuilder(info: ColumnInfo, columnIndex: number, rowCount: number): ColumnBuilder {
+export function createBuilder(info: ColumnInfo, columnIndex: number, rowCount: number, memory: ColumnMemory = privateMemory): ColumnBuilder {
   const fixed = FIXED_WIDTH_TYPES.get(info.type);
-  if (fixed !== undefined) return new FixedWidthBuilder(fixed, info, columnIndex, rowCount);
+  if (fixed !== undefined) return new FixedWidthBuilder(fixed, info, columnIndex, rowCount, memory);
   switch (info.type) {
     case VOLT_TYPE.STRING:
     case VOLT_TYPE.VARBINARY:
     case VOLT_TYPE.GEOGRAPHY:
-      return new VariableWidthBuilder(info, columnIndex, rowCount);
+      return new VariableWidthBuilder(info, columnIndex, rowCount, memory);
     default:
       throw new ProtocolError(`column ${columnIndex} (${info.name}) has type ${info.type}, which cannot appear in a table`);
   }
@@ -89,16 +138,13 @@ function plan(builders: readonly ColumnBuilder[], need: readonly number[], fixed
   return steps;
 }
 
-/** Decode every column of the table in `bytes` (the frame, or a bare table) described by `layout`. */
-export function decodeTable(bytes: Uint8Array, layout: TableShape): ColumnParts[] {
+/** The general decoder (the reference): every column of the table, a column at a time over blocks of rows. */
+export function decodeTableGeneral(bytes: Uint8Array, layout: TableShape, memory: ColumnMemory = privateMemory): ColumnParts[] {
   const { columns, rowCount, rowsOffset, end } = layout;
   const buffer = asBuffer(bytes);
-  if (rowsOffset < 0 || end > buffer.length || rowsOffset > end || rowCount < 0) {
-    throw new ProtocolError(`table rows ${rowsOffset}..${end} (${rowCount} rows) are outside the ${buffer.length}-byte frame`);
-  }
-  if (end > 0x7fffffff) throw new ProtocolError(`table ends at byte ${end}, beyond the 2 GiB a frame can hold`);
+  checkBounds(buffer, layout);
 
-  const builders = columns.map((column, index) => createBuilder(column, index, rowCount));
+  const builders = columns.map((column, index) => createBuilder(column, index, rowCount, memory));
   const need = new Array<number>(builders.length + 1).fill(0);
   for (let c = builders.length - 1; c >= 0; c--) need[c] = need[c + 1]! + builders[c]!.minBytes;
   const minRow = need[0]!;

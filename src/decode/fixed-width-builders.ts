@@ -37,6 +37,7 @@ import { isValidDay } from '../protocol/volt-date.js';
 import { daysFromCivil } from './calendar.js';
 import { ColumnBuilder, type RowBlock } from './column-builder.js';
 import type { ColumnInfo, ColumnParts } from './column.js';
+import type { ColumnMemory } from './column-memory.js';
 
 if (endianness() !== 'LE') throw new VoltError('voltwire columns need a little-endian platform (Arrow layout)');
 
@@ -55,7 +56,7 @@ interface FixedWidthSpec {
   /** Bytes a value takes in a row, and in the column's array. */
   readonly bytes: 0 | 1 | 2 | 4 | 8 | 16;
   /** The column's array over its output memory; `null` for the NULL type, which stores nothing. */
-  readonly values: ((buffer: ArrayBuffer) => FixedValues) | null;
+  readonly values: ((buffer: ArrayBuffer | SharedArrayBuffer) => FixedValues) | null;
   /**
    * The bytes of one number, whose order is reversed (big-endian wire → little-endian array):
    * the whole value, except GEOGRAPHY_POINT, whose 16 bytes are two 8-byte doubles.
@@ -291,16 +292,8 @@ function convertDates(builder: FixedWidthBuilder, block: RowBlock, offset: numbe
   }
 }
 
-/**
- * Output memory, uninitialised (`allocUnsafeSlow`: malloc, no zeroing, its own ArrayBuffer):
- * every slot is written, NULL slots with 0.
- */
-function uninitialized(bytes: number): ArrayBuffer {
-  return Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
-}
-
 /** The output as its width's loop writes it: bytes (1), 16-bit (2) or 32-bit words (4, 8, 16). */
-function loopView(buffer: ArrayBuffer, bytes: number): Int8Array | Int16Array | Int32Array {
+function loopView(buffer: ArrayBuffer | SharedArrayBuffer, bytes: number): Int8Array | Int16Array | Int32Array {
   if (bytes === 1) return new Int8Array(buffer);
   if (bytes === 2) return new Int16Array(buffer);
   return new Int32Array(buffer);
@@ -311,14 +304,15 @@ export class FixedWidthBuilder extends ColumnBuilder {
   readonly fixed = true;
   readonly minBytes: number;
   private readonly type: FixedWidthType;
-  private readonly buffer: ArrayBuffer;
+  private readonly buffer: ArrayBuffer | SharedArrayBuffer;
   private readonly out: Int8Array | Int16Array | Int32Array;
 
-  constructor(type: FixedWidthType, info: ColumnInfo, columnIndex: number, length: number) {
-    super(info, columnIndex, length);
+  constructor(type: FixedWidthType, info: ColumnInfo, columnIndex: number, length: number, memory: ColumnMemory) {
+    super(info, columnIndex, length, memory);
     this.type = type;
     this.minBytes = type.bytes;
-    this.buffer = uninitialized(length * type.bytes);
+    // Uninitialised (see column-memory.ts): every slot is written, NULL slots with 0.
+    this.buffer = memory(length * type.bytes);
     this.out = loopView(this.buffer, type.bytes);
   }
 

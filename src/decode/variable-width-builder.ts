@@ -17,7 +17,8 @@ import { ProtocolError } from '../errors.js';
 import { VOLT_TYPE } from '../protocol/constants.js';
 import { asBuffer, decodeUtf8 } from '../protocol/utf8.js';
 import { ColumnBuilder, type RowBlock } from './column-builder.js';
-import type { ColumnParts } from './column.js';
+import type { ColumnInfo, ColumnParts } from './column.js';
+import type { ColumnMemory } from './column-memory.js';
 
 /** Bytes of slack after the data, so the last value's last word can be written whole. */
 const WORD_PAD = 3;
@@ -78,10 +79,17 @@ function gatherValues(
 export class VariableWidthBuilder extends ColumnBuilder {
   readonly minBytes = 4;
   readonly fixed = false;
-  private readonly offsets = new Int32Array(this.length + 1);
-  private data = new Uint8Array(0);
-  private target = new DataView(this.data.buffer);
+  private readonly offsets: Int32Array;
+  private data: Uint8Array = new Uint8Array(0);
+  private target: DataView = new DataView(this.data.buffer);
   private total = 0;
+
+  constructor(info: ColumnInfo, columnIndex: number, length: number, memory: ColumnMemory) {
+    super(info, columnIndex, length, memory);
+    // Uninitialised memory: every offset after the first is written as its row is decoded.
+    this.offsets = new Int32Array(memory((length + 1) * 4));
+    this.offsets[0] = 0;
+  }
 
   decode(block: RowBlock, tail: number): void {
     const { view, bytes, cursor, rowEnd, first, count } = block;
@@ -102,9 +110,12 @@ export class VariableWidthBuilder extends ColumnBuilder {
 
   finish(): ColumnParts {
     const { total, offsets } = this;
-    let data = this.data.subarray(0, total);
+    let data: Uint8Array = this.data.subarray(0, total);
     // Trim when more than an eighth would be slack (one native copy).
-    if (this.data.length - total > (total >> 3) + MIN_CAPACITY) data = data.slice();
+    if (this.data.length - total > (total >> 3) + MIN_CAPACITY) {
+      data = new Uint8Array(this.memory(total));
+      data.set(this.data.subarray(0, total));
+    }
     if (this.info.type === VOLT_TYPE.STRING) this.validateUtf8(asBuffer(data));
     return this.parts(data, offsets);
   }
@@ -118,24 +129,16 @@ export class VariableWidthBuilder extends ColumnBuilder {
     const needed = this.total + more + WORD_PAD;
     if (needed <= this.data.length) return;
     const projected = rowsDone === 0 ? 0 : Math.ceil((this.total / rowsDone) * this.length * 1.125);
-    const grown = new Uint8Array(Math.max(needed, projected + more + WORD_PAD, MIN_CAPACITY));
+    const grown = new Uint8Array(this.memory(Math.max(needed, projected + more + WORD_PAD, MIN_CAPACITY)));
     grown.set(this.data.subarray(0, this.total));
     this.data = grown;
     this.target = new DataView(grown.buffer);
   }
 
-  /**
-   * The column is valid UTF-8 value by value iff the concatenation is valid and no value starts
-   * with a continuation byte (10xxxxxx): a valid sequence splits into characters one way only.
-   */
+  /** A ProtocolError naming the first row whose STRING is not UTF-8 when the column is not valid. */
   private validateUtf8(data: Buffer): void {
+    if (isUtf8Column(data, this.offsets, this.length)) return;
     const offsets = this.offsets;
-    let valid = isUtf8(data);
-    for (let row = 1; valid && row < this.length; row++) {
-      const start = offsets[row]!;
-      if (start < data.length && (data[start]! & 0xc0) === 0x80) valid = false;
-    }
-    if (valid) return;
     for (let row = 0; row < this.length; row++) {
       // Find the culprit for the message; decodeUtf8 throws a ProtocolError on it.
       try {
@@ -147,4 +150,18 @@ export class VariableWidthBuilder extends ColumnBuilder {
       }
     }
   }
+}
+
+/**
+ * True when a STRING column's values (`data`, split at `offsets`) are each valid UTF-8: iff the
+ * concatenation is valid and no value starts with a continuation byte (10xxxxxx) — a valid
+ * sequence splits into characters one way only.
+ */
+export function isUtf8Column(data: Uint8Array, offsets: Int32Array, rows: number): boolean {
+  if (!isUtf8(data)) return false;
+  for (let row = 1; row < rows; row++) {
+    const start = offsets[row]!;
+    if (start < data.length && (data[start]! & 0xc0) === 0x80) return false;
+  }
+  return true;
 }

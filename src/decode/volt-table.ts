@@ -25,6 +25,11 @@ import { timestampToDate, type TimestampMode } from './values.js';
 export interface TableOptions {
   /** TIMESTAMP as `Date` (default; millisecond precision) or `bigint` microseconds (lossless). */
   timestamps?: TimestampMode;
+  /**
+   * Decode columns with a decoder generated for the table's shape when it applies (default
+   * true; see docs/results.md). False: always the general decoder.
+   */
+  codegen?: boolean;
 }
 
 /** What a table needs to be built from decoded columns. */
@@ -41,6 +46,7 @@ export class VoltTable implements Iterable<unknown[]> {
   /** The table status byte (informational; −128 from Java/EE tables, 0 from DML counts). */
   readonly status: number;
   readonly timestamps: TimestampMode;
+  private readonly codegen: boolean;
   private view: RowView | null;
   private bytes: Uint8Array | null;
   private shape: TableShape | null;
@@ -58,6 +64,7 @@ export class VoltTable implements Iterable<unknown[]> {
     this.rowCount = rowCount;
     this.status = status;
     this.timestamps = options.timestamps ?? 'date';
+    this.codegen = options.codegen ?? true;
     if ('bytes' in source) {
       this.bytes = source.bytes;
       this.shape = source.shape;
@@ -246,7 +253,7 @@ export class VoltTable implements Iterable<unknown[]> {
   /** Every column in Arrow layout (decoded once, then cached; later reads use the columns). */
   decodeColumns(): readonly Column[] {
     if (this.decoded === null) {
-      const parts = decodeTable(this.bytes!, this.shape!);
+      const parts = decodeTable(this.bytes!, this.shape!, { codegen: this.codegen });
       this.decoded = parts.map((part) => new Column(part, { timestamps: this.timestamps }));
       // The columns hold copies of everything: drop the frame so it can be collected.
       this.view = null;

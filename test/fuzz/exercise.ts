@@ -10,7 +10,7 @@
  *   wrote a frame its decoder refuses, the frame decoder split a stream differently from the
  *   reference, an encoded table does not read back, the worker path failed with a non-VoltError);
  * - a disagreement between two decoders of the same bytes (lazy row view, columnar decode,
- *   worker path, the parameter-table reader) is returned as a `note`: worth a look, not a crash.
+ *   the generated and the general columnar decoder, worker path, the parameter-table reader) is returned as a `note`: worth a look, not a crash.
  */
 import { VoltError, ERROR_CODE } from '../../src/errors.js';
 import { BufferReader } from '../../src/protocol/buffer-reader.js';
@@ -26,6 +26,7 @@ import { VoltTable } from '../../src/decode/volt-table.js';
 import type { TimestampMode } from '../../src/protocol/values.js';
 import { VoltDate } from '../../src/protocol/volt-date.js';
 import { uncounted } from './allocation-probe.js';
+import { decoderDisagreement } from './decoder-pair.js';
 
 /** A broken promise of the codec (not a rejection of bad input). */
 export class InvariantViolation extends Error {
@@ -179,6 +180,8 @@ function exerciseTable(bytes: Uint8Array, layout: TableLayout, timestamps: Times
     const difference = firstDifference(rowView.value, columnar.value);
     if (difference !== undefined) note ??= `${where}: row view and columnar decode differ at ${difference}`;
   }
+  // The generated and the general columnar decoder, compared byte for byte.
+  note ??= decoderDisagreement(bytes, layout, where);
   const result: { cells: number; rows?: unknown[][]; columnar?: unknown[][]; note?: string } = { cells };
   if (rowView.ok) result.rows = rowView.value;
   if (columnar.ok) result.columnar = columnar.value;
