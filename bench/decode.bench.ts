@@ -50,7 +50,8 @@ function table(frame: Uint8Array): VoltTable {
 }
 
 function ownCopy(frame: Uint8Array): Uint8Array {
-  const copy = new Uint8Array(new ArrayBuffer(frame.byteLength));
+  // Shared memory, as the FrameDecoder assembles frames bound for the pool (nothing is transferred).
+  const copy = new Uint8Array(new SharedArrayBuffer(frame.byteLength));
   copy.set(frame);
   return copy;
 }

@@ -28,7 +28,7 @@ import type { ParameterType } from './protocol/parameters.js';
 import type { DecodedResponse } from './decode/decode-response.js';
 import { CallTracker, FAILURE_KIND } from './connection/call-tracker.js';
 import { Connection } from './connection/connection.js';
-import { createResponseDecoder, type ClientDecoder } from './connection/decoding.js';
+import { createResponseDecoder, type ClientDecoder } from './decode/response-decoder.js';
 import { FlowControl, RateLimiter } from './connection/flow-control.js';
 import type { PartitionRouter } from './cluster/partition-router.js';
 import { callAllPartitions, type PartitionResult } from './cluster/all-partitions.js';

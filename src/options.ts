@@ -11,7 +11,7 @@ import { DEFAULT_MAX_SLABS, DEFAULT_SLAB_BYTES } from './connection/slab-pool.js
 import { DEFAULT_TIMER_RESOLUTION_MS } from './connection/timer-wheel.js';
 import { DEFAULT_CALL_TIMEOUT_MS, type ConnectionOptions } from './connection/connection-options.js';
 import type { CallTracker } from './connection/call-tracker.js';
-import type { ClientDecoder } from './connection/decoding.js';
+import type { ClientDecoder } from './decode/response-decoder.js';
 import type { RateLimiter } from './connection/flow-control.js';
 import type { WireDumpWriter } from './connection/wire-dump.js';
 import { isPriority } from './connection/connection-call.js';
@@ -313,7 +313,6 @@ export function connectionOptions(o: ResolvedClientOptions, host: ResolvedHost, 
     slabBytes: o.slabBytes,
     maxSlabs: o.maxSlabs,
     maxFrameBytes: o.maxFrameBytes,
-    ownBufferAtBytes: shared.decoder.offThreadBytes,
     tls: o.tls,
     ...shared,
   };

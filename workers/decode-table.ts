@@ -1,12 +1,10 @@
 /**
  * Piscina entry of the decode pool (`src/decode/dispatch.ts`): decodes a response's tables to
- * columns with the same decoder the main thread uses, and moves the column buffers back.
+ * columns with the same decoders the main thread uses. The columns are in shared memory, so
+ * the answer is posted as is: nothing is transferred, nothing detached.
  */
-import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { runDecodeTask, type DecodeTask } from '../src/decode/decode-task.js';
+import { runDecodeTask, type DecodeTask, type DecodeTaskResult } from '../src/decode/decode-task.js';
 
-export default function decodeTableTask(task: DecodeTask): unknown {
-  const { result, transfer } = runDecodeTask(task);
-  // A Transferable (piscina's protocol): the value is posted, the listed buffers are moved.
-  return move({ [transferableSymbol]: transfer, [valueSymbol]: result });
+export default function decodeTableTask(task: DecodeTask): DecodeTaskResult {
+  return runDecodeTask(task);
 }

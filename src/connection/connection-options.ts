@@ -30,8 +30,6 @@ export interface ConnectionOptions {
   slabBytes?: number;
   maxSlabs?: number;
   maxFrameBytes?: number;
-  /** Frames of at least this size get their own ArrayBuffer (transferable to a decode worker). */
-  ownBufferAtBytes?: number;
   /** Settles calls, owns timeouts and statistics; shared by the client's connections. */
   tracker?: CallTracker;
   /** Turns response frames into responses (inline or off-thread). */

@@ -24,7 +24,7 @@ import { SlabPool } from './slab-pool.js';
 import { WriteScheduler, type FrameProducer } from './write-scheduler.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_OUTSTANDING, type ConnectionEvents, type ConnectionOptions, type ConnectionState } from './connection-options.js';
 import { DEFAULT_CALL_TIMEOUT_MS, type ConnectionCallOptions, type ConnectOptions } from './connection-options.js';
-import { createResponseDecoder } from './decoding.js';
+import { createResponseDecoder } from '../decode/response-decoder.js';
 import { callDirect } from './connection-call.js';
 import { announceClose, failLostCalls, lossCause } from './connection-loss.js';
 import type { WireDumpWriter } from './wire-dump.js';
@@ -124,8 +124,8 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
     this.slabs = new SlabPool({ slabBytes: options.slabBytes, maxSlabs: options.maxSlabs });
     this.frames = new FrameDecoder({
       maxFrameBytes: options.maxFrameBytes,
-      // Frames the decoder sends off-thread are exactly the ones assembled in their own (transferable) buffer.
-      ownBufferAtBytes: options.ownBufferAtBytes ?? options.decoder.offThreadBytes,
+      // The decode layer says which frames go off-thread: those are assembled in their own shared memory.
+      ownBufferAtBytes: options.decoder.ownBufferAtBytes,
       onFrame: (frame) => this.onFrame(frame),
     });
     this.opening = new LoginHandshake(ready, this, options, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, options.signal, (error) => {

@@ -20,14 +20,15 @@ export interface ResponseStatus {
   exception: unknown;
 }
 
-/** Turns response frames into responses; the client builds one over the decode layer. */
+/**
+ * Turns response frames into responses; the client builds one over the decode layer
+ * (`createResponseDecoder`), which alone decides what is decoded inline and what off-thread.
+ */
 export interface ResponseDecoder {
-  /** Frames of at least this many bytes (prefix included) go to {@link decodeAsync}. */
-  readonly offThreadBytes: number;
-  /** Decode on this thread; throws `ProtocolError` on malformed bytes. */
-  decode(frame: Buffer): ResponseStatus;
-  /** Decode off-thread (a worker); rejects with `ProtocolError` on malformed bytes. */
-  decodeAsync(frame: Buffer): Promise<ResponseStatus>;
+  /** Frames of at least this many bytes (prefix included) go off-thread: the frame decoder assembles them in their own shared memory. */
+  readonly ownBufferAtBytes: number;
+  /** The response at once (decoded inline) or a promise of it (off-thread); throws or rejects `ProtocolError` on malformed bytes. */
+  decode(frame: Buffer): ResponseStatus | Promise<ResponseStatus>;
 }
 
 /** Resolve or reject `call` with a decoded response. */
@@ -65,13 +66,14 @@ export function settleResponse(
   frame: Buffer,
   onProtocolError: (error: Error) => void,
 ): void {
-  if (frame.length < decoder.offThreadBytes) {
-    deliverResponse(tracker, call, decoder.decode(frame));
+  const decoded = decoder.decode(frame);
+  if (!(decoded instanceof Promise)) {
+    deliverResponse(tracker, call, decoded);
     return;
   }
   const generation = call.generation;
   const current = (): boolean => call.generation === generation && call.state === CALL_STATE.WRITTEN;
-  decoder.decodeAsync(frame).then(
+  decoded.then(
     (response) => {
       if (current()) deliverResponse(tracker, call, response);
     },

@@ -4,11 +4,11 @@
  * (exported from `voltwire/protocol` and `voltwire`).
  *
  * Inline, the tables stay over the frame's bytes (lazy row view); `decodeTables` is the
- * columnar path the decode worker runs over the same layouts.
+ * columnar path the decode worker runs over the same layouts. Where a frame is decoded is the
+ * decode pool's decision (`dispatch.ts`).
  */
 import { readResponseHeader, tableLayouts, type ResponseHeader } from '../protocol/response.js';
-import type { ColumnParts } from './column.js';
-import { decodeTable } from './decode-table.js';
+import { decodeTable, type TableDecodeOptions } from './decode-table.js';
 import { VoltTable, type TableOptions, type TableParts } from './volt-table.js';
 
 /** Options of {@link decodeResponse}. */
@@ -21,7 +21,11 @@ export interface DecodedResponse extends Omit<ResponseHeader, 'tableCount' | 'ta
 
 /** Decode one whole response frame; tables are byte-backed (values decoded when read). */
 export function decodeResponse(frame: Uint8Array, options: DecodeOptions = {}): DecodedResponse {
-  const header = readResponseHeader(frame);
+  return decodeAfterHeader(frame, readResponseHeader(frame), options);
+}
+
+/** {@link decodeResponse} once the header has been read (the decode pool reads it to choose where to decode). */
+export function decodeAfterHeader(frame: Uint8Array, header: ResponseHeader, options: DecodeOptions): DecodedResponse {
   const tables = tableLayouts(frame, header).map((layout) => VoltTable.fromLayout(frame, layout, options));
   return withTables(header, tables);
 }
@@ -32,28 +36,15 @@ export function withTables(header: ResponseHeader, tables: VoltTable[]): Decoded
   return { handle, status, statusString, appStatus, appStatusString, clusterRoundTripMs, exception, tables };
 }
 
-/** Every table of the response, decoded to columns (what the worker runs). */
-export function decodeTables(frame: Uint8Array, header: Pick<ResponseHeader, 'tableCount' | 'tablesOffset'>): TableParts[] {
+/** Every table of the response, decoded to columns (what the worker runs, into shared memory). */
+export function decodeTables(
+  frame: Uint8Array,
+  header: Pick<ResponseHeader, 'tableCount' | 'tablesOffset'>,
+  options: TableDecodeOptions = {},
+): TableParts[] {
   return tableLayouts(frame, header as ResponseHeader).map((layout) => ({
-    columns: decodeTable(frame, layout),
+    columns: decodeTable(frame, layout, options),
     rowCount: layout.rowCount,
     status: layout.status,
   }));
-}
-
-/** The distinct ArrayBuffers behind decoded tables: the transfer list for sending them across threads. */
-export function tableBuffers(tables: readonly TableParts[]): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>();
-  // Columns are always allocated by the decoder, so their buffers are plain ArrayBuffers.
-  const add = (array: ColumnParts['values'] | Int32Array | Uint8Array | null): void => {
-    if (array !== null) buffers.add(array.buffer as ArrayBuffer);
-  };
-  for (const table of tables) {
-    for (const column of table.columns) {
-      add(column.values);
-      add(column.offsets);
-      add(column.validity);
-    }
-  }
-  return [...buffers];
 }

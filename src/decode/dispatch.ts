@@ -1,16 +1,17 @@
 /**
- * `DecodePool`: where a response gets decoded — inline on the main thread, or off-thread in
- * a piscina pool so that a 100 MB result does not stall the event loop.
+ * `DecodePool`: the one place that decides where a response gets decoded — inline on the main
+ * thread, or off-thread in a piscina pool so that a 100 MB result does not stall the event loop.
  *
- * Policy:
+ * Policy ({@link DecodePool.decodeFrame}):
  * - A frame smaller than `offThreadBytes`, or with no tables, is decoded inline into
- *   byte-backed tables (lazy row view). The header is always read inline (cheap, and it is
- *   what the caller needs to route the answer).
- * - A larger frame is sent to a worker. Its ArrayBuffer is **transferred** (the frame decoder
- *   assembles large frames in their own ArrayBuffer); a frame that shares its ArrayBuffer
- *   with other data (a view into a bigger buffer) is copied once first, as transferring would
- *   detach the neighbours. The worker sends the columns back with their buffers transferred:
- *   nothing is copied twice. After `decode()` the caller must not touch a transferred frame.
+ *   byte-backed tables (lazy row view), synchronously. The header is always read inline (cheap,
+ *   and it is what the caller needs to route the answer).
+ * - A larger frame is sent to a worker **in shared memory**: the frame decoder assembles such
+ *   frames in a SharedArrayBuffer (`ownBufferAtBytes` = `offThreadBytes`, this pool's
+ *   threshold); any other frame is copied into one, once. The worker writes the columns into
+ *   shared memory too and posts them back. Nothing is transferred, so no ArrayBuffer is ever
+ *   detached in either thread: a detached buffer makes V8 slow every later typed-array access
+ *   of that thread by 13–34 % (bench/RESULTS.md). The caller may keep using the frame.
  * - The pool is bounded: at most `threads + maxQueue` frames are off-thread at once. Reaching
  *   that bound sets `needsDrain` (and emits `'needsDrain'`): a connection should stop reading
  *   its socket until `'drain'`, like a writable stream. A frame that arrives anyway while
@@ -24,8 +25,8 @@ import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { ClientClosedError, DecodePoolError, VoltError, errorFromCode } from '../errors.js';
-import { readResponseHeader, tableLayouts, type ResponseHeader } from '../protocol/response.js';
-import { withTables, type DecodedResponse, type DecodeOptions } from './decode-response.js';
+import { readResponseHeader, type ResponseHeader } from '../protocol/response.js';
+import { decodeAfterHeader, withTables, type DecodedResponse, type DecodeOptions } from './decode-response.js';
 import type { DecodeTask, DecodeTaskResult } from './decode-task.js';
 import { VoltTable } from './volt-table.js';
 
@@ -44,6 +45,11 @@ export interface DecodePoolOptions {
   maxQueue?: number;
   /** Row value shape of the tables decoded here (each `decode()` may override it). */
   timestamps?: DecodeOptions['timestamps'];
+  /**
+   * Decode columns with decoders generated per table shape when they apply (default true);
+   * false: always the general decoder. See docs/results.md.
+   */
+  codegen?: boolean;
   /** The worker entry, when bundling moved it (default: `dist/workers/decode-table.js` of this package). */
   workerFile?: string | URL;
 }
@@ -54,7 +60,7 @@ export interface DecodePoolStats {
   offThread: number;
   /** Large frames decoded inline because the pool was saturated. */
   saturatedInline: number;
-  /** Frames copied before transfer because they did not own their ArrayBuffer. */
+  /** Frames copied into shared memory for the pool because they were not in shared memory already. */
   copiedFrames: number;
 }
 
@@ -78,7 +84,7 @@ export class DecodePool extends EventEmitter {
     this.threads = workers === 'auto' ? Math.max(1, availableParallelism() - 1) : checkCount('workers', workers);
     this.offThreadBytes = checkCount('offThreadBytes', options.offThreadBytes ?? DEFAULT_OFF_THREAD_BYTES);
     this.maxQueue = checkCount('maxQueue', options.maxQueue ?? DEFAULT_MAX_QUEUE);
-    this.options = { timestamps: options.timestamps ?? 'date' };
+    this.options = { timestamps: options.timestamps ?? 'date', codegen: options.codegen ?? true };
     this.workerFile = String(options.workerFile ?? WORKER_URL);
   }
 
@@ -98,20 +104,37 @@ export class DecodePool extends EventEmitter {
   }
 
   /**
-   * Decode one whole response frame (length prefix included). Large frames are transferred to
-   * a worker: the caller must not use `frame` afterwards. `options` override the pool's.
+   * Frames of at least this many bytes (prefix included) go to the pool: the size from which
+   * a frame decoder should assemble frames in their own shared memory. `Infinity` without workers.
+   */
+  get ownBufferAtBytes(): number {
+    return this.threads === 0 ? Infinity : this.offThreadBytes;
+  }
+
+  /**
+   * Decode one whole response frame (length prefix included), always as a promise. `options`
+   * override the pool's.
    */
   async decode(frame: Uint8Array, options?: DecodeOptions): Promise<DecodedResponse> {
     if (this.closed) throw new ClientClosedError('the decode pool is closed');
-    const tableOptions = options?.timestamps === undefined ? this.options : options;
+    return this.decodeFrame(frame, options);
+  }
+
+  /**
+   * Decode one whole response frame where the policy says: inline frames are returned as they
+   * are decoded (no promise on the hot path), off-thread ones as a promise. Throws a
+   * `ProtocolError` for a bad header or, inline, for bad tables.
+   */
+  decodeFrame(frame: Uint8Array, options?: DecodeOptions): DecodedResponse | Promise<DecodedResponse> {
+    const tableOptions = options === undefined ? this.options : { ...this.options, ...options };
     const header = readResponseHeader(frame);
-    if (this.threads === 0 || frame.byteLength < this.offThreadBytes || header.tableCount === 0) {
+    if (this.threads === 0 || frame.byteLength < this.offThreadBytes || header.tableCount === 0 || this.closed) {
       this.stats.inline++;
-      return this.decodeInline(frame, header, tableOptions);
+      return decodeAfterHeader(frame, header, tableOptions);
     }
     if (this.saturated) {
       this.stats.saturatedInline++;
-      return this.decodeInline(frame, header, tableOptions);
+      return decodeAfterHeader(frame, header, tableOptions);
     }
     return this.decodeOffThread(frame, header, tableOptions);
   }
@@ -128,15 +151,9 @@ export class DecodePool extends EventEmitter {
     await this.close();
   }
 
-  private decodeInline(frame: Uint8Array, header: ResponseHeader, options: DecodeOptions): DecodedResponse {
-    const tables = tableLayouts(frame, header).map((layout) => VoltTable.fromLayout(frame, layout, options));
-    return withTables(header, tables);
-  }
-
   private async decodeOffThread(frame: Uint8Array, header: ResponseHeader, options: DecodeOptions): Promise<DecodedResponse> {
     const piscina = this.pool();
-    const { bytes, transfer } = this.transferable(frame);
-    const task: DecodeTask = { frame: bytes, tableCount: header.tableCount, tablesOffset: header.tablesOffset };
+    const task: DecodeTask = { frame: this.shared(frame), tableCount: header.tableCount, tablesOffset: header.tablesOffset, codegen: options.codegen ?? true };
     this.inFlight++;
     this.stats.offThread++;
     if (this.inFlight >= this.threads + this.maxQueue && !this.saturated) {
@@ -145,7 +162,7 @@ export class DecodePool extends EventEmitter {
     }
     let result: DecodeTaskResult;
     try {
-      result = await piscina.run(task, { transferList: transfer });
+      result = await piscina.run(task);
     } catch (cause) {
       throw new DecodePoolError(`decode worker failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
         cause,
@@ -170,23 +187,19 @@ export class DecodePool extends EventEmitter {
       minThreads: this.threads,
       maxThreads: this.threads,
       maxQueue: this.maxQueue + this.threads,
-      // Idle workers stay (a transfer needs a warm worker to be worth it) but never keep the process alive.
+      // Idle workers stay (a round trip needs a warm worker to be worth it) but never keep the process alive.
       idleTimeout: Infinity,
     });
     return this.piscina;
   }
 
-  /** The frame as something that can be transferred: its own ArrayBuffer, or a copy in one. */
-  private transferable(frame: Uint8Array): { bytes: Uint8Array; transfer: ArrayBuffer[] } {
-    const buffer = frame.buffer;
-    if (!(buffer instanceof ArrayBuffer)) return { bytes: frame, transfer: [] }; // shared memory: nothing to move
-    if (frame.byteOffset === 0 && frame.byteLength === buffer.byteLength) {
-      return { bytes: new Uint8Array(buffer), transfer: [buffer] };
-    }
+  /** The frame in shared memory: as it is when it already is (the frame decoder's big frames), else a copy. */
+  private shared(frame: Uint8Array): Uint8Array {
+    if (frame.buffer instanceof SharedArrayBuffer) return frame;
     this.stats.copiedFrames++;
-    const copy = new Uint8Array(frame.byteLength);
+    const copy = new Uint8Array(new SharedArrayBuffer(frame.byteLength));
     copy.set(frame);
-    return { bytes: copy, transfer: [copy.buffer] };
+    return copy;
   }
 }
 

@@ -15,9 +15,10 @@
  * - a frame split across chunks is copied exactly once, into a buffer of exactly its size that
  *   is allocated as soon as its length prefix is complete (no grow-and-copy);
  * - a frame of at least `ownBufferAtBytes` bytes (prefix included) is always delivered in a
- *   `Buffer` that owns a whole `ArrayBuffer` of exactly the frame's size (byteOffset 0), so it
- *   can be *transferred* to a worker; if such a frame arrived inside one chunk it is copied
- *   once for that purpose.
+ *   `Buffer` over a whole `SharedArrayBuffer` of exactly the frame's size (byteOffset 0), so a
+ *   decode worker can read it where it is, with nothing transferred (a transfer detaches the
+ *   buffer, and a detached buffer slows every later typed-array access of the thread: see
+ *   DESIGN.md); if such a frame arrived inside one chunk it is copied once for that purpose.
  *
  * A length prefix ≤ 0 or above `maxFrameBytes` is a {@link ProtocolError} naming the stream
  * offset of the prefix and the length; it is checked before anything is allocated. After an
@@ -34,7 +35,7 @@ import { ProtocolError, VoltError } from '../errors.js';
 
 /** Default cap on a frame body: 64 MiB (the server itself sends at most what fits in its 50 MiB limit plus results). */
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
-/** Default size (prefix included) from which a frame gets its own transferable `ArrayBuffer`: 256 KiB. */
+/** Default size (prefix included) from which a frame gets its own shared memory: 256 KiB. */
 export const DEFAULT_OWN_BUFFER_AT_BYTES = 256 * 1024;
 /** The largest body an i32 prefix can announce. */
 const MAX_I32 = 0x7fffffff;
@@ -44,11 +45,16 @@ export interface FrameDecoderOptions {
   maxFrameBytes?: number;
   /**
    * Frames of at least this many bytes (prefix included) are delivered in their own exact
-   * `ArrayBuffer` (transferable). Default 256 KiB; `Infinity` turns it off, 0 makes every frame own one.
+   * `SharedArrayBuffer`. Default 256 KiB; `Infinity` turns it off, 0 makes every frame own one.
    */
   ownBufferAtBytes?: number;
   /** Called synchronously once per frame, with the frame including its 4-byte length prefix. */
   onFrame: (frame: Buffer) => void;
+}
+
+/** A frame's own memory: a SharedArrayBuffer of exactly its size. */
+function ownMemory(total: number): Buffer {
+  return Buffer.from(new SharedArrayBuffer(total));
 }
 
 export class FrameDecoder {
@@ -130,7 +136,7 @@ export class FrameDecoder {
       if (this.prefixFilled < 4) return;
       this.prefixFilled = 0;
       const total = this.checkedTotal(this.prefix.readInt32BE(0), this.consumed - 4);
-      const frame = total >= this.ownBufferAtBytes ? Buffer.allocUnsafeSlow(total) : Buffer.allocUnsafe(total);
+      const frame = total >= this.ownBufferAtBytes ? ownMemory(total) : Buffer.allocUnsafe(total);
       this.prefix.copy(frame, 0, 0, 4);
       this.partial = frame;
       this.partialFilled = 4;
@@ -142,7 +148,7 @@ export class FrameDecoder {
     while (length - pos >= 4) {
       const total = this.checkedTotal(bytes.readInt32BE(pos), this.consumed);
       if (total > length - pos) {
-        const frame = total >= this.ownBufferAtBytes ? Buffer.allocUnsafeSlow(total) : Buffer.allocUnsafe(total);
+        const frame = total >= this.ownBufferAtBytes ? ownMemory(total) : Buffer.allocUnsafe(total);
         this.partial = frame;
         this.partialFilled = 0;
         this.fillPartial(bytes, pos);
@@ -151,7 +157,7 @@ export class FrameDecoder {
       const end = pos + total;
       let frame: Buffer;
       if (total >= this.ownBufferAtBytes) {
-        frame = Buffer.allocUnsafeSlow(total);
+        frame = ownMemory(total);
         bytes.copy(frame, 0, pos, end);
       } else {
         frame = bytes.subarray(pos, end);

@@ -76,4 +76,8 @@ export {
   type TableLayout,
 } from './response.js';
 export { Hashinator, hashValue, murmur3Hash32 } from './hashinator.js';
-export { decodeResponse, VoltTable, Column, type DecodedResponse, type DecodeOptions } from '../decode/index.js';
+// Straight from their modules, not through `decode/index.ts`, which also exports the worker pool:
+// this entry point loads no worker code (no piscina).
+export { decodeResponse, type DecodedResponse, type DecodeOptions } from '../decode/decode-response.js';
+export { VoltTable } from '../decode/volt-table.js';
+export { Column } from '../decode/column.js';

@@ -8,7 +8,7 @@ import { Client } from '../../src/client.js';
 import { AdminApi } from '../../src/admin.js';
 import { CallTracker } from '../../src/connection/call-tracker.js';
 import { Connection } from '../../src/connection/connection.js';
-import { createResponseDecoder } from '../../src/connection/decoding.js';
+import { createResponseDecoder } from '../../src/decode/response-decoder.js';
 import { DEFAULT_OFF_THREAD_BYTES } from '../../src/decode/dispatch.js';
 import { CallTimeoutError, ConnectionLostError, ParameterError, ProcedureError } from '../../src/errors.js';
 import type { FrameDecoder } from '../../src/protocol/frame-decoder.js';
@@ -101,9 +101,9 @@ describe('public Connection, client.admin, decode threshold', () => {
   test('the decode threshold: 256 KiB by default, and the frame decoder owns buffers from the same size', async (t: TestContext) => {
     t.assert.strictEqual(DEFAULT_OFF_THREAD_BYTES, 256 * 1024);
     const decoder = createResponseDecoder();
-    t.assert.strictEqual(decoder.offThreadBytes, DEFAULT_OFF_THREAD_BYTES);
+    t.assert.strictEqual(decoder.ownBufferAtBytes, DEFAULT_OFF_THREAD_BYTES);
     await decoder.close();
-    t.assert.strictEqual(createResponseDecoder({ workers: 0 }).offThreadBytes, Infinity);
+    t.assert.strictEqual(createResponseDecoder({ workers: 0 }).ownBufferAtBytes, Infinity);
     const client = await Client.connect({ hosts: [`${server.host}:${server.port}`] });
     t.assert.strictEqual(frameDecoderOf(client.connections[0]!).ownBufferAtBytes, DEFAULT_OFF_THREAD_BYTES);
     await client.close();

@@ -2,7 +2,7 @@ import { getEventListeners, once } from 'node:events';
 import { after, afterEach, before, describe, test, type TestContext } from 'node:test';
 import { CallTracker } from '../../src/connection/call-tracker.js';
 import { Connection } from '../../src/connection/connection.js';
-import { createResponseDecoder } from '../../src/connection/decoding.js';
+import { createResponseDecoder } from '../../src/decode/response-decoder.js';
 import { CALL_STATE, InFlight, readResponseHandle, writeHandle } from '../../src/connection/in-flight.js';
 import { ConnectionError, ConnectionLostError, ProtocolError } from '../../src/errors.js';
 import { RESERVED_HANDLE } from '../../src/protocol/constants.js';
@@ -103,13 +103,7 @@ describe('Connection (fake server)', () => {
 
   test('an off-thread decoding failure fails its call with the ProtocolError and closes the connection; the others are lost', async (t: TestContext) => {
     const failing = new ProtocolError('the worker could not read it', { offset: 0 });
-    const decoder = {
-      offThreadBytes: 0,
-      decode: () => {
-        throw new Error('not used');
-      },
-      decodeAsync: () => Promise.reject(failing),
-    };
+    const decoder = { ownBufferAtBytes: 0, decode: () => Promise.reject(failing) };
     const tracker = new CallTracker();
     const connection = await Connection.open({ host: '127.0.0.1', port: server.port, decoder, tracker });
     const closed = once(connection, 'close');

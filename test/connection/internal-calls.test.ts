@@ -9,7 +9,7 @@ import { Client } from '../../src/client.js';
 import { callOn } from '../../src/cluster/internal-call.js';
 import { CallTracker } from '../../src/connection/call-tracker.js';
 import { Connection } from '../../src/connection/connection.js';
-import { createResponseDecoder } from '../../src/connection/decoding.js';
+import { createResponseDecoder } from '../../src/decode/response-decoder.js';
 import { CHANNEL, type CallMessage, type LateResponseMessage } from '../../src/connection/diagnostics.js';
 import { CallTimeoutError, ConnectionLostError } from '../../src/errors.js';
 import { startServer, type EmbeddedServer } from '../../src/server/index.js';

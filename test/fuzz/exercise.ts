@@ -212,7 +212,7 @@ export function exerciseResponse(frame: Buffer, timestamps: TimestampMode = 'dat
     columnarRows.push(result.columnar);
   });
   // The worker path, run in this thread: only VoltErrors may come back, and the same values.
-  const task = runDecodeTask({ frame, tableCount: header.value.tableCount, tablesOffset: header.value.tablesOffset });
+  const task = { result: runDecodeTask({ frame, tableCount: header.value.tableCount, tablesOffset: header.value.tablesOffset }) };
   if (!task.result.ok) {
     if (task.result.code === ERROR_CODE.DECODE_POOL) throw new InvariantViolation(`the decode task failed with a non-VoltError: ${task.result.message}`);
     if (columnarRows.every((rows) => rows !== undefined)) note ??= `the decode task fails (${task.result.message}) where the inline columnar decode succeeds`;

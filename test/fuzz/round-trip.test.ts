@@ -66,7 +66,7 @@ test('random tables round-trip through encodeResponse → decodeResponse (rows, 
       t.assert.equal(decoded.status, status);
       t.assert.equal(decoded.tables.length, tables.length);
       const header = readResponseHeader(frame);
-      const task = runDecodeTask({ frame, tableCount: header.tableCount, tablesOffset: header.tablesOffset });
+      const task = { result: runDecodeTask({ frame, tableCount: header.tableCount, tablesOffset: header.tablesOffset }) };
       t.assert.ok(task.result.ok, 'the decode task accepts what encodeResponse wrote');
       tables.forEach((table, i) => {
         const lazy = decodeResponse(frame, { timestamps: 'bigint' }).tables[i]!;
