@@ -1,7 +1,8 @@
 /**
  * The decode goals of issue 16, each against `Buffer.copy` of the same bytes in the same run:
  * `decodeResponse(frame)` + `column(c)` for every column, inline (generated decoder, general
- * decoder) and in a pool worker, on
+ * decoder, and — for tables of fixed-width numbers — WebAssembly SIMD byte swapping) and in a
+ * pool worker, on
  * - narrow-1M: 1,000,000 rows of INTEGER, BIGINT, FLOAT, TIMESTAMP, SMALLINT, one INTEGER in
  *   five NULL (34 MB; goal ≥ 0.25× copy speed);
  * - wide: every type (bench/datasets/wide.ts, 16 MB; goal ≥ 0.10×);
@@ -25,6 +26,8 @@ import { VOLT_TYPE } from '../src/protocol/constants.js';
 import { generateFrame, type TableGenerator } from './datasets/raw-frame.js';
 import { wideFrame } from './datasets/wide.js';
 import { stringsFrame } from './datasets/strings.js';
+import { decodeWasm, fits } from './wasm/wasm-decoder.js';
+import { readResponseHeader, tableLayouts } from '../src/protocol/response.js';
 
 const argument = (name: string): string | undefined => {
   const at = process.argv.indexOf(name);
@@ -95,6 +98,12 @@ for (const [name, make, goal] of DATASETS) {
     ['inline, general', () => everyColumn(frame, false)],
     ['pool worker', () => pool.decode(shared).then((response) => response.tables[0]!.decodeColumns())],
   ];
+  const layout = tableLayouts(frame, readResponseHeader(frame))[0]!;
+  if (fits(layout)) {
+    const wasm = () => decodeWasm(frame, layout).decodeColumns();
+    if (!sameColumns(wasm(), reference)) throw new Error(`${name}: the wasm strategy's columns differ from the general decoder's`);
+    strategies.push(['inline, wasm SIMD byte swap', wasm]);
+  }
   const times = strategies.map(() => [] as number[]);
   for (let round = 0; round < ROUNDS; round++) {
     for (let s = 0; s < strategies.length; s++) {

@@ -41,7 +41,9 @@ export interface ResolvedHost {
  * How results are decoded (the decode layer's pool options): `workers` (default `'auto'`:
  * cores − 1, started on the first large response; 0 = everything on the main thread),
  * `offThreadBytes` (default 256 KiB, `DEFAULT_OFF_THREAD_BYTES`: smaller responses are
- * decoded inline; the same size makes the frame decoder assemble a frame in its own buffer), `maxQueue`.
+ * decoded inline; from the same size the frame decoder assembles a frame in its own shared
+ * memory), `maxQueue`, `codegen` (default true: decoders generated per table shape; false: the
+ * general decoder only — docs/results.md).
  */
 export type DecodeOptions = Omit<DecodePoolOptions, 'timestamps'>;
 

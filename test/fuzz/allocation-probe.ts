@@ -1,7 +1,7 @@
 /**
  * Counts binary allocations in this thread, to check "a peer cannot make the client allocate
  * more than maxFrameBytes": wraps `Buffer.alloc/allocUnsafe/allocUnsafeSlow/from`, the global
- * `ArrayBuffer` and typed-array constructors, and `TypedArray.prototype.slice`, and records
+ * `ArrayBuffer`, `SharedArrayBuffer` and typed-array constructors, and `TypedArray.prototype.slice`, and records
  * the largest single allocation and the total since the last `reset()`.
  *
  * For tests and the fuzzer only: it replaces globals while installed, so `uninstall()` must
@@ -100,16 +100,20 @@ export function installAllocationProbe(): AllocationProbe {
     (Buffer as unknown as { from: unknown }).from = originalFrom;
   });
 
-  const OriginalArrayBuffer = ArrayBuffer;
-  globals.ArrayBuffer = new Proxy(OriginalArrayBuffer, {
-    construct(target, args, newTarget) {
-      probe.record(typeof args[0] === 'number' ? args[0] : 0, 'new ArrayBuffer');
-      return Reflect.construct(target, args, newTarget === globals.ArrayBuffer ? target : newTarget) as object;
-    },
-  });
-  restore.push(() => {
-    globals.ArrayBuffer = OriginalArrayBuffer;
-  });
+  // ArrayBuffer, and SharedArrayBuffer (the frame decoder assembles big frames in shared memory).
+  for (const name of ['ArrayBuffer', 'SharedArrayBuffer'] as const) {
+    const Original = globals[name] as new (...args: unknown[]) => object;
+    const proxy: new (...args: unknown[]) => object = new Proxy(Original, {
+      construct(target, args, newTarget): object {
+        probe.record(typeof args[0] === 'number' ? args[0] : 0, `new ${name}`);
+        return Reflect.construct(target, args, newTarget === proxy ? target : newTarget) as object;
+      },
+    });
+    globals[name] = proxy;
+    restore.push(() => {
+      globals[name] = Original;
+    });
+  }
 
   for (const name of TYPED_ARRAYS) {
     const Original = globals[name] as new (...args: unknown[]) => ArrayBufferView;
