@@ -188,14 +188,16 @@ test('README and docs: every block that runs, runs and exits (against an embedde
       t.test(page, async (pt: TestContext) => {
         const cwd = mkdtempSync(join(tmpdir(), 'voltwire-doc-'));
         pt.after(() => rmSync(cwd, { recursive: true, force: true }));
+        const failures: string[] = [];
         for (const block of blocks.filter((b) => b.page === page && runs(b))) {
           const { command, args } = prepare(block, server.port);
           const outcome = await run(command, args, cwd, env);
-          pt.assert.ok(
-            !outcome.timedOut && outcome.code === 0,
-            `${where(block)} (${block.language}) ${outcome.timedOut ? `did not exit within ${BLOCK_TIMEOUT_MS / 1000} s` : `exited with ${outcome.code ?? outcome.signal}`}:\n${outcome.output}`,
-          );
+          if (outcome.timedOut || outcome.code !== 0) {
+            const how = outcome.timedOut ? `did not exit within ${BLOCK_TIMEOUT_MS / 1000} s` : `exited with ${outcome.code ?? outcome.signal}`;
+            failures.push(`${where(block)} (${block.language}) ${how}:\n${outcome.output}`);
+          }
         }
+        pt.assert.deepStrictEqual(failures, []);
       }),
     ),
   );
