@@ -28,8 +28,10 @@ export const ERROR_CODE = {
   BULK_LOAD: 'ERR_VOLT_BULK_LOAD',
 } as const;
 
+/** The stable `code` of every `VoltError` (`ERR_VOLT_…`). */
 export type ErrorCode = (typeof ERROR_CODE)[keyof typeof ERROR_CODE];
 
+/** Options of every `VoltError` constructor: the underlying `cause`. */
 export interface VoltErrorOptions {
   cause?: unknown;
 }

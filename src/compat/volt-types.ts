@@ -53,8 +53,11 @@ export const VOLTTYPE_DECIMAL_STRING = 1022;
 
 /** `VoltException.type` kinds, with the Python client's values. */
 export const VOLTEXCEPTION_NONE = 0;
+/** An exception raised in the execution engine. */
 export const VOLTEXCEPTION_EEEXCEPTION = 1;
+/** A SQL error. */
 export const VOLTEXCEPTION_SQLEXCEPTION = 2;
+/** A constraint violation. */
 export const VOLTEXCEPTION_CONSTRAINTFAILURE = 3;
 /**
  * Every other serialized exception. Python's value 4 is kept for compatibility; on the wire 4 is

@@ -54,6 +54,7 @@ export interface ColumnOptions {
   timestamps?: TimestampMode;
 }
 
+/** One decoded column in Apache Arrow's layout (typed values, validity bitmap, offsets), with per-row getters. */
 export class Column implements ColumnParts {
   readonly name: string;
   readonly type: number;

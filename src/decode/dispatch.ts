@@ -66,6 +66,7 @@ export interface DecodePoolStats {
 
 const WORKER_URL = new URL('../../workers/decode-table.js', import.meta.url);
 
+/** The worker pool that decodes large responses off the main thread; emits `'drain'` when it has room again. */
 export class DecodePool extends EventEmitter {
   readonly threads: number;
   readonly offThreadBytes: number;

@@ -39,6 +39,7 @@ export interface TableParts {
   status: number;
 }
 
+/** One result table: lazy row access over the bytes it arrived in, typed getters, and columns decoded once on demand. */
 export class VoltTable implements Iterable<unknown[]> {
   /** Name and wire type code (VOLT_TYPE) of each column, in order. */
   readonly columns: readonly ColumnInfo[];

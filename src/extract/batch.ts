@@ -23,6 +23,7 @@ export interface BatchOrigin {
   page: number;
 }
 
+/** One page of an extraction as columns, with where it came from (`lane`, `partition`, `page`). */
 export class ExtractBatch {
   /** The response table the batch was cut from (all of its columns). */
   readonly table: VoltTable;

@@ -21,6 +21,7 @@ export interface ExtractToProgress extends ExtractProgress {
   bytesWritten: number;
 }
 
+/** `extractTo` options: those of `extract`, plus the output format and the CSV details. */
 export interface ExtractToOptions extends Omit<ExtractOptions, 'onProgress'>, Omit<CsvOptions, 'binary'> {
   /** Output format. Default: from the file extension (`.arrow`, `.arrows`, `.csv`, `.ndjson`/`.jsonl`), else `'arrow'`. */
   format?: ExtractFormat;
@@ -32,6 +33,7 @@ export interface ExtractToOptions extends Omit<ExtractOptions, 'onProgress'>, Om
   onProgress?: (progress: ExtractToProgress) => void;
 }
 
+/** What `extractTo` wrote: path, format, rows, batches, bytes, time and the final progress. */
 export interface ExtractToResult {
   path: string;
   format: ExtractFormat;
@@ -57,6 +59,7 @@ export function createWriter(format: ExtractFormat, sink: ByteSink, options: Omi
   }
 }
 
+/** Extract into a file (Arrow IPC, Arrow stream, CSV or NDJSON), in bounded memory; on failure or abort the partial file is removed unless `keepPartial`. */
 export async function extractTo(client: ExtractClient, path: string, options: ExtractToOptions): Promise<ExtractToResult> {
   if (typeof path !== 'string' || path === '') throw new ParameterError('extract: the output path must be a non-empty string', { procedure: 'extract' });
   const format = options.format ?? formatOfPath(path) ?? 'arrow';

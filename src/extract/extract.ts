@@ -42,6 +42,7 @@ function stoppedByConsumer(): VoltError {
   return new VoltError('extract: the consumer stopped iterating');
 }
 
+/** A running extraction: iterate it with `for await` to receive its batches; breaking out of the loop cancels the requests in flight. */
 export class Extraction implements AsyncIterableIterator<ExtractBatch>, AsyncDisposable {
   private readonly options: ResolvedExtractOptions;
   private readonly tracker = new ProgressTracker();

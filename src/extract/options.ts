@@ -21,8 +21,10 @@ export interface ExtractClient {
 /** How the work is split. */
 export type ExtractStrategy = 'partition' | 'key-range' | 'query';
 
+/** Every extraction strategy, for option checks and help texts. */
 export const EXTRACT_STRATEGIES: readonly ExtractStrategy[] = Object.freeze(['partition', 'key-range', 'query']);
 
+/** What an extraction reads and how: table or query, strategy, paging, concurrency, signal and progress. */
 export interface ExtractOptions {
   /** Table (or view) to read. Names are plain SQL identifiers (letters, digits, `_`). */
   table?: string;
@@ -88,6 +90,7 @@ export interface ResolvedExtractOptions {
   onProgress: ((progress: ExtractProgress) => void) | null;
 }
 
+/** The extraction defaults, in one place. */
 export const EXTRACT_DEFAULTS = Object.freeze({
   concurrency: 4,
   batchRows: 50_000,

@@ -4,6 +4,7 @@
  */
 import type { ExtractStrategy } from './options.js';
 
+/** Where an extraction stands: rows, bytes, rates, lanes or partitions done, and the ETA. */
 export interface ExtractProgress {
   /** Null until the plan is made. */
   strategy: ExtractStrategy | null;

@@ -8,6 +8,7 @@
 import { ProtocolError } from '../errors.js';
 import { asBuffer, decodeUtf8 } from './utf8.js';
 
+/** Reads big-endian VoltDB wire values from a Buffer, advancing `offset`; a read past the end is a `ProtocolError`. */
 export class BufferReader {
   bytes: Buffer;
   offset: number;

@@ -21,6 +21,7 @@ export const allocateSlab: SlabSource = (minimumBytes, finished) =>
 
 const SHORT_STRING = 32;
 
+/** Writes big-endian VoltDB wire values into a Buffer (a pooled slab or its own), growing into a fresh buffer when it runs out. */
 export class BufferWriter {
   buffer: Buffer;
   offset: number;

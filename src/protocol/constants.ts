@@ -26,7 +26,9 @@ export const VOLT_TYPE = {
   ARRAY: -99,
 } as const;
 
+/** The name of a VoltDB wire type (`'BIGINT'`, `'STRING'`, …). */
 export type VoltTypeName = Exclude<keyof typeof VOLT_TYPE, 'ARRAY'>;
+/** The wire code of a VoltDB type (`VOLT_TYPE.BIGINT` is 6). */
 export type VoltTypeCode = (typeof VOLT_TYPE)[VoltTypeName];
 
 const TYPE_NAMES = new Map<number, VoltTypeName>(
@@ -129,6 +131,7 @@ export const HASH_SCHEME = {
   SPNEGO: 2,
 } as const;
 
+/** Digest length in bytes of each `HASH_SCHEME` code. */
 export const HASH_DIGEST_LENGTH = {
   [HASH_SCHEME.SHA1]: 20,
   [HASH_SCHEME.SHA256]: 32,
@@ -204,6 +207,7 @@ export const MAX_ARRAY_ELEMENTS = 32767;
 
 /** DECIMAL: fixed scale and precision. */
 export const DECIMAL_SCALE = 12;
+/** DECIMAL precision: 38 digits in all, of which `DECIMAL_SCALE` after the point. */
 export const DECIMAL_PRECISION = 38;
 
 /** The single raw byte a server writes (unframed) before closing when its connection limit is reached. */

@@ -40,6 +40,7 @@ export const DEFAULT_OWN_BUFFER_AT_BYTES = 256 * 1024;
 /** The largest body an i32 prefix can announce. */
 const MAX_I32 = 0x7fffffff;
 
+/** Options of a `FrameDecoder`: the frame callback, the length limit and when a frame gets its own buffer. */
 export interface FrameDecoderOptions {
   /** Largest accepted body length N (not counting the prefix). Default 64 MiB; at most 2^31 − 1. */
   maxFrameBytes?: number;
@@ -57,6 +58,7 @@ function ownMemory(total: number): Buffer {
   return Buffer.from(new SharedArrayBuffer(total));
 }
 
+/** Splits a byte stream into length-prefixed frames, refusing a hostile length before allocating anything. */
 export class FrameDecoder {
   readonly maxFrameBytes: number;
   readonly ownBufferAtBytes: number;

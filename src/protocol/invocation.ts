@@ -23,6 +23,7 @@ import { readParameters, writeParameters, type ParameterType } from './parameter
 import { describeValue } from './value-errors.js';
 import type { TimestampMode } from './values.js';
 
+/** What `encodeInvocation` / `writeInvocation` send: procedure, handle, parameters and header extensions. */
 export interface InvocationRequest {
   procedure: string;
   /** Echoed in the response; any signed or unsigned 64-bit value (sent as i64). */
@@ -44,6 +45,7 @@ export interface InvocationRequest {
   version?: 0 | 1 | 2;
 }
 
+/** The v2 header extensions of a decoded invocation. */
 export interface InvocationExtensions {
   allPartition: boolean;
   partitionDestination: number | null;
@@ -54,6 +56,7 @@ export interface InvocationExtensions {
   unknown: { type: number; payload: Uint8Array }[];
 }
 
+/** An invocation as `decodeInvocation` reads it (the server side). */
 export interface DecodedInvocation {
   version: number;
   procedure: string;

@@ -17,8 +17,10 @@ import { BufferReader } from './buffer-reader.js';
 import { BufferWriter } from './buffer-writer.js';
 import { HASH_DIGEST_LENGTH, HASH_SCHEME, LOGIN_RESULT } from './constants.js';
 
+/** The password hash schemes a login can use. */
 export type HashSchemeName = 'sha256' | 'sha1';
 
+/** What `encodeLoginRequest` sends: user, password (or its digest), scheme, protocol version and service. */
 export interface LoginRequestOptions {
   username?: string;
   password?: string;
@@ -32,6 +34,7 @@ export interface LoginRequestOptions {
   service?: string;
 }
 
+/** A login request as `decodeLoginRequest` reads it (the server side). */
 export interface DecodedLoginRequest {
   version: number;
   /** HASH_SCHEME code (0 SHA-1, 1 SHA-256, 2 SPNEGO); 0 for version 0. */
@@ -42,6 +45,7 @@ export interface DecodedLoginRequest {
   digest: Buffer;
 }
 
+/** The server's login answer: result code, host and connection ids, cluster start, leader and build string. */
 export interface LoginResponse {
   resultCode: number;
   hostId: number;

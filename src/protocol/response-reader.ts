@@ -30,6 +30,7 @@ import { asBuffer } from './utf8.js';
 export type { SerializedException } from './exception.js';
 export type { TableLayout, ColumnInfo } from './table-layout.js';
 
+/** A response's fields before its tables, as `readResponseHeader` reads them. */
 export interface ResponseHeader {
   handle: bigint;
   /** Procedure status (STATUS); unknown negative codes are kept as they are. */

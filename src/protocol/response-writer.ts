@@ -29,6 +29,7 @@ export type TableInput =
   | Uint8Array
   | { columns: ColumnInfo[]; rows: readonly (readonly unknown[])[]; status?: number };
 
+/** What `encodeResponse` / `writeResponse` write: status fields, an optional exception and the tables. */
 export interface ResponseInput {
   handle: bigint;
   status: number;

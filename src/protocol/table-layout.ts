@@ -30,12 +30,14 @@ import { ProtocolError } from '../errors.js';
 import { COLUMN_TYPES, VOLT_TYPE } from './constants.js';
 import { asBuffer, decodeUtf8 } from './utf8.js';
 
+/** A column of a table as the wire describes it: its name and type code. */
 export interface ColumnInfo {
   name: string;
   /** Wire type code (VOLT_TYPE). */
   type: number;
 }
 
+/** Where one table lies in a response frame, found without decoding a value. */
 export interface TableLayout {
   /** Offset of the table's i32 total length. */
   offset: number;

@@ -21,6 +21,7 @@ import { COLUMN_TYPES } from './constants.js';
 import { checkZeroWidthCells } from './table-layout.js';
 import { describePlace, describeValue, readValue, writeValue, type TimestampMode, type ValueContext } from './values.js';
 
+/** A column of a table to encode: its name and wire type code. */
 export interface TableColumn {
   name: string;
   type: number;

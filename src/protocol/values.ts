@@ -30,6 +30,7 @@ import { EncodedTable } from './table-builder.js';
 import { describeValue, placePrefix, placeOptions, refuse, type ValueContext } from './value-errors.js';
 import { VoltDate, isValidDay } from './volt-date.js';
 
+/** How TIMESTAMP values are read: `Date` (milliseconds, the default) or `bigint` microseconds (lossless). */
 export type TimestampMode = 'date' | 'bigint';
 export { describePlace, describeValue, refuse, type ValueContext } from './value-errors.js';
 

@@ -12,6 +12,7 @@ import { VoltError } from '../errors.js';
 import { HASH_DIGEST_LENGTH, HASH_SCHEME, LOGIN_RESULT } from '../protocol/constants.js';
 import { decodeLoginRequest, hashPassword } from '../protocol/login.js';
 
+/** A user the embedded server accepts. */
 export interface ServerUser {
   username: string;
   password: string;

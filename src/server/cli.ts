@@ -15,6 +15,7 @@ import type { ServerUser } from './authentication.js';
 import { startCluster, startClusterNode, startServer, type EmbeddedServer, type WorkloadName } from './cluster.js';
 import type { FaultState } from './faults.js';
 
+/** Options of `voltwire serve` (and `scripts/serve`): address, nodes, users, workloads and fault switches. */
 export interface ServeOptions {
   host?: string;
   /** First node's port (default 0: any free port); a cluster uses consecutive ports when given. */

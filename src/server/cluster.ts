@@ -31,8 +31,10 @@ export const VOLTWIRE_VERSION = '0.1.0';
 /** Build string of the login response and OVERVIEW: underscores, no spaces, as the real server's. */
 export const BUILD_STRING = `${EMULATED_VOLTDB_VERSION}_voltwire_embedded_server_${VOLTWIRE_VERSION}`;
 
+/** The built-in workloads: VoltDB's voter example, voltkv, and the analytics table `EVENTS`. */
 export type WorkloadName = 'voter' | 'kv' | 'analytics';
 
+/** Options of `startServer()`: address, users, partitions, workloads, TLS and fault switches. */
 export interface ServerOptions {
   /** Interface to listen on (default 127.0.0.1). */
   host?: string;
@@ -64,6 +66,7 @@ export interface ServerOptions {
   tls?: TlsOptions;
 }
 
+/** Options of `startCluster()`: those of one server, plus the number of nodes and their ports. */
 export interface ClusterOptions extends Omit<ServerOptions, 'port'> {
   /** Number of nodes (default 3). */
   nodes?: number;
@@ -71,6 +74,7 @@ export interface ClusterOptions extends Omit<ServerOptions, 'port'> {
   ports?: readonly number[];
 }
 
+/** Options of `startClusterNode()`: one node of a cluster whose nodes run in separate processes. */
 export interface ClusterNodeOptions extends Omit<ServerOptions, 'host' | 'port'> {
   /** This node's host id, 0..peers.length − 1. */
   hostId: number;

@@ -37,6 +37,7 @@ const DEFAULTS: FaultState = {
   ignorePings: false,
 };
 
+/** The fault switches of a running embedded server (`server.faults`), changeable at run time. */
 export class Faults implements FaultState {
   private state: FaultState = { ...DEFAULTS };
 

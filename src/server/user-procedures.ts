@@ -20,19 +20,23 @@ import { executeBatch } from './sql/executor.js';
 /** A column type by name (`'BIGINT'`, `'VARCHAR'`/`'STRING'`, …) or by wire code. */
 export type ColumnTypeSpec = number | keyof typeof VOLT_TYPE | 'VARCHAR';
 
+/** A table a JS procedure returns: columns by name and type, and rows of values. */
 export interface ResultTable {
   columns: readonly { name: string; type: ColumnTypeSpec }[];
   rows: readonly (readonly unknown[])[];
 }
 
+/** A JS procedure's full answer: its tables plus an application status. */
 export interface ProcedureReturn {
   tables?: readonly ResultTable[];
   appStatus?: number;
   appStatusString?: string | null;
 }
 
+/** What a JS procedure may return: nothing, a count, a table, tables, or a `ProcedureReturn`. */
 export type ProcedureResult = void | null | undefined | number | bigint | ResultTable | readonly ResultTable[] | ProcedureReturn;
 
+/** What a JS procedure sees while it runs: its partition and host, and SQL on the embedded store. */
 export interface ProcedureContext {
   /** The executing partition, or 16383 for a multi-partition call. */
   readonly partition: number;
@@ -42,8 +46,10 @@ export interface ProcedureContext {
   sql(text: string, ...params: unknown[]): ResultTable[];
 }
 
+/** The body of a procedure defined with `define()`: parameters in, result (or a promise of it) out. */
 export type ProcedureHandler = (params: readonly unknown[], context: ProcedureContext) => ProcedureResult | Promise<ProcedureResult>;
 
+/** How `define()` declares a JS procedure: partitioning, parameter types and whether it only reads. */
 export interface DefineOptions {
   /** Makes the procedure single-partition on this parameter (catalog `partitionParameter`). */
   partitionParameter?: number;

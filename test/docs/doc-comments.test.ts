@@ -23,10 +23,16 @@ function entryPoints(): Map<string, string> {
   return entries;
 }
 
-/** True when one of the symbol's declarations has a doc comment (text or tags). */
-function documented(symbol: ts.Symbol, checker: ts.TypeChecker): boolean {
+/**
+ * True when the exported thing's declaration has a doc comment (text or tags) — or, for a
+ * namespace re-export (`export * as compat from …`), the export statement itself.
+ */
+function documented(exported: ts.Symbol, symbol: ts.Symbol, checker: ts.TypeChecker): boolean {
   if (symbol.getDocumentationComment(checker).length > 0) return true;
-  return (symbol.declarations ?? []).some((declaration) => ts.getJSDocCommentsAndTags(declaration).length > 0);
+  if ((symbol.declarations ?? []).some((declaration) => ts.getJSDocCommentsAndTags(declaration).length > 0)) return true;
+  return (exported.declarations ?? []).some(
+    (declaration) => ts.isNamespaceExport(declaration) && ts.getJSDocCommentsAndTags(declaration.parent).length > 0,
+  );
 }
 
 /** Declared in this repository (a re-export of another package is documented there). */
@@ -58,7 +64,7 @@ test('every export of the public entry points has a doc comment', (t: TestContex
       const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
       if (!ours(symbol)) continue;
       checked++;
-      if (!documented(symbol, checker)) {
+      if (!documented(exported, symbol, checker)) {
         const declaration = symbol.declarations?.[0];
         const at = declaration === undefined ? '' : ` (${relative(ROOT, declaration.getSourceFile().fileName)})`;
         missing.push(`${subpath === '.' ? 'voltwire' : `voltwire/${subpath.slice(2)}`}: ${exported.name}${at}`);

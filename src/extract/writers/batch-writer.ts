@@ -8,6 +8,7 @@ import type { ExtractBatch } from '../batch.js';
 /** Output formats: Arrow IPC file (`.arrow`), Arrow IPC stream (`.arrows`), CSV, NDJSON. */
 export type ExtractFormat = 'arrow' | 'arrow-stream' | 'csv' | 'ndjson';
 
+/** Every output format of `extractTo`. */
 export const EXTRACT_FORMATS: readonly ExtractFormat[] = Object.freeze(['arrow', 'arrow-stream', 'csv', 'ndjson']);
 
 export interface BatchWriter {

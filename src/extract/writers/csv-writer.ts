@@ -13,6 +13,7 @@ import type { ByteSink } from './file-sink.js';
 import { TextChunks } from './text-output.js';
 import { cellText, isNumeric, type BinaryText } from './value-text.js';
 
+/** How `extractTo` writes CSV: delimiter, NULL text, header, line ending and VARBINARY encoding. */
 export interface CsvOptions {
   /** One character other than `"`, CR or LF. Default `,`. */
   delimiter?: string;
