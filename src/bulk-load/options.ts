@@ -8,6 +8,7 @@ import { InvalidArgumentError, type BulkLoadCounts } from '../errors.js';
 /** A row: values in the table's column order, or an object keyed by column name (case-insensitive). */
 export type BulkRow = readonly unknown[] | Readonly<Record<string, unknown>>;
 
+/** How `client.bulkLoad` loads: batch size, upsert, error limit, callbacks, concurrency, signal and time limit. */
 export interface BulkLoadOptions {
   /** Rows per `@Load…Table` call (per partition). Default 200, as VoltDB's csvloader. */
   batchSize?: number;
