@@ -123,6 +123,7 @@ class Shared implements ClusterContext {
     this.database = new Database({
       partitions: options.partitions ?? 8,
       ...(options.maxResultBytes === undefined ? {} : { maxResultBytes: options.maxResultBytes }),
+      ...(options.users === undefined ? {} : { userNames: options.users.map((u) => u.username) }),
       ...(remote.length === 0 ? {} : { remoteLeader: (partition: number) => this.remoteNode(this.topology.leaderOf(partition)) }),
     });
     this.topology = new Topology(hostCount, this.database.partitionCount);

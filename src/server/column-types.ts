@@ -18,15 +18,32 @@ export interface Column {
   defaultValue: unknown;
 }
 
+/** A UNIQUE / ASSUMEUNIQUE constraint, or a `CREATE [UNIQUE|ASSUMEUNIQUE] INDEX`. */
+export interface TableIndex {
+  /** The index name `@SystemCatalog('INDEXINFO')` reports. */
+  name: string;
+  /** Column indexes, in index order. */
+  columns: number[];
+  /** UNIQUE or ASSUMEUNIQUE: a second row with the same values is a CONSTRAINT VIOLATION. */
+  unique: boolean;
+}
+
 export interface TableSchema {
   name: string;
   columns: Column[];
   /** Column indexes of the primary key, in key order (empty: no key). */
   primaryKey: number[];
+  /** `CONSTRAINT name PRIMARY KEY (…)`: the name given; unnamed keys get VoltDB's generated names. */
+  primaryKeyName?: string;
+  /** Indexes besides the primary key's (UNIQUE constraints, CREATE INDEX). */
+  indexes?: TableIndex[];
   /** Index of the partition column, or -1 for a replicated table. */
   partitionColumn: number;
-  /** Set for a materialized view: its source table and the source's partition column. */
-  view?: { sourceTable: string; partitionColumn: string | null };
+  /**
+   * Set for a materialized view: its source table, the source's partition column, and how many
+   * leading columns are its GROUP BY columns (the view's primary key in the catalog).
+   */
+  view?: { sourceTable: string; partitionColumn: string | null; groupColumns?: number };
 }
 
 /** SQL type name → wire code. */

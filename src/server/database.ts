@@ -30,6 +30,8 @@ export interface DatabaseOptions {
    * undefined when they live here. Rows are never written to such a partition here.
    */
   remoteLeader?: (partition: number) => NodeInfo | undefined;
+  /** Names of the configured users (`@SystemCatalog('USERS')`); none when security is off. */
+  userNames?: readonly string[];
 }
 
 /** Where a statement runs: one partition (single-partition procedure) or all of them. */
@@ -46,6 +48,8 @@ export class Database {
   readonly procedures = new Map<string, ProcedureDefinition>();
   readonly statistics = new ProcedureStatistics();
   readonly maxResultBytes: number;
+  /** Configured users' names, for `@SystemCatalog('USERS')`. */
+  readonly userNames: readonly string[];
   /** Tables a built-in procedure reads or writes, with that procedure: they cannot be dropped or re-partitioned. */
   readonly referencedTables = new Map<string, string>();
   /** Bumped whenever tables or procedures change; nodes push PROCEDURES to subscribers on change. */
@@ -61,6 +65,7 @@ export class Database {
     this.hashinator = Hashinator.uniform(this.partitionCount);
     this.maxResultBytes = options.maxResultBytes ?? MAX_RESULT_BYTES;
     this.remoteLeader = options.remoteLeader ?? null;
+    this.userNames = options.userNames ?? [];
   }
 
   // --- catalog --------------------------------------------------------------------------------

@@ -84,6 +84,11 @@ export interface ProcedureDefinition {
   /** VoltDB type of the partition column (catalog REMARKS `partitionParameterType`). */
   partitionParameterType?: number;
   readOnly: boolean;
+  /**
+   * The Java class `@SystemCatalog('CLASSES')` lists for a user procedure (voter's are
+   * `voter.Vote`, …); a procedure defined in JS is listed under its own name.
+   */
+  className?: string;
   /** Counted in `@Statistics('PROCEDURE')` (system procedures that are not transactions are not). */
   transactional: boolean;
   /** Name in `@Statistics('PROCEDURE')` when it differs (e.g. `org.voltdb.sysprocs.AdHoc_RO_MP`). */

@@ -140,8 +140,58 @@ describe('system procedures', () => {
       ['1', 'INTEGER', null],
       ['2', 'BIGINT', null],
     ]);
-    const bad = await client.call('@SystemCatalog', ['FUNCTIONS']);
+    const bad = await client.call('@SystemCatalog', ['NOPE']);
     t.assert.strictEqual(bad.status, STATUS.GRACEFUL_FAILURE);
+    t.assert.match(String(bad.statusString), /Invalid @SystemCatalog selector NOPE/);
+  });
+
+  test('@SystemCatalog: every selector of the real server answers one table', async (t: TestContext) => {
+    const shapes: Record<string, string[]> = {
+      ROLES: ['ROLE', 'PERMISSIONS'],
+      USERS: ['USER', 'ROLES'],
+      FUNCTIONS: ['FUNCTION_TYPE', 'FUNCTION_NAME', 'CLASS_NAME', 'METHOD_NAME'],
+      TASKS: ['TASK_NAME', 'SCHEDULER_CLASS', 'SCHEDULER_PARAMETERS', 'ACTIONS_CLASS', 'ACTIONS_PARAMETERS', 'SCHEDULE_CLASS', 'SCHEDULE_PARAMETERS', 'ON_ERROR', 'RUN_LOCATION', 'USER', 'ENABLED'],
+      TOPICS: ['TOPIC_NAME', 'IS_SINGLE', 'IS_OPAQUE', 'STREAM_NAME', 'PROCEDURE_NAME'],
+      CLASSES: ['CLASS_NAME', 'VOLT_PROCEDURE', 'ACTIVE_PROC'],
+    };
+    for (const [selector, columns] of Object.entries(shapes)) {
+      const [table] = await client.ok('@SystemCatalog', [selector.toLowerCase()]);
+      t.assert.deepStrictEqual(names(table!), columns, selector);
+    }
+    const [roles] = await client.ok('@SystemCatalog', ['ROLES']);
+    t.assert.deepStrictEqual(roles!.rows.map((r) => r[0]), ['administrator', 'user']);
+    const [classes] = await client.ok('@SystemCatalog', ['CLASSES']);
+    const classNames = classes!.rows.map((r) => r[0]);
+    t.assert.ok(classNames.includes('voter.Vote'), 'voter procedures are listed under their Java class');
+    t.assert.ok(classNames.includes('Get'), 'a JS procedure is listed under its name');
+    t.assert.ok(!classNames.some((n) => String(n).includes('.insert')), 'default procedures have no class');
+    const [types] = await client.ok('@SystemCatalog', ['TYPEINFO']);
+    t.assert.strictEqual(types!.columns.length, 18);
+    const decimal = types!.rows.find((r) => r[0] === 'DECIMAL')!;
+    t.assert.deepStrictEqual([decimal[1], decimal[2], decimal[13], decimal[14], decimal[17]], [3, 38, 12, 12, 10]);
+  });
+
+  test('@SystemCatalog INDEXINFO and PRIMARYKEYS name keys as the real server does', async (t: TestContext) => {
+    await client.ok('@AdHoc', ['CREATE TABLE CAT_KEYS (A INTEGER NOT NULL, B VARCHAR(8) NOT NULL, C INTEGER, PRIMARY KEY (A, B));']);
+    await client.ok('@AdHoc', ['CREATE TABLE CAT_NAMED (A INTEGER NOT NULL, CONSTRAINT PK_NAMED PRIMARY KEY (A));']);
+    const [indexes] = await client.ok('@SystemCatalog', ['INDEXINFO']);
+    const index = (table: string): unknown[][] => indexes!.rows.filter((r) => r[2] === table).map((r) => [r[3], r[5], r[6], r[7], r[8], r[9]]);
+    t.assert.deepStrictEqual(index('CAT_KEYS'), [
+      [0, 'VOLTDB_AUTOGEN_IDX_PK_CAT_KEYS_A_B', 3, 1, 'A', 'A'],
+      [0, 'VOLTDB_AUTOGEN_IDX_PK_CAT_KEYS_A_B', 3, 2, 'B', 'A'],
+    ]);
+    t.assert.deepStrictEqual(index('CAT_NAMED'), [[0, 'VOLTDB_AUTOGEN_CONSTRAINT_IDX_PK_NAMED', 3, 1, 'A', 'A']]);
+    const [keys] = await client.ok('@SystemCatalog', ['PRIMARYKEYS']);
+    t.assert.deepStrictEqual(
+      keys!.rows.filter((r) => String(r[2]).startsWith('CAT_')).map((r) => r.slice(2)),
+      [
+        ['CAT_KEYS', 'A', 1, 'VOLTDB_AUTOGEN_CT__PK_CAT_KEYS_A_B'],
+        ['CAT_KEYS', 'B', 2, 'VOLTDB_AUTOGEN_CT__PK_CAT_KEYS_A_B'],
+        ['CAT_NAMED', 'A', 1, 'PK_NAMED'],
+      ],
+    );
+    await client.ok('@AdHoc', ['DROP TABLE CAT_KEYS;']);
+    await client.ok('@AdHoc', ['DROP TABLE CAT_NAMED;']);
   });
 
   test('@GetPartitionKeys: the smallest key per partition, for INTEGER, STRING/VARCHAR, VARBINARY', async (t: TestContext) => {

@@ -48,7 +48,7 @@ export interface OrderTerm {
 }
 
 export type Statement =
-  | { kind: 'create-table'; table: string; columns: ColumnSpec[]; primaryKey: string[]; uniques: string[][] }
+  | { kind: 'create-table'; table: string; columns: ColumnSpec[]; primaryKey: string[]; primaryKeyName?: string; uniques: string[][] }
   | { kind: 'partition-table'; table: string; column: string }
   | { kind: 'drop-table'; table: string; ifExists: boolean }
   | {

@@ -51,6 +51,7 @@ function createTable(database: Database, statement: Extract<Statement, { kind: '
     return index;
   });
   const schema: TableSchema = { name: statement.table, columns, primaryKey, partitionColumn: -1 };
+  if (statement.primaryKeyName !== undefined) schema.primaryKeyName = statement.primaryKeyName;
   const table = new StoredTable(schema, database.partitionCount);
   database.addRelation(table, false);
   installDefaultProcedures(database, table);

@@ -169,12 +169,14 @@ class Parser {
     this.symbol('(');
     const columns: ColumnSpec[] = [];
     let primaryKey: string[] = [];
+    let primaryKeyName: string | undefined;
     const uniques: string[][] = [];
     do {
-      if (this.wordIf('CONSTRAINT')) this.identifier();
+      const constraint = this.wordIf('CONSTRAINT') ? this.identifier() : undefined;
       if (this.wordIf('PRIMARY')) {
         this.keyword('KEY');
         primaryKey = this.columnList();
+        primaryKeyName = constraint;
       } else if (this.peek().kind === 'word' && (this.peek().text === 'UNIQUE' || this.peek().text === 'ASSUMEUNIQUE') && this.peekAt(1).text === '(') {
         this.next();
         uniques.push(this.columnList());
@@ -185,7 +187,7 @@ class Parser {
     this.symbol(')');
     const inline = columns.filter((c) => c.primaryKey).map((c) => c.name);
     if (inline.length > 0) primaryKey = inline;
-    return { kind: 'create-table', table, columns, primaryKey, uniques };
+    return { kind: 'create-table', table, columns, primaryKey, ...(primaryKeyName === undefined ? {} : { primaryKeyName }), uniques };
   }
 
   private columnSpec(): ColumnSpec {

@@ -111,6 +111,7 @@ const CONTESTANTS: TableSchema = {
   name: 'CONTESTANTS',
   columns: [column('CONTESTANT_NUMBER', INTEGER, { nullable: false }), column('CONTESTANT_NAME', STRING, { size: 50, nullable: false })],
   primaryKey: [0],
+  primaryKeyName: 'PK_CONTESTANTS',
   partitionColumn: -1,
 };
 const VOTES: TableSchema = {
@@ -123,6 +124,7 @@ const AREA_CODE_STATE: TableSchema = {
   name: 'AREA_CODE_STATE',
   columns: [column('AREA_CODE', SMALLINT, { nullable: false }), column('STATE', STRING, { size: 2, nullable: false })],
   primaryKey: [0],
+  primaryKeyName: 'PK_AREA_CODE_STATE',
   partitionColumn: -1,
 };
 const BY_PHONE: TableSchema = {
@@ -130,14 +132,14 @@ const BY_PHONE: TableSchema = {
   columns: [column('PHONE_NUMBER', BIGINT), column('NUM_VOTES', BIGINT)],
   primaryKey: [],
   partitionColumn: -1,
-  view: { sourceTable: 'VOTES', partitionColumn: 'PHONE_NUMBER' },
+  view: { sourceTable: 'VOTES', partitionColumn: 'PHONE_NUMBER', groupColumns: 1 },
 };
 const BY_CONTESTANT_STATE: TableSchema = {
   name: 'V_VOTES_BY_CONTESTANT_NUMBER_STATE',
   columns: [column('CONTESTANT_NUMBER', INTEGER), column('STATE', STRING, { size: 2 }), column('NUM_VOTES', BIGINT)],
   primaryKey: [],
   partitionColumn: -1,
-  view: { sourceTable: 'VOTES', partitionColumn: 'PHONE_NUMBER' },
+  view: { sourceTable: 'VOTES', partitionColumn: 'PHONE_NUMBER', groupColumns: 2 },
 };
 
 const LONG = [{ name: '', type: BIGINT }];
@@ -336,6 +338,7 @@ export class VoterWorkload {
     const user = (name: string, parameterTypes: number[], readOnly: boolean, run: (call: ProcedureCall) => ProcedureOutcome, partitioned = false): ProcedureDefinition => ({
       name,
       kind: 'user',
+      className: `voter.${name}`,
       parameterTypes,
       ...(partitioned ? { partitionParameter: 0, partitionParameterType: BIGINT } : {}),
       readOnly,
