@@ -82,7 +82,10 @@ export interface ProcedureInfo {
 export interface ServerVersion {
   /** As the server sent it (spaces replaced by underscores by the server). */
   buildString: string;
-  /** The leading dotted version (`'11.4.0'`), or the build string up to its first `_` when it has none. */
+  /**
+   * The whole version as the server sent it (`'11.4.0'`, `'11.4.0.beta1'`), or the build string up
+   * to its first `_` when it has none; `major`, `minor` and `patch` are its numeric parts.
+   */
   version: string;
   major: number | null;
   minor: number | null;
@@ -216,8 +219,9 @@ export class AdminApi {
   version(): ServerVersion {
     const info = this.target.serverInfo;
     const build = info.buildString;
-    // The first dotted number: '11.4.0' in "11.4.0_voltwire…", "11.4.0.beta1_…" or "voltdb-11.4.0-…".
-    const match = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(build);
+    // The version as the server names it — '11.4.0.beta1' in "11.4.0.beta1_…", '11.4.0' in
+    // "11.4.0_voltwire…" or "voltdb-11.4.0-…" — with its numeric parts parsed separately.
+    const match = /(\d+)\.(\d+)(?:\.(\d+))?(?:\.[0-9A-Za-z]+)*/.exec(build);
     const cut = build.indexOf('_');
     let version = cut === -1 ? build : build.slice(0, cut);
     if (match !== null) version = match[0];

@@ -16,7 +16,7 @@ import type { Client } from '../client.js';
 import type { ProcedureHandle } from '../connection/procedure-handle.js';
 import type { DecodedResponse } from '../decode/decode-response.js';
 import { ERROR_CODE, ParameterError, VoltError, type ProcedureError } from '../errors.js';
-import type { ParameterType } from '../protocol/parameters.js';
+import { parameterCountError, type ParameterType } from '../protocol/parameters.js';
 import type { FastSerializer } from './fast-serializer.js';
 import { VoltResponse } from './volt-response.js';
 import { parameterTypeOf, type VoltTypeSpec } from './volt-types.js';
@@ -91,7 +91,7 @@ export class VoltProcedure {
     if (!Array.isArray(params)) throw new ParameterError(`parameters of ${this.name} must be an array`, { procedure: this.name });
     const declared = this.types;
     if (params.length !== declared.length) {
-      throw new ParameterError(`${this.name} takes ${declared.length} parameters (${declared.join(', ') || 'none'}), got ${params.length}`, { procedure: this.name });
+      throw parameterCountError(this.name, declared, params.length);
     }
     let types: ParameterType[] | null = null;
     for (let i = 0; i < declared.length; i++) {

@@ -7,7 +7,7 @@
 import { ParameterError } from '../errors.js';
 import type { DecodedResponse } from '../decode/decode-response.js';
 import { MP_PARTITION_ID } from '../protocol/constants.js';
-import type { ParameterType } from '../protocol/parameters.js';
+import { parameterCountError, type ParameterType } from '../protocol/parameters.js';
 import { describeValue } from '../protocol/value-errors.js';
 import { FAILURE_KIND, type CallTracker } from './call-tracker.js';
 import type { ConnectionCallOptions } from './connection-options.js';
@@ -33,7 +33,7 @@ export function checkCall(procedure: string, params: readonly unknown[], types: 
   if (types === undefined) return;
   checkTypes(procedure, types);
   if (types.length !== params.length) {
-    throw new ParameterError(`${procedure} takes ${types.length} parameters (${types.join(', ')}), got ${params.length}`, { procedure });
+    throw parameterCountError(procedure, types, params.length);
   }
 }
 

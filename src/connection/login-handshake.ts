@@ -29,9 +29,10 @@ export interface LoginTarget {
 /** The error for a login answered with `resultCode` (≠ 0). */
 export function loginRefusal(resultCode: number, target: LoginTarget, username: string, hashScheme: 'sha256' | 'sha1'): AuthenticationError {
   const scheme = HASH_NAME[hashScheme];
+  const other = hashScheme === 'sha256' ? 'sha1' : 'sha256';
   const user = JSON.stringify(username);
   const reasons: Record<number, string> = {
-    [LOGIN_RESULT.AUTHENTICATION_FAILED]: `authentication failed for user ${user}: wrong user name or password, or the server does not accept a ${scheme} password hash (try hashScheme 'sha256' or 'sha1')`,
+    [LOGIN_RESULT.AUTHENTICATION_FAILED]: `authentication failed for user ${user}: wrong user name or password, or the server does not accept a ${scheme} password hash (try hashScheme '${other}')`,
     [LOGIN_RESULT.TOO_MANY_CONNECTIONS]: 'the server has too many connections',
     [LOGIN_RESULT.AUTHENTICATION_TIMEOUT]: 'the login timed out on the server',
     [LOGIN_RESULT.PROTOCOL_VIOLATION]: `the server could not parse the login message (protocol version 1, ${scheme} hash scheme)`,

@@ -6,7 +6,7 @@
 import { ParameterError } from '../errors.js';
 import type { DecodedResponse } from '../decode/decode-response.js';
 import { VOLT_TYPE } from '../protocol/constants.js';
-import type { ParameterType } from '../protocol/parameters.js';
+import { parameterCountError, type ParameterType } from '../protocol/parameters.js';
 import type { CallOptions } from '../options.js';
 import { FAILURE_KIND } from './call-tracker.js';
 import type { ProcedureCounters } from './stats.js';
@@ -58,7 +58,7 @@ export class ProcedureHandle {
     if (types !== undefined && params.length !== types.length) {
       return this.client.refuse(
         this.counters,
-        new ParameterError(`${this.name} takes ${types.length} parameters (${types.join(', ')}), got ${params.length}`, { procedure: this.name }),
+        parameterCountError(this.name, types, params.length),
         FAILURE_KIND.PARAMETER,
       );
     }

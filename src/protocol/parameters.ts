@@ -115,6 +115,15 @@ function unchanged(names: readonly ParameterType[], types: readonly ParameterTyp
 const place: ValueContext = { procedure: '', index: 0, element: undefined };
 
 /**
+ * The refusal of a call whose parameter count is not its declared types' count:
+ * `Vote takes 3 parameters (BIGINT, INTEGER, BIGINT), got 1` — "1 parameter" in the singular.
+ */
+export function parameterCountError(procedure: string, types: readonly string[], got: number): ParameterError {
+  const count = `${types.length} parameter${types.length === 1 ? '' : 's'}`;
+  return new ParameterError(`${procedure} takes ${count} (${types.join(', ') || 'none'}), got ${got}`, { procedure });
+}
+
+/**
  * Write `i16 count` and every parameter. `types` declares them (same length as `params`);
  * without it each type is inferred. Throws ParameterError with nothing left in the writer.
  */

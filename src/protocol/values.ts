@@ -330,7 +330,7 @@ export function timestampToDate(micros: bigint): Date {
 
 /**
  * The VoltDB type of an undeclared value: bigint → BIGINT; an integer number in int32 →
- * INTEGER (as Java's Integer), another safe integer → BIGINT, any other number → FLOAT;
+ * INTEGER (as Java's Integer), another safe integer → BIGINT, any other number (and -0) → FLOAT;
  * string → STRING; boolean → TINYINT 0/1; Date → TIMESTAMP; Decimal → DECIMAL; Uint8Array /
  * ArrayBuffer → VARBINARY; GeographyPoint, Geography; VoltDate → DATE; `{ columns, rows }` →
  * VOLTTABLE; an array → ARRAY (-99); null/undefined → NULL. Anything else: ParameterError.
@@ -345,8 +345,9 @@ export function inferType(value: unknown): number {
 export function inferTypeOrZero(value: unknown): number {
   switch (typeof value) {
     case 'number':
-      // INTEGER's NULL sentinel (-2^31) is an ordinary BIGINT value.
-      if ((value | 0) === value && value !== NULL_VALUE.INTEGER) return VOLT_TYPE.INTEGER;
+      // INTEGER's NULL sentinel (-2^31) is an ordinary BIGINT value. -0 is FLOAT: an integer
+      // type would send it back as 0, and only a float keeps its sign.
+      if ((value | 0) === value && value !== NULL_VALUE.INTEGER) return value === 0 && 1 / value < 0 ? VOLT_TYPE.FLOAT : VOLT_TYPE.INTEGER;
       return Number.isSafeInteger(value) ? VOLT_TYPE.BIGINT : VOLT_TYPE.FLOAT;
     case 'string':
       return VOLT_TYPE.STRING;

@@ -51,7 +51,7 @@ describe('public Connection, client.admin, decode threshold', () => {
     await t.assert.rejects(connection.call('Nope'), (e: unknown) => e instanceof ProcedureError && e.status !== 1);
     await t.assert.rejects(connection.call(''), ParameterError);
     await t.assert.rejects(connection.call('Echo', 'x' as unknown as unknown[]), ParameterError);
-    await t.assert.rejects(connection.call('Echo', [1n, 2n], { types: ['BIGINT'] }), /takes 1 parameters/);
+    await t.assert.rejects(connection.call('Echo', [1n, 2n], { types: ['BIGINT'] }), /takes 1 parameter \(BIGINT\), got 2/);
     await t.assert.rejects(connection.call('Echo', [1n], { types: ['NOPE' as 'BIGINT'] }), ParameterError);
     await t.assert.rejects(connection.call('Echo', ['x'], { types: ['BIGINT'] }), ParameterError);
     const aborted = new AbortController();

@@ -197,7 +197,7 @@ describe('FastSerializer and VoltProcedure against the embedded server', () => {
 
   test('refused before sending: counts, types, names, timeouts, DECIMAL_STRING arrays', async (t: TestContext) => {
     const select = new VoltProcedure(fser, 'Select', [VOLTTYPE_STRING]);
-    await t.assert.rejects(select.call([]), (e: unknown) => e instanceof ParameterError && /Select takes 1 parameters \(STRING\), got 0/.test(e.message));
+    await t.assert.rejects(select.call([]), (e: unknown) => e instanceof ParameterError && /Select takes 1 parameter \(STRING\), got 0/.test(e.message));
     await t.assert.rejects(select.call('English' as unknown as unknown[]), ParameterError);
     await t.assert.rejects(select.call(['English'], true, -1), /seconds >= 0/);
     await t.assert.rejects(select.call(['English'], true, Number.NaN), ParameterError);

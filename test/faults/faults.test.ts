@@ -43,6 +43,7 @@ describe('faults: the invariant holds whatever the server does', () => {
   before(async () => {
     server = await startServer({ workloads: ['kv'] });
     server.define('Big', {}, () => ({ columns: [{ name: 'S', type: 'VARCHAR' }], rows: [['x'.repeat(100_000)]] }));
+    server.define('Huge', {}, () => ({ columns: [{ name: 'S', type: 'VARCHAR' }], rows: [['x'.repeat(400_000)]] }));
     baseline = activeResources();
   });
   after(() => server.close());
@@ -132,11 +133,19 @@ describe('faults: the invariant holds whatever the server does', () => {
   });
 
   test('a legitimate response larger than maxFrameBytes is refused, not buffered', async (t: TestContext) => {
-    const client = await connect({ maxFrameBytes: 16 * 1024 });
+    // Above the topology answer (131 KB), below Huge's.
+    const client = await connect({ maxFrameBytes: 256 * 1024 });
+    await client.call('@Ping'); // the connection is open and its start-up calls answered
     const ledger = new Ledger();
-    ledger.track(client.call('Big'));
+    const big = client.call('Huge');
+    ledger.track(big);
     await ledger.settled();
     t.assert.strictEqual(ledger.failed, 1, ledger.summary());
+    // As documented: the stream cannot continue past the refused frame, so the connection closes
+    // and its calls are lost; the cause says why.
+    const error = await big.catch((e: unknown) => e);
+    t.assert.ok(error instanceof ConnectionLostError, String(error));
+    t.assert.ok(error.cause instanceof ProtocolError && /exceeds the 262144-byte limit \(maxFrameBytes\)/.test(error.cause.message), String(error.cause));
     await client.close();
     checkFailureKinds(t, ledger);
     ledger.verify(t);

@@ -121,6 +121,8 @@ test('inferType follows the reference clients', (t: TestContext) => {
     [undefined, VOLT_TYPE.NULL],
     [1n, VOLT_TYPE.BIGINT],
     [7, VOLT_TYPE.INTEGER],
+    [0, VOLT_TYPE.INTEGER],
+    [-0, VOLT_TYPE.FLOAT],
     [-2147483647, VOLT_TYPE.INTEGER],
     [-2147483648, VOLT_TYPE.BIGINT],
     [2147483648, VOLT_TYPE.BIGINT],
