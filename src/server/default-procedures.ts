@@ -48,7 +48,7 @@ export function installDefaultProcedures(database: Database, table: StoredTable)
         name: `${name}.${suffix}`,
         kind: 'default',
         parameterTypes,
-        ...(partitioned && partitionParameter !== undefined ? { partitionParameter, partitionParameterType: partitionType } : {}),
+        ...(partitioned && partitionParameter !== undefined ? { partitionParameter, partitionParameterType: partitionType, partitionColumnName: columns[partitionColumn]!.name } : {}),
         readOnly,
         transactional: true,
         run,

@@ -1,7 +1,8 @@
 /**
  * From a decoded invocation to a response: find the procedure, check and convert the
- * parameters it declares, pick the partition (PARTITION_DESTINATION, the partition parameter's
- * hash, or the multi-partition initiator), note a mis-routed call (and refuse it when its
+ * parameters it declares, pick the partition (PARTITION_DESTINATION — whose partitioning
+ * parameter is then handled as the real server does, see directed-call.ts — the partition
+ * parameter's hash, or the multi-partition initiator), note a mis-routed call (and refuse it when its
  * partition lives in another process), run it, and record the
  * `@Statistics('PROCEDURE')` counters. Failures become responses in VoltDB's words.
  */
@@ -13,6 +14,7 @@ import { asFailure, failure, parameterTypeError, partitionInAnotherProcess, proc
 import type { ClusterContext, ConnectionInfo, NodeInfo, ProcedureCall, ProcedureDefinition, ProcedureOutcome } from './procedure.js';
 import { isSinglePartition } from './procedure.js';
 import type { CallResult } from './procedure-statistics.js';
+import { directedParameters } from './directed-call.js';
 import { SYSTEM_PROCEDURES } from './system-procedures.js';
 
 /** Counters a node keeps about the calls it received. */
@@ -117,9 +119,10 @@ export function dispatch(cluster: ClusterContext, node: NodeInfo, counters: Node
   let partition = MP_PARTITION_ID;
   let call: ProcedureCall;
   try {
-    const params = convertParameters(definition, invocation);
+    let params: readonly unknown[] = convertParameters(definition, invocation);
     partition = choosePartition(cluster, definition, invocation, params);
     const directed = invocation.extensions.partitionDestination !== null;
+    if (directed && isSinglePartition(definition)) params = directedParameters(cluster.database, definition, params, partition);
     if (partition !== MP_PARTITION_ID && (directed || isSinglePartition(definition))) checkLeader(cluster, node, counters, definition.name, partition);
     call = { name: definition.name, params, paramTypes: invocation.paramTypes, partition, directed, database: cluster.database, cluster, node, connection };
   } catch (error) {

@@ -83,6 +83,8 @@ export interface ProcedureDefinition {
   partitionParameter?: number;
   /** VoltDB type of the partition column (catalog REMARKS `partitionParameterType`). */
   partitionParameterType?: number;
+  /** Name of the partition column (named in the real server's misdirected-call failure). */
+  partitionColumnName?: string;
   readOnly: boolean;
   /**
    * The Java class `@SystemCatalog('CLASSES')` lists for a user procedure (voter's are

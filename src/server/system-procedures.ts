@@ -8,11 +8,11 @@
 import { hostname, cpus, totalmem } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { MP_PARTITION_ID, STATUS, VOLT_TYPE } from '../protocol/constants.js';
-import { murmur3Hash32 } from '../protocol/hashinator.js';
 import type { TableInput } from '../protocol/response-writer.js';
 import { CATALOG_COMPONENTS } from './catalog.js';
 import { LOAD_PROCEDURES } from './load-procedures.js';
 import { failure, wrongParameterCount } from './failure-responses.js';
+import { partitionKeys } from './partition-keys.js';
 import type { ClusterContext, ProcedureCall, ProcedureDefinition, ProcedureOutcome } from './procedure.js';
 import { ddlStatus, encodeTable, resultSet, toTableInput } from './result-set.js';
 import { executeBatch, prepareBatch } from './sql/executor.js';
@@ -265,49 +265,13 @@ function statistics(call: ProcedureCall): ProcedureOutcome {
 
 // --- @GetPartitionKeys -------------------------------------------------------------------------
 
-const KEY_SEARCH_LIMIT = 500_000;
-const partitionKeyCache = new WeakMap<object, Map<string, [number, number][]>>();
-
-/** For every partition, the smallest i in 0..499999 hashing there (as INTEGER, decimal STRING, or 4-byte big-endian VARBINARY). */
-function partitionKeys(call: ProcedureCall, kind: 'INTEGER' | 'STRING' | 'VARBINARY'): [number, number][] {
-  const ring = call.cluster.database.hashinator;
-  let byKind = partitionKeyCache.get(ring);
-  if (byKind === undefined) {
-    byKind = new Map();
-    partitionKeyCache.set(ring, byKind);
-  }
-  const cached = byKind.get(kind);
-  if (cached !== undefined) return cached;
-  const found = new Map<number, number>();
-  const bytes = new Uint8Array(8);
-  const view = new DataView(bytes.buffer);
-  const encoder = new TextEncoder();
-  for (let i = 0; i < KEY_SEARCH_LIMIT && found.size < ring.partitionCount; i++) {
-    let hash: number;
-    if (kind === 'INTEGER') {
-      view.setBigInt64(0, BigInt(i), true);
-      hash = murmur3Hash32(bytes);
-    } else if (kind === 'STRING') {
-      hash = murmur3Hash32(encoder.encode(String(i)));
-    } else {
-      view.setInt32(0, i, false);
-      hash = murmur3Hash32(bytes.subarray(0, 4));
-    }
-    const partition = ring.partitionForHash(hash);
-    if (!found.has(partition)) found.set(partition, i);
-  }
-  const keys = [...found];
-  byKind.set(kind, keys);
-  return keys;
-}
-
 function getPartitionKeys(call: ProcedureCall): ProcedureOutcome {
   const which = selector(call, 0);
   const kind = which === 'VARCHAR' ? 'STRING' : which;
   if (kind !== 'INTEGER' && kind !== 'STRING' && kind !== 'VARBINARY') {
     return invalid(call.name, `Type ${which} is not a supported type of partition key, supported types are INTEGER, STRING, VARCHAR and VARBINARY.`);
   }
-  const keys = partitionKeys(call, kind);
+  const keys = partitionKeys(call.cluster.database.hashinator, kind);
   const keyType = kind === 'INTEGER' ? VOLT_TYPE.INTEGER : kind === 'STRING' ? S : VOLT_TYPE.VARBINARY;
   const rows = keys.map(([partition, key]) => {
     if (kind === 'INTEGER') return [partition, key];

@@ -55,6 +55,8 @@ export interface DefineOptions {
   partitionParameter?: number;
   /** Type of the partition column (default: the declared parameter type, else BIGINT). */
   partitionParameterType?: ColumnTypeSpec;
+  /** Name of the partition column, for the server's messages (default `PARAMETER<n>`). */
+  partitionColumn?: string;
   readOnly?: boolean;
   /** Declared parameter types: the count is checked and values converted as VoltDB does. */
   parameterTypes?: readonly ColumnTypeSpec[];
@@ -120,6 +122,7 @@ export function userProcedure(name: string, options: DefineOptions, handler: Pro
     kind: 'user',
     ...(parameterTypes === undefined ? {} : { parameterTypes }),
     ...(partitionParameter === undefined ? {} : { partitionParameter, partitionParameterType }),
+    ...(options.partitionColumn === undefined ? {} : { partitionColumnName: options.partitionColumn }),
     readOnly: options.readOnly ?? false,
     transactional: true,
     run(call: ProcedureCall) {

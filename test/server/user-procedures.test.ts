@@ -126,4 +126,25 @@ describe('procedures defined in JS', () => {
     t.assert.throws(() => typeCode('NOPE' as 'BIGINT'), ParameterError);
     t.assert.throws(() => server.define('@Mine', {}, () => undefined), RangeError);
   });
+
+  test('a directed call replaces the INTEGER / VARCHAR partitioning parameter with the partition key, as a real server does', async (t: TestContext) => {
+    const seen: unknown[] = [];
+    server.define('EchoInt', { partitionParameter: 0, parameterTypes: ['INTEGER'] }, (params) => {
+      seen.push(params[0]);
+      return 0;
+    });
+    server.define('EchoText', { partitionParameter: 0, parameterTypes: ['VARCHAR'] }, (params) => {
+      seen.push(params[0]);
+      return 0;
+    });
+    const [keys] = await client.ok('@GetPartitionKeys', ['INTEGER']);
+    const [textKeys] = await client.ok('@GetPartitionKeys', ['STRING']);
+    for (const [partition, key] of keys!.rows as [number, number][]) {
+      seen.length = 0;
+      await client.ok('EchoInt', [123456], { partitionDestination: partition });
+      await client.ok('EchoText', ['whatever'], { partitionDestination: partition });
+      const textKey = textKeys!.rows.find((r) => r[0] === partition)![1];
+      t.assert.deepStrictEqual(seen, [key, textKey], `partition ${partition}`);
+    }
+  });
 });

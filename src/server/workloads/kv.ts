@@ -87,7 +87,7 @@ export class KeyValueWorkload {
   }
 
   private procedures(): ProcedureDefinition[] {
-    const sp = { partitionParameter: 0, partitionParameterType: STRING };
+    const sp = { partitionParameter: 0, partitionParameterType: STRING, partitionColumnName: 'KEY' };
     return [
       { name: 'Put', kind: 'user', parameterTypes: [STRING, VARBINARY], ...sp, readOnly: false, transactional: true, run: (call) => this.put(call) },
       { name: 'Get', kind: 'user', parameterTypes: [STRING], ...sp, readOnly: true, transactional: true, run: (call) => this.get(call) },

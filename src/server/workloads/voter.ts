@@ -340,7 +340,7 @@ export class VoterWorkload {
       kind: 'user',
       className: `voter.${name}`,
       parameterTypes,
-      ...(partitioned ? { partitionParameter: 0, partitionParameterType: BIGINT } : {}),
+      ...(partitioned ? { partitionParameter: 0, partitionParameterType: BIGINT, partitionColumnName: 'PHONE_NUMBER' } : {}),
       readOnly,
       transactional: true,
       run,
