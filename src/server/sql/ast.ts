@@ -1,3 +1,5 @@
+import type { Query } from './query-ast.js';
+
 /**
  * The statements of the embedded server's SQL subset (see the README section "Embedded server").
  */
@@ -62,7 +64,9 @@ export type Statement =
     }
   | { kind: 'insert'; upsert: boolean; table: string; columns?: string[]; values: Expression[] }
   | { kind: 'update'; table: string; assignments: { column: string; value: Expression }[]; where: Condition[] }
-  | { kind: 'delete'; table: string; where: Condition[] };
+  | { kind: 'delete'; table: string; where: Condition[] }
+  /** A SELECT beyond the simple form above (joins, GROUP BY, IN, LIKE, …): see query-ast.ts. */
+  | { kind: 'query'; query: Query };
 
 /** DDL changes the catalog and answers a `STATUS` table; the rest is DML or a query. */
 export function isDdl(statement: Statement): boolean {

@@ -15,6 +15,8 @@ import { StoredTable } from '../store.js';
 import { type Statement, isDdl } from './ast.js';
 import { type Bindings, columnValue } from './operands.js';
 import { parseStatement } from './parser.js';
+import { executeQuery } from './query-engine.js';
+import { parseQuery } from './query-parser.js';
 import { executeSelect, matchRows, resolveColumn } from './select.js';
 import { splitStatements } from './tokenizer.js';
 
@@ -136,6 +138,8 @@ export function executeStatement(database: Database, statement: Statement, bindi
   switch (statement.kind) {
     case 'select':
       return executeSelect(database, statement, bindings, scope.partition);
+    case 'query':
+      return executeQuery(database, statement.query, bindings, scope.partition);
     case 'insert':
       return modifiedTuples(insert(database, statement, bindings, scope));
     case 'update':
@@ -162,19 +166,38 @@ export interface PreparedBatch {
   paramCount: number;
 }
 
+/**
+ * One statement: the simple form first (its SELECTs have the fast paths: key lookups, id ranges,
+ * early stop under LIMIT), else a general SELECT; a statement neither parses is the simple
+ * parser's syntax error.
+ */
+function parse(text: string, firstParam: number): { statement: Statement; paramCount: number } {
+  try {
+    return parseStatement(text, firstParam);
+  } catch (simpleError) {
+    if (!/^\s*SELECT\b/i.test(text)) throw simpleError;
+    try {
+      const { query, paramCount } = parseQuery(text, firstParam);
+      return { statement: { kind: 'query', query }, paramCount };
+    } catch {
+      throw simpleError;
+    }
+  }
+}
+
 /** Split and parse a `;`-separated batch; every statement is parsed before any runs. */
 export function prepareBatch(sql: string): PreparedBatch {
   const texts = splitStatements(sql);
   if (texts.length === 0) throw sqlPlanningError('no SQL statement in the batch');
   let paramCount = 0;
   const statements = texts.map((text) => {
-    const parsed = parseStatement(text, paramCount);
+    const parsed = parse(text, paramCount);
     paramCount += parsed.paramCount;
     return parsed.statement;
   });
   const ddl = statements.some(isDdl);
   if (ddl && !statements.every(isDdl)) throw sqlPlanningError('DDL mixed with DML or queries in one batch is not supported');
-  return { statements, readOnly: statements.every((s) => s.kind === 'select'), ddl, paramCount };
+  return { statements, readOnly: statements.every((s) => s.kind === 'select' || s.kind === 'query'), ddl, paramCount };
 }
 
 /** Run a batch: one result per statement. Parameters are numbered across the batch. */

@@ -3,18 +3,11 @@
  * (see `splitStatements`); `?` placeholders are numbered from `firstParam` so a batch's
  * statements share one parameter list.
  */
-import type { ProcedureError } from '../../errors.js';
-import { sqlSyntaxError } from '../failure-responses.js';
 import type { AggregateFunction, ColumnSpec, ComparisonOperator, Condition, Expression, OrderTerm, SelectItem, Statement } from './ast.js';
-import { tokenize, type Token } from './tokenizer.js';
+import { TokenStream } from './token-stream.js';
 
 const AGGREGATES: ReadonlySet<string> = new Set(['COUNT', 'MIN', 'MAX', 'SUM', 'AVG']);
 const OPERATORS: ReadonlySet<string> = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
-/** Words that cannot name a table or column unless double-quoted (KEY and VALUE can: voltkv uses them). */
-const RESERVED: ReadonlySet<string> = new Set([
-  'SELECT', 'FROM', 'WHERE', 'AND', 'OR', 'ORDER', 'BY', 'GROUP', 'HAVING', 'LIMIT', 'OFFSET', 'INSERT', 'UPSERT', 'INTO', 'VALUES',
-  'DELETE', 'UPDATE', 'SET', 'CREATE', 'DROP', 'NULL', 'NOT', 'IS', 'AS',
-]);
 /** Words that end a select item / table reference (so they are not read as aliases). */
 const CLAUSE_WORDS: ReadonlySet<string> = new Set(['FROM', 'WHERE', 'ORDER', 'LIMIT', 'OFFSET', 'AND', 'GROUP', 'HAVING', 'SET', 'VALUES']);
 
@@ -24,17 +17,7 @@ export interface ParsedStatement {
   paramCount: number;
 }
 
-class Parser {
-  private readonly tokens: Token[];
-  private position = 0;
-  private params: number;
-  private readonly firstParam: number;
-
-  constructor(private readonly sql: string, firstParam: number) {
-    this.tokens = tokenize(sql);
-    this.params = firstParam;
-    this.firstParam = firstParam;
-  }
+class Parser extends TokenStream {
 
   parse(): ParsedStatement {
     const first = this.peek();
@@ -270,40 +253,6 @@ class Parser {
     return { kind: 'compare', column, op, value: this.expression() };
   }
 
-  private expression(): Expression {
-    const token = this.next();
-    switch (token.kind) {
-      case 'param':
-        return { kind: 'param', index: this.params++ };
-      case 'number':
-        return { kind: 'number', text: token.text };
-      case 'string':
-        return { kind: 'string', text: token.text };
-      case 'hex':
-        return { kind: 'hex', text: token.text };
-      case 'symbol':
-        if (token.text === '-' || token.text === '+') {
-          const operand = this.next();
-          if (operand.kind !== 'number') throw this.unexpected(operand);
-          return { kind: 'number', text: token.text === '-' ? `-${operand.text}` : operand.text };
-        }
-        throw this.unexpected(token);
-      case 'word': {
-        if (token.text === 'NULL') return { kind: 'null' };
-        if (token.text === 'TRUE' || token.text === 'FALSE') return { kind: 'boolean', value: token.text === 'TRUE' };
-        const shape = GEO_FUNCTIONS[token.text];
-        if (shape !== undefined && this.symbolIf('(')) {
-          const argument = this.expression();
-          this.symbol(')');
-          return { kind: 'geo', shape, argument };
-        }
-        throw this.unexpected(token);
-      }
-      default:
-        throw this.unexpected(token);
-    }
-  }
-
   private columnList(): string[] {
     this.symbol('(');
     const names: string[] = [];
@@ -318,92 +267,6 @@ class Parser {
     if (token.kind !== 'number' || !/^\d+$/.test(token.text)) throw this.unexpected(token);
     return Number(token.text);
   }
-
-  // --- token helpers -----------------------------------------------------------------------
-
-  private peek(): Token {
-    return this.tokens[this.position]!;
-  }
-
-  private peekAt(ahead: number): Token {
-    return this.tokens[Math.min(this.position + ahead, this.tokens.length - 1)]!;
-  }
-
-  private next(): Token {
-    const token = this.tokens[this.position]!;
-    if (token.kind !== 'end') this.position++;
-    return token;
-  }
-
-  private identifier(): string {
-    const token = this.next();
-    if ((token.kind === 'word' && !RESERVED.has(token.text)) || token.kind === 'quoted') return token.text;
-    throw this.unexpected(token);
-  }
-
-  /** `T.COL` is accepted and reduced to `COL` (one table per statement). */
-  private qualifiedIdentifier(): string {
-    const name = this.identifier();
-    if (this.peek().kind === 'symbol' && this.peek().text === '.') {
-      this.next();
-      return this.identifier();
-    }
-    return name;
-  }
-
-  private word(what: string): string {
-    const token = this.next();
-    if (token.kind !== 'word') throw sqlSyntaxError(this.statementText(), `expected ${what}, found ${describe(token)}`);
-    return token.text;
-  }
-
-  private keyword(word: string): void {
-    const token = this.next();
-    if (token.kind !== 'word' || token.text !== word) throw this.unexpected(token, word);
-  }
-
-  private wordIf(word: string): boolean {
-    const token = this.peek();
-    if (token.kind === 'word' && token.text === word) {
-      this.position++;
-      return true;
-    }
-    return false;
-  }
-
-  private symbol(symbol: string): void {
-    const token = this.next();
-    if (token.kind !== 'symbol' || token.text !== symbol) throw this.unexpected(token, symbol);
-  }
-
-  private symbolIf(symbol: string): boolean {
-    const token = this.peek();
-    if (token.kind === 'symbol' && token.text === symbol) {
-      this.position++;
-      return true;
-    }
-    return false;
-  }
-
-  private statementText(): string {
-    return this.sql.trim().replace(/;\s*$/, '');
-  }
-
-  private unexpected(token: Token, expected?: string): ProcedureError<null> {
-    if (token.kind === 'end') {
-      return sqlSyntaxError(this.statementText(), expected === undefined ? 'unexpected end of statement' : `unexpected end of statement, required: ${expected}`);
-    }
-    return sqlSyntaxError(this.statementText(), `unexpected token: ${token.kind === 'string' ? `'${token.text}'` : token.text}${expected === undefined ? '' : ` required: ${expected}`}`);
-  }
-}
-
-const GEO_FUNCTIONS: Readonly<Record<string, 'point' | 'polygon'>> = {
-  POINTFROMTEXT: 'point',
-  POLYGONFROMTEXT: 'polygon',
-};
-
-function describe(token: Token): string {
-  return token.kind === 'end' ? 'end of statement' : token.text;
 }
 
 /** Parse one statement of the subset. Anything else is a −2 syntax error in VoltDB's words. */

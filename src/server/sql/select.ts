@@ -136,13 +136,13 @@ export function matchRows(database: Database, relation: Relation, where: Conditi
   return out.done();
 }
 
-function inScope(relation: Relation, segment: number, partition: number): boolean {
+export function inScope(relation: Relation, segment: number, partition: number): boolean {
   if (partition === MP_PARTITION_ID) return true;
   const only = relation.segmentOf(partition);
   return only < 0 || only === segment;
 }
 
-function limitValue(expression: Expression | undefined, bindings: Bindings, what: string): number | undefined {
+export function limitValue(expression: Expression | undefined, bindings: Bindings, what: string): number | undefined {
   if (expression === undefined) return undefined;
   const value = Number(rawValue(expression, bindings));
   if (!Number.isInteger(value) || value < 0) throw sqlPlanningError(`invalid ${what} value: ${String(rawValue(expression, bindings))}`);
@@ -150,7 +150,7 @@ function limitValue(expression: Expression | undefined, bindings: Bindings, what
 }
 
 /** Result type of an aggregate over a column type (VoltDB: SUM of integers is BIGINT, AVG keeps the type). */
-function aggregateType(fn: string, column: Column | undefined): number {
+export function aggregateType(fn: string, column: Pick<Column, 'type'> | undefined): number {
   if (fn === 'COUNT' || column === undefined) return VOLT_TYPE.BIGINT;
   if (fn === 'SUM') {
     if (column.type === VOLT_TYPE.FLOAT || column.type === VOLT_TYPE.DECIMAL) return column.type;
@@ -159,7 +159,7 @@ function aggregateType(fn: string, column: Column | undefined): number {
   return column.type;
 }
 
-function aggregate(fn: string, values: unknown[], type: number): unknown {
+export function aggregate(fn: string, values: unknown[], type: number): unknown {
   const present = values.filter((v) => v !== null);
   if (fn === 'COUNT') return BigInt(present.length);
   if (present.length === 0) return null;
