@@ -2,5 +2,4 @@
 export { bulkLoad } from './bulk-load.js';
 export type { BulkLoadClient } from './load-target.js';
 export type { BulkLoadOptions, BulkLoadProgress, BulkLoadReport, BulkRow } from './options.js';
-export type { ArrowBatchLike, ArrowTableLike } from './arrow-chunk.js';
 export type { BulkLoadSource } from './row-source.js';

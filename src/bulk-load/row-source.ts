@@ -8,10 +8,11 @@
  * its values for a report when it does not land.
  */
 import { ParameterError } from '../errors.js';
+import type { RecordBatch, Table } from 'apache-arrow';
 import type { BufferWriter } from '../protocol/buffer-writer.js';
 import type { TableColumn } from '../protocol/table-writer.js';
 import { describeValue, writeValue, type ValueContext } from '../protocol/values.js';
-import { arrowChunk, isArrowBatch, isArrowTable, type ArrowBatchLike, type ArrowTableLike } from './arrow-chunk.js';
+import { arrowChunk, isArrowBatch, isArrowTable } from './arrow-chunk.js';
 import type { BulkRow } from './options.js';
 
 /** Rows the loader reads in one go. */
@@ -25,8 +26,8 @@ export interface RowChunk {
   values(i: number): unknown[];
 }
 
-/** What `bulkLoad` reads. */
-export type BulkLoadSource = Iterable<BulkRow> | AsyncIterable<BulkRow> | ArrowTableLike | Iterable<ArrowBatchLike> | AsyncIterable<ArrowBatchLike>;
+/** What `bulkLoad` reads: rows, an Arrow `Table`, or Arrow `RecordBatch`es (read by shape, see arrow-chunk.ts). */
+export type BulkLoadSource = Iterable<BulkRow> | AsyncIterable<BulkRow> | Table | Iterable<RecordBatch> | AsyncIterable<RecordBatch>;
 
 /** Plain rows are gathered this many at a time. */
 const CHUNK_ROWS = 1024;

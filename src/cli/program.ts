@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { benchCommand } from './bench.js';
+import { bulkLoadCommand } from './bulk-load.js';
 import { callCommand } from './call.js';
 import type { CliContext, Output } from './context.js';
 import { dumpCommand } from './dump.js';
@@ -41,6 +42,7 @@ export function buildProgram(ctx: CliContext): Command {
     pingCommand(ctx),
     serveCommandLine(ctx),
     extractCommand(ctx),
+    bulkLoadCommand(ctx),
     dumpCommand(ctx),
   ]) {
     program.addCommand(command);
@@ -81,5 +83,5 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 /** `bench ` when argv names a known command, else ''. */
 function commandPath(argv: readonly string[]): string {
   const first = argv.find((arg) => !arg.startsWith('-'));
-  return first !== undefined && ['bench', 'call', 'query', 'ping', 'serve', 'extract', 'dump'].includes(first) ? `${first} ` : '';
+  return first !== undefined && ['bench', 'call', 'query', 'ping', 'serve', 'extract', 'load', 'dump'].includes(first) ? `${first} ` : '';
 }

@@ -200,6 +200,13 @@ export function geographyByteLength(geography: Geography): number {
 }
 
 /**
+ * The unit vectors a polygon was read with, per loop in wire order: writing it again sends
+ * those same vectors, so a polygon read and written back (a server storing it, a bulk load of
+ * extracted data) keeps its bytes — degrees → vectors rounds in the last bits.
+ */
+const wireVertices = new WeakMap<Geography, { rings: Geography['rings']; loops: Float64Array[] }>();
+
+/**
  * Write `i32 length` + polygon body with Java's client placeholders: encoding version 0,
  * hasHoles = more than one loop, originInside 0, depth 0, all bounds 360.0 (the server
  * recomputes all of it). Depth 0 on holes matches the Java-generated official vectors.
@@ -207,6 +214,7 @@ export function geographyByteLength(geography: Geography): number {
  */
 export function writeGeography(w: BufferWriter, geography: Geography): void {
   const rings = geography.rings;
+  const wire = wireVertices.get(geography);
   const length = geographyByteLength(geography);
   w.ensure(4 + length);
   const buffer = w.buffer;
@@ -223,7 +231,16 @@ export function writeGeography(w: BufferWriter, geography: Geography): void {
     buffer[at] = 0;
     buffer.writeInt32BE(count, at + 1);
     at += 5;
+    const vertices = wire !== undefined && wire.rings === rings ? wire.loops[r] : undefined;
     for (let k = 0; k < count; k++) {
+      if (vertices !== undefined) {
+        // Read from the wire: send back the very unit vectors (degrees → vectors is not exact).
+        buffer.writeDoubleBE(vertices[3 * k]!, at);
+        buffer.writeDoubleBE(vertices[3 * k + 1]!, at + 8);
+        buffer.writeDoubleBE(vertices[3 * k + 2]!, at + 16);
+        at += VERTEX_BYTES;
+        continue;
+      }
       // Holes: keep vertex 0, then the rest reversed (CW user order → CCW wire order).
       const point = ring[r === 0 || k === 0 ? k : count - k]!;
       const theta = point[0] * DEGREES_TO_RADIANS;
@@ -267,6 +284,7 @@ export function readGeography(bytes: Buffer, offset: number, length: number): Ge
     throw new ProtocolError(`GEOGRAPHY loop count ${loopCount} does not fit a ${length}-byte body`, { offset: offset + 3 });
   }
   const rings: LngLat[][] = [];
+  const loops: Float64Array[] = [];
   let at = offset + 7;
   for (let r = 0; r < loopCount; r++) {
     if (at + LOOP_FIXED_BYTES > end) throw new ProtocolError(`GEOGRAPHY loop ${r} is truncated`, { offset: at });
@@ -276,10 +294,15 @@ export function readGeography(bytes: Buffer, offset: number, length: number): Ge
     }
     at += 5;
     const wire: LngLat[] = new Array<LngLat>(count);
+    const vectors = new Float64Array(3 * count);
+    loops.push(vectors);
     for (let k = 0; k < count; k++) {
       const x = bytes.readDoubleBE(at);
       const y = bytes.readDoubleBE(at + 8);
       const z = bytes.readDoubleBE(at + 16);
+      vectors[3 * k] = x;
+      vectors[3 * k + 1] = y;
+      vectors[3 * k + 2] = z;
       wire[k] = [Math.atan2(y, x) * RADIANS_TO_DEGREES, Math.atan2(z, Math.sqrt(x * x + y * y)) * RADIANS_TO_DEGREES];
       at += VERTEX_BYTES;
     }
@@ -292,7 +315,9 @@ export function readGeography(bytes: Buffer, offset: number, length: number): Ge
   if (at + 33 !== end) {
     throw new ProtocolError(`GEOGRAPHY body has ${end - at} bytes after its loops where the 33-byte bound belongs`, { offset: at });
   }
-  return new Geography(rings);
+  const geography = new Geography(rings);
+  wireVertices.set(geography, { rings: geography.rings, loops });
+  return geography;
 }
 
 /** 16 bytes: f64 longitude, f64 latitude; `null` is 360.0 twice. Checked by `writeValue`. */
