@@ -6,6 +6,12 @@
 import { AuthenticationError, ConnectionError, NoConnectionsError, type HostFailure } from '../errors.js';
 import { hostKey } from './host-list.js';
 
+/** `host:port: message`, or the message alone when it already names the host. */
+function hostText(failure: HostFailure): string {
+  const key = hostKey(failure.host, failure.port);
+  return failure.error.message.includes(key) ? failure.error.message : `${key}: ${failure.error.message}`;
+}
+
 /** `NoConnectionsError` with `message` and each host's error (or "not connected"). */
 export function noConnections(message: string, hosts: readonly { host: string; port: number; error: Error | null }[]): NoConnectionsError {
   const failures: HostFailure[] = hosts.map((h) => ({
@@ -13,7 +19,7 @@ export function noConnections(message: string, hosts: readonly { host: string; p
     port: h.port,
     error: h.error ?? new ConnectionError(`${hostKey(h.host, h.port)} is not connected`, { host: h.host, port: h.port }),
   }));
-  return new NoConnectionsError(`${message} (${failures.map((f) => `${hostKey(f.host, f.port)}: ${f.error.message}`).join('; ')})`, { failures });
+  return new NoConnectionsError(`${message} (${failures.map(hostText).join('; ')})`, { failures });
 }
 
 /**

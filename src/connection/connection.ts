@@ -340,7 +340,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
       this.frames.push(chunk);
     } catch (error) {
       const problem = VoltError.is(error) ? error : new ProtocolError(`response handling failed: ${(error as Error).message}`, { cause: error });
-      if (this.state === 'connecting') this.opening.fail(problem);
+      if (this.state === 'connecting') this.opening.unframed(chunk, problem);
       else this.destroy(problem);
     }
   }

@@ -58,6 +58,30 @@ export function openFailure(target: LoginTarget, cause: Error | undefined): Erro
   );
 }
 
+/** How many of the first bytes a "not VoltDB" error shows. */
+const SHOWN_BYTES = 16;
+
+/** `48 54 54 50 2f 31 2e 31 "HTTP/1.1"`: the bytes in hex, and as text when they are printable. */
+function describeBytes(bytes: Uint8Array): string {
+  const head = bytes.subarray(0, SHOWN_BYTES);
+  const hex = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('hex').replace(/(..)(?!$)/g, '$1 ');
+  const text = String.fromCharCode(...head).replace(/[^\x20-\x7e]/g, '.');
+  const more = bytes.byteLength > SHOWN_BYTES ? ' …' : '';
+  return /[\x20-\x7e]{3}/.test(text) ? `${hex}${more} ${JSON.stringify(text)}` : `${hex}${more}`;
+}
+
+/**
+ * The error for an answer that cannot be a VoltDB login answer (an HTTP or SSH server, say,
+ * whose first bytes read as an absurd frame length): it names the address and shows what came.
+ */
+export function notVoltDB(target: LoginTarget, firstBytes: Uint8Array, cause: unknown): ConnectionError {
+  return new ConnectionError(`${target.address} did not answer like a VoltDB server (first bytes ${describeBytes(firstBytes)})`, {
+    host: target.host,
+    port: target.port,
+    cause,
+  });
+}
+
 /** Where the connection goes and what its login sends (PROTOCOL.md 2.1, 11). */
 export interface HandshakeOptions extends SocketTarget {
   username?: string;
@@ -160,7 +184,13 @@ export class LoginHandshake<T> {
    * has failed with the refusal.
    */
   answer(frame: Buffer): LoginResponse | null {
-    const login = decodeLoginResponse(frame);
+    let login: LoginResponse;
+    try {
+      login = decodeLoginResponse(frame);
+    } catch (error) {
+      this.fail(notVoltDB(this.target, frame, error));
+      return null;
+    }
     if (login.resultCode !== LOGIN_RESULT.SUCCESS) {
       this.fail(this.refusal(login.resultCode));
       return null;
@@ -169,6 +199,11 @@ export class LoginHandshake<T> {
       connectionOpenChannel.publish({ host: this.target.host, port: this.target.port, hostId: login.hostId, connectionId: login.connectionId });
     }
     return login;
+  }
+
+  /** The bytes before the login answer could not be framed (`chunk`: what came): not a VoltDB server. */
+  unframed(chunk: Uint8Array, cause: unknown): void {
+    this.fail(notVoltDB(this.target, chunk, cause));
   }
 
   /**
