@@ -151,6 +151,8 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
 
   private async open(): Promise<void> {
     try {
+      // A dump file that cannot be written is refused before any host is contacted.
+      await this.dump?.opened;
       await this.cluster.start();
     } catch (error) {
       await this.shutdown();

@@ -3,7 +3,8 @@
  * turn option text into checked values — a bad value is a one-line usage error from
  * commander, before anything connects.
  */
-import { readFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { InvalidArgumentError, type Command } from 'commander';
 import { Client } from '../client.js';
@@ -62,11 +63,28 @@ export function addConnectionOptions(command: Command, serversHelp = `VoltDB hos
     .option('-s, --servers <hosts>', serversHelp, parseServers)
     .option('-u, --user <name>', 'login user (default: none; servers with security off accept any)')
     .option('-p, --password <password>', 'login password (or set VOLTWIRE_PASSWORD)')
-    .option('--dump <file>', 'record every frame sent and received to FILE (print it with: voltwire dump FILE)')
+    .option('--dump <file>', 'record every frame sent and received to FILE (print it with: voltwire dump FILE)', writableFile)
     .option('--tls', 'connect with TLS, verifying the server against the system CAs')
     .option('--tls-ca <file>', 'PEM file of the CA that signed the server certificate (implies --tls)', readPemFile)
     .option('--tls-servername <name>', 'name to verify the server certificate against (implies --tls)')
     .option('--tls-insecure', 'TLS without verifying the server certificate: for tests only (implies --tls)');
+}
+
+/**
+ * Check while parsing options that `path` can be written (its folder exists and is writable; it
+ * is not a folder), so a dump that would record nothing is a usage error before anything connects.
+ */
+export function writableFile(path: string): string {
+  const full = resolve(path);
+  try {
+    if (statSync(full, { throwIfNoEntry: false })?.isDirectory() === true) throw new InvalidArgumentError(`cannot write ${path}: it is a directory`);
+    accessSync(dirname(full), fsConstants.W_OK);
+  } catch (error) {
+    if (error instanceof InvalidArgumentError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new InvalidArgumentError(`cannot write ${path}: ${code === 'ENOENT' ? `the folder ${dirname(full)} does not exist` : code}`);
+  }
+  return path;
 }
 
 /** Read a PEM file while parsing options, so a missing file is a usage error. */

@@ -23,7 +23,7 @@
  * before it reaches the file, so a dump never contains the password hash.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { ProtocolError } from '../errors.js';
+import { InvalidArgumentError, ProtocolError } from '../errors.js';
 
 /** The 8-byte file header of a wire dump, version 1. */
 export const WIRE_DUMP_MAGIC = 'VWDUMP01';
@@ -107,8 +107,21 @@ export class WireDumpWriter {
   /** Set when the file could not be written; the dump stops, the client carries on. */
   error: Error | null = null;
 
+  /**
+   * Settles once the file is open: rejects with `InvalidArgumentError` when it cannot be created
+   * (a missing folder, no permission), so a client can refuse to start instead of recording
+   * nothing.
+   */
+  readonly opened: Promise<void>;
+
   constructor(readonly path: string) {
     this.stream = createWriteStream(path);
+    this.opened = new Promise<void>((resolve, reject) => {
+      this.stream.once('ready', () => resolve());
+      this.stream.once('error', (error) => reject(new InvalidArgumentError(`dumpFile: cannot write ${JSON.stringify(path)}: ${error.message}`, { cause: error })));
+    });
+    // The rejection is the opener's to report; a writer nobody waits for must not crash the process.
+    this.opened.catch(() => undefined);
     this.stream.on('error', (error) => {
       this.error = error;
       this.closed = true;

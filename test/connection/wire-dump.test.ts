@@ -88,12 +88,12 @@ describe('wire dump', () => {
     t.assert.throws(() => readWireDump(badKind), /kind 0x41/);
   });
 
-  test('an unwritable path stops the dump without throwing', async (t: TestContext) => {
+  test('an unwritable path stops the dump without throwing; `opened` rejects with InvalidArgumentError', async (t: TestContext) => {
     const dir = mkdtempSync(join(tmpdir(), 'voltwire-dump-'));
     try {
       writeFileSync(join(dir, 'file'), '');
       const writer = new WireDumpWriter(join(dir, 'file', 'cannot-be-a-child'));
-      await new Promise((r) => setTimeout(r, 20));
+      await t.assert.rejects(writer.opened, { code: 'ERR_VOLT_INVALID_ARGUMENT', message: /^dumpFile: cannot write .*: ENOTDIR/ });
       t.assert.ok(writer.error !== null);
       writer.record('sent', 0, Buffer.from([1]));
       await writer.close();
