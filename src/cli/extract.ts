@@ -7,14 +7,16 @@
  *   voltwire extract --table EVENTS --format arrow --out events.arrow [--where "…"] [--concurrency N]
  */
 import cliProgress from 'cli-progress';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { extractTo, type ExtractToOptions, type ExtractToProgress } from '../extract/extract-to.js';
 import { EXTRACT_STRATEGIES, type ExtractStrategy } from '../extract/options.js';
 import { formatDuration, progressLine } from '../extract/progress.js';
 import { EXTRACT_FORMATS, type ExtractFormat } from '../extract/writers/batch-writer.js';
+import { PARQUET_COMPRESSIONS, type ParquetCompression } from '../extract/writers/parquet-writer.js';
 import { inferArgument, convertArguments, parseTypeList } from './arguments.js';
 import type { CliContext, Output } from './context.js';
 import { EXIT_CODE } from './exit.js';
+import { formatBytes } from './load/report.js';
 import { addConnectionOptions, choiceOption, connectClient, durationOption, integerOption, resolveTarget, type ConnectionFlags } from './options.js';
 import type { ParameterType } from '../protocol/parameters.js';
 
@@ -32,6 +34,7 @@ interface ExtractFlags extends ConnectionFlags {
   key?: string;
   concurrency?: number;
   batchRows?: number;
+  compression?: ParquetCompression;
   delimiter?: string;
   nullText?: string;
   header: boolean;
@@ -59,6 +62,12 @@ function delimiterOf(text: string | undefined): string | undefined {
 }
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** `1 lane`, `8 lanes`. */
+function count(n: number, noun: string): string {
+  return `${integer.format(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 
 /** The live display: a cli-progress bar on a terminal, a line every few seconds elsewhere. */
 class ExtractDisplay {
@@ -108,31 +117,41 @@ class ExtractDisplay {
 
 export function extractCommand(ctx: CliContext): Command {
   const command = new Command('extract')
-    .summary('bulk-extract a table, SQL or procedure to Arrow, CSV or NDJSON')
+    .summary('bulk-extract a table, SQL or procedure to Arrow, Parquet, CSV or NDJSON')
     .description(
-      'Stream a large result out of VoltDB in pages, several at once, decoded off the main thread, in bounded memory,\n' +
-        'into an Arrow IPC file (readable by pyarrow, DuckDB, Polars), an Arrow IPC stream, CSV or NDJSON.\n\n' +
-        'Strategies (--by): key-range (default for a table: pages of WHERE key > ? ORDER BY key LIMIT n, integer keys split\n' +
-        'into ranges read in parallel), partition (one lane per partition through a single-partition page procedure\n' +
-        'PROC(partitionKey, afterKey, limit) given with --procedure), query (any SQL or procedure; OFFSET pages for a table).\n\n' +
+      'Stream a large result out of VoltDB in pages, several at once, decoded off the main thread, in bounded memory, ' +
+        'into an Arrow IPC file (readable by pyarrow, DuckDB, Polars), an Arrow IPC stream, Parquet (zstd), CSV or NDJSON. ' +
+        'The format comes from the file name (.arrow, .arrows, .parquet, .csv, .ndjson) or --format; "--out -" writes to ' +
+        'standard output (give --format).',
+    )
+    .addHelpText(
+      'after',
+      '\nStrategies (--by):\n' +
+        '  key-range  default for a table: pages of WHERE key > ? ORDER BY key LIMIT n; integer keys are split into\n' +
+        '             ranges read in parallel\n' +
+        '  partition  one lane per partition, through a single-partition page procedure\n' +
+        '             PROC(partitionKey, afterKey, limit) given with --procedure\n' +
+        '  query      any SQL or procedure; OFFSET pages for a table\n\n' +
         'Examples:\n' +
-        '  voltwire extract --table EVENTS --out events.arrow\n' +
-        '  voltwire extract --table EVENTS --format csv --out events.csv --where "TINY > ?" --param 0 --concurrency 8\n' +
-        '  voltwire extract --table EVENTS --procedure EVENTS_PAGE --out events.arrows',
+        '  voltwire extract --table EVENTS --out events.parquet\n' +
+        '  voltwire extract --table EVENTS --out events.csv --where "TINY > ?" --param 0 --concurrency 8\n' +
+        '  voltwire extract --table EVENTS --procedure EVENTS_PAGE --out events.arrows\n' +
+        '  voltwire extract --table EVENTS --format csv --out - | head',
     )
     .option('--table <name>', 'table to extract')
     .option('--sql <text>', 'read-only SQL to extract instead of a table')
     .option('--procedure <name>', 'page procedure (with --by partition) or read-only procedure (with --by query)')
-    .requiredOption('-o, --out <file>', 'output file')
-    .option('-f, --format <format>', `${EXTRACT_FORMATS.join(', ')} (default: from the file extension, else arrow)`, choiceOption('--format', EXTRACT_FORMATS))
+    .requiredOption('-o, --out <file>', 'output file, or - for standard output')
+    .option('-f, --format <format>', `${EXTRACT_FORMATS.join(', ')} (default: from the file name)`, choiceOption('--format', EXTRACT_FORMATS))
     .option('--columns <list>', 'columns to extract, comma-separated (default all)', columnList)
     .option('--where <predicate>', 'SQL predicate ANDed to every page (? placeholders take --param values)')
     .option('--param <value>', 'a value for the next ? placeholder (repeat the option); inferred unless --types', collect, [])
     .option('-T, --types <types>', 'comma-separated types of the --param values, e.g. BIGINT,STRING', parseTypeList)
     .option('--by <strategy>', EXTRACT_STRATEGIES.join(', '), choiceOption('--by', EXTRACT_STRATEGIES))
     .option('--key <column>', 'unique NOT NULL paging key (default: primary key, partition column or first column)')
-    .option('-c, --concurrency <n>', 'requests in flight at once (default 4)', integerOption('--concurrency', 1, 1024))
+    .option('--concurrency <n>', 'requests in flight at once (default 4)', integerOption('--concurrency', 1, 1024))
     .option('--batch-rows <n>', 'rows per page (default 50000)', integerOption('--batch-rows', 1, 0x7fffffff))
+    .option('--compression <codec>', `Parquet compression: ${PARQUET_COMPRESSIONS.join(', ')} (default zstd)`, choiceOption('--compression', PARQUET_COMPRESSIONS))
     .option('--delimiter <char>', 'CSV delimiter (default ","; "\\t" or "tab" for a tab)')
     .option('--null-text <text>', 'CSV text for NULL (default: empty)')
     .option('--no-header', 'CSV without the header row')
@@ -141,7 +160,7 @@ export function extractCommand(ctx: CliContext): Command {
     .option('--keep-partial', 'keep the incomplete file after a failure or Ctrl-C')
     .option('--decode-workers <n>', 'decode worker threads (default: cores - 1; 0 decodes on the main thread)', integerOption('--decode-workers', 0, 256))
     .option('--no-progress', 'no progress display')
-    .option('-t, --timeout <duration>', 'timeout of each request', durationOption('--timeout', false), 120_000);
+    .addOption(new Option('-t, --timeout <duration>', 'timeout of each request').argParser(durationOption('--timeout', false)).default(120_000, '2m'));
   addConnectionOptions(command).action(async (flags: ExtractFlags) => {
     const params = flags.types === undefined ? flags.param.map(inferArgument) : convertArguments('extract', flags.param, flags.types);
     const options: ExtractToOptions = {
@@ -156,6 +175,7 @@ export function extractCommand(ctx: CliContext): Command {
       ...(flags.key === undefined ? {} : { key: flags.key }),
       ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
       ...(flags.batchRows === undefined ? {} : { batchRows: flags.batchRows }),
+      ...(flags.compression === undefined ? {} : { compression: flags.compression }),
       ...(flags.delimiter === undefined ? {} : { delimiter: delimiterOf(flags.delimiter)! }),
       ...(flags.nullText === undefined ? {} : { nullText: flags.nullText }),
       ...(flags.binary === undefined ? {} : { binary: flags.binary }),
@@ -171,14 +191,16 @@ export function extractCommand(ctx: CliContext): Command {
     const onSignal = (): void => controller.abort(interrupted);
     process.once('SIGINT', onSignal);
     try {
-      const result = await extractTo(client, flags.out, { ...options, signal: controller.signal, onProgress: (p) => display.update(p) });
+      const toStdout = flags.out === '-';
+      const result = await extractTo(client, toStdout ? ctx.stdout : flags.out, { ...options, signal: controller.signal, onProgress: (p) => display.update(p) });
       display.stop();
       const p = result.progress;
       const seconds = Math.max(p.elapsedMs / 1000, 1e-9);
-      ctx.stdout.write(
-        `wrote ${integer.format(result.rows)} rows (${(result.bytesWritten / 1e6).toFixed(1)} MB ${result.format}) to ${result.path} in ${formatDuration(p.elapsedMs)} ` +
+      // With the data on standard output, the summary goes to standard error.
+      (toStdout ? ctx.stderr : ctx.stdout).write(
+        `wrote ${integer.format(result.rows)} rows (${formatBytes(result.bytesWritten)} ${result.format}) to ${toStdout ? 'standard output' : result.path} in ${formatDuration(p.elapsedMs)} ` +
           `(${seconds.toFixed(1)} s): ${integer.format(p.rowsPerSecond)} rows/s, ${(p.bytesPerSecond / 1e6).toFixed(1)} MB/s of column data, ` +
-          `${p.strategy}${p.lanesTotal === null ? '' : `, ${p.lanesTotal} ${p.strategy === 'partition' ? 'partitions' : 'lanes'}`}\n`,
+          `${p.strategy}${p.lanesTotal === null ? '' : `, ${count(p.lanesTotal, p.strategy === 'partition' ? 'partition' : 'lane')}`}\n`,
       );
     } catch (error) {
       display.stop();

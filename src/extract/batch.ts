@@ -94,8 +94,8 @@ export class ExtractBatch {
 
   /**
    * An apache-arrow `RecordBatch` over the column buffers (no copy): Decimal128(38,12),
-   * Timestamp(µs, UTC), Utf8, Binary, … (see src/decode/arrow.ts). Loads the optional peer
-   * dependency `apache-arrow` on first use.
+   * Timestamp(µs, UTC), Utf8, Binary, … (see src/decode/arrow.ts). Loads `apache-arrow` on
+   * first use.
    */
   async toArrow(): Promise<Arrow.RecordBatch> {
     const table = await tableToArrow(this.columns);

@@ -1,6 +1,6 @@
 /**
  * `extractTo(client, path, options)`: run an extraction straight into a file — Arrow IPC
- * (file or stream), CSV or NDJSON. Each batch is encoded and written (awaited) before the
+ * (file or stream), Parquet, CSV or NDJSON — or into a writable stream. Each batch is encoded and written (awaited) before the
  * next one is pulled, so the disk's pace, like a slow consumer's, holds the requests back.
  * On failure or cancellation the requests are stopped, the file is closed and — unless
  * `keepPartial` — removed; the promise rejects with the error (the signal's reason).
@@ -10,10 +10,11 @@ import { extract } from './extract.js';
 import type { ExtractClient, ExtractOptions } from './options.js';
 import type { ExtractProgress } from './progress.js';
 import { ArrowWriter } from './writers/arrow-writer.js';
-import { EXTRACT_FORMATS, formatOfPath, type BatchWriter, type ExtractFormat } from './writers/batch-writer.js';
+import { EXTRACT_FORMATS, FORMAT_EXTENSIONS, formatOfPath, type BatchWriter, type ExtractFormat } from './writers/batch-writer.js';
 import { CsvWriter, type CsvOptions } from './writers/csv-writer.js';
-import { FileSink, type ByteSink } from './writers/file-sink.js';
+import { FileSink, StreamSink, type ByteSink } from './writers/file-sink.js';
 import { NdjsonWriter } from './writers/ndjson-writer.js';
+import { ParquetWriter, type ParquetOptions } from './writers/parquet-writer.js';
 import type { BinaryText } from './writers/value-text.js';
 
 /** Progress of `extractTo`: the extraction's, plus the bytes in the file. */
@@ -21,9 +22,12 @@ export interface ExtractToProgress extends ExtractProgress {
   bytesWritten: number;
 }
 
-/** `extractTo` options: those of `extract`, plus the output format and the CSV details. */
-export interface ExtractToOptions extends Omit<ExtractOptions, 'onProgress'>, Omit<CsvOptions, 'binary'> {
-  /** Output format. Default: from the file extension (`.arrow`, `.arrows`, `.csv`, `.ndjson`/`.jsonl`), else `'arrow'`. */
+/** `extractTo` options: those of `extract`, plus the output format and the CSV and Parquet details. */
+export interface ExtractToOptions extends Omit<ExtractOptions, 'onProgress'>, Omit<CsvOptions, 'binary'>, ParquetOptions {
+  /**
+   * Output format. Default: from the file extension (`.arrow`, `.arrows`, `.parquet`, `.csv`,
+   * `.ndjson`/`.jsonl`); a name with another ending, or a stream, needs it.
+   */
   format?: ExtractFormat;
   /** VARBINARY in CSV and NDJSON as `'hex'` (default) or `'base64'`. */
   binary?: BinaryText;
@@ -35,6 +39,7 @@ export interface ExtractToOptions extends Omit<ExtractOptions, 'onProgress'>, Om
 
 /** What `extractTo` wrote: path, format, rows, batches, bytes, time and the final progress. */
 export interface ExtractToResult {
+  /** The file written, or `'-'` for a stream. */
   path: string;
   format: ExtractFormat;
   rows: number;
@@ -45,13 +50,18 @@ export interface ExtractToResult {
   progress: ExtractProgress;
 }
 
+/** Options of the writers (each takes its own). */
+export type WriterOptions = Omit<CsvOptions, 'binary'> & { binary?: BinaryText } & ParquetOptions;
+
 /** The writer for `format` over `sink`. */
-export function createWriter(format: ExtractFormat, sink: ByteSink, options: Omit<CsvOptions, 'binary'> & { binary?: BinaryText } = {}): BatchWriter {
+export function createWriter(format: ExtractFormat, sink: ByteSink, options: WriterOptions = {}): BatchWriter {
   switch (format) {
     case 'arrow':
       return new ArrowWriter(sink, { ipc: 'file' });
     case 'arrow-stream':
       return new ArrowWriter(sink, { ipc: 'stream' });
+    case 'parquet':
+      return new ParquetWriter(sink, options);
     case 'csv':
       return new CsvWriter(sink, options);
     case 'ndjson':
@@ -59,24 +69,46 @@ export function createWriter(format: ExtractFormat, sink: ByteSink, options: Omi
   }
 }
 
-/** Extract into a file (Arrow IPC, Arrow stream, CSV or NDJSON), in bounded memory; on failure or abort the partial file is removed unless `keepPartial`. */
-export async function extractTo(client: ExtractClient, path: string, options: ExtractToOptions): Promise<ExtractToResult> {
-  if (typeof path !== 'string' || path === '') throw new ParameterError('extract: the output path must be a non-empty string', { procedure: 'extract' });
-  const format = options.format ?? formatOfPath(path) ?? 'arrow';
-  if (!EXTRACT_FORMATS.includes(format)) throw new ParameterError(`extract: format must be one of ${EXTRACT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`, { procedure: 'extract' });
-  const { format: _format, keepPartial, onProgress, delimiter, nullText, header, newline, binary, ...extractOptions } = options;
-  const textOptions = {
+/** The format of `target`: the one asked for, else the one its file name says; anything else is refused. */
+function outputFormat(target: string | NodeJS.WritableStream, format: ExtractFormat | undefined): ExtractFormat {
+  if (format !== undefined) {
+    if (!EXTRACT_FORMATS.includes(format)) throw new ParameterError(`extract: format must be one of ${EXTRACT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`, { procedure: 'extract' });
+    return format;
+  }
+  if (typeof target !== 'string') throw new ParameterError(`extract: writing to a stream needs a format (one of ${EXTRACT_FORMATS.join(', ')})`, { procedure: 'extract' });
+  const known = formatOfPath(target);
+  if (known === null) {
+    const endings = EXTRACT_FORMATS.map((f) => FORMAT_EXTENSIONS[f][0]).join(', ');
+    throw new ParameterError(`extract: cannot tell the output format from the name ${JSON.stringify(target)}: end it with ${endings}, or give the format`, { procedure: 'extract' });
+  }
+  return known;
+}
+
+/**
+ * Extract into `target`: a file path (created, or truncated), or a writable stream (written,
+ * never ended: standard output for instance).
+ */
+export async function extractTo(client: ExtractClient, target: string | NodeJS.WritableStream, options: ExtractToOptions): Promise<ExtractToResult> {
+  if (target === '' || (typeof target !== 'string' && typeof (target as Partial<NodeJS.WritableStream> | null)?.write !== 'function')) {
+    throw new ParameterError('extract: the output must be a non-empty path or a writable stream', { procedure: 'extract' });
+  }
+  const format = outputFormat(target, options.format);
+  const { format: _format, keepPartial, onProgress, delimiter, nullText, header, newline, binary, compression, rowGroupRows, ...extractOptions } = options;
+  const writerOptions: WriterOptions = {
     ...(delimiter === undefined ? {} : { delimiter }),
     ...(nullText === undefined ? {} : { nullText }),
     ...(header === undefined ? {} : { header }),
     ...(newline === undefined ? {} : { newline }),
     ...(binary === undefined ? {} : { binary }),
+    ...(compression === undefined ? {} : { compression }),
+    ...(rowGroupRows === undefined ? {} : { rowGroupRows }),
   };
   // Check every option (the writer's too) before the file is created.
   const extraction = extract(client, extractOptions);
-  createWriter(format, NO_SINK, textOptions);
-  const sink = await FileSink.open(path, { keepPartial: keepPartial ?? false });
-  const writer = createWriter(format, sink, textOptions);
+  createWriter(format, NO_SINK, writerOptions);
+  const path = typeof target === 'string' ? target : '-';
+  const sink = typeof target === 'string' ? await FileSink.open(target, { keepPartial: keepPartial ?? false }) : new StreamSink(target);
+  const writer = createWriter(format, sink, writerOptions);
   const report = (): void => onProgress?.({ ...extraction.progress(), bytesWritten: writer.bytesWritten });
   try {
     for await (const batch of extraction) {

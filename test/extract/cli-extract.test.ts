@@ -66,7 +66,7 @@ describe('voltwire extract', () => {
     const out = join(dir, 'events.arrow');
     const { stdout, stderr, ctx } = await run(server, ['--table', 'EVENTS', '--format', 'arrow', '--out', out, '--concurrency', '2', '--batch-rows', '6000']);
     assert.equal(ctx.exitCode, 0);
-    assert.match(stdout.text, /^wrote 12,000 rows \(\d+\.\d MB arrow\) to .*events\.arrow in 0:\d\d .* key-range, 2 lanes\n$/);
+    assert.match(stdout.text, /^wrote 12,000 rows \(\d+\.\d (KiB|MiB) arrow\) to .*events\.arrow in 0:\d\d .* key-range, 2 lanes\n$/);
     assert.match(stderr.text, /12,000\/12,000 rows \| .* rows\/s \| .* MB\/s \| ranges 2\/2 \| ETA 0:00/);
     const { rows, schema } = arrowRows(out);
     assertArrowSchema(schema);
@@ -103,6 +103,6 @@ describe('voltwire extract', () => {
   test('the package entry exports the extraction API', () => {
     assert.equal(typeof extractApi.extract, 'function');
     assert.equal(typeof extractApi.extractTo, 'function');
-    assert.deepEqual(extractApi.EXTRACT_FORMATS, ['arrow', 'arrow-stream', 'csv', 'ndjson']);
+    assert.deepEqual(extractApi.EXTRACT_FORMATS, ['arrow', 'arrow-stream', 'parquet', 'csv', 'ndjson']);
   });
 });

@@ -122,7 +122,8 @@ describe('extractTo() against the embedded server', () => {
     await assert.rejects(extractTo(client, path, { table: 'EVENTS', newline: '\r' as '\n' }), ParameterError);
     await assert.rejects(extractTo(client, path, { table: 'EVENTS', nullText: 'a,b' }), ParameterError);
     await assert.rejects(extractTo(client, path, { table: 'EVENTS', format: 'xml' as 'csv' }), /format must be/);
-    await assert.rejects(extractTo(client, '', { table: 'EVENTS' }), /output path/);
+    await assert.rejects(extractTo(client, '', { table: 'EVENTS' }), /non-empty path or a writable stream/);
+    await assert.rejects(extractTo(client, join(dir, 'never.data'), { table: 'EVENTS' }), /cannot tell the output format/);
     await assert.rejects(extractTo(client, path, { table: 'EVENTS', concurrency: -1 }), /concurrency/);
     assert.equal(existsSync(path), false);
   });

@@ -259,6 +259,8 @@ describe('writers', () => {
     assert.equal(formatOfPath('a.arrows'), 'arrow-stream');
     assert.equal(formatOfPath('a.tsv'), 'csv');
     assert.equal(formatOfPath('a.jsonl'), 'ndjson');
-    assert.equal(formatOfPath('a.parquet'), null);
+    assert.equal(formatOfPath('a.parquet'), 'parquet');
+    assert.equal(formatOfPath('a.data'), null);
+    assert.equal(formatOfPath('events'), null);
   });
 });

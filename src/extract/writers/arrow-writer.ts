@@ -1,7 +1,7 @@
 /**
  * Arrow IPC output, file format (`.arrow`, with the footer readers seek to) or stream format
  * (`.arrows`), through apache-arrow's `RecordBatchFileWriter` / `RecordBatchStreamWriter`.
- * apache-arrow is an optional peer dependency, loaded on the first write.
+ * apache-arrow is a dependency, loaded on the first write.
  *
  * Each batch is wrapped as a RecordBatch over its column buffers (no copy, see
  * src/decode/arrow.ts: Decimal128(38,12), Timestamp(µs, UTC), Utf8, Binary, …). The writer's

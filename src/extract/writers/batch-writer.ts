@@ -5,11 +5,20 @@ import type { ColumnInfo } from '../../decode/column.js';
 import { VoltError } from '../../errors.js';
 import type { ExtractBatch } from '../batch.js';
 
-/** Output formats: Arrow IPC file (`.arrow`), Arrow IPC stream (`.arrows`), CSV, NDJSON. */
-export type ExtractFormat = 'arrow' | 'arrow-stream' | 'csv' | 'ndjson';
+/** Output formats: Arrow IPC file (`.arrow`), Arrow IPC stream (`.arrows`), Parquet, CSV, NDJSON. */
+export type ExtractFormat = 'arrow' | 'arrow-stream' | 'parquet' | 'csv' | 'ndjson';
 
 /** Every output format of `extractTo`. */
-export const EXTRACT_FORMATS: readonly ExtractFormat[] = Object.freeze(['arrow', 'arrow-stream', 'csv', 'ndjson']);
+export const EXTRACT_FORMATS: readonly ExtractFormat[] = Object.freeze(['arrow', 'arrow-stream', 'parquet', 'csv', 'ndjson']);
+
+/** The file name endings each format is known by (the first is the one to suggest). */
+export const FORMAT_EXTENSIONS: Readonly<Record<ExtractFormat, readonly string[]>> = Object.freeze({
+  arrow: ['.arrow', '.feather', '.ipc'],
+  'arrow-stream': ['.arrows'],
+  parquet: ['.parquet'],
+  csv: ['.csv', '.tsv'],
+  ndjson: ['.ndjson', '.jsonl'],
+});
 
 export interface BatchWriter {
   /** Encode and write one batch; resolves when its bytes are written. */
@@ -25,10 +34,9 @@ export interface BatchWriter {
 /** The format a file name implies, or null. */
 export function formatOfPath(path: string): ExtractFormat | null {
   const lower = path.toLowerCase();
-  if (lower.endsWith('.arrow') || lower.endsWith('.feather') || lower.endsWith('.ipc')) return 'arrow';
-  if (lower.endsWith('.arrows')) return 'arrow-stream';
-  if (lower.endsWith('.csv') || lower.endsWith('.tsv')) return 'csv';
-  if (lower.endsWith('.ndjson') || lower.endsWith('.jsonl')) return 'ndjson';
+  for (const format of EXTRACT_FORMATS) {
+    if (FORMAT_EXTENSIONS[format].some((extension) => lower.endsWith(extension))) return format;
+  }
   return null;
 }
 

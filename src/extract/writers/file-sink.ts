@@ -3,6 +3,7 @@
  * chunk list by chunk list, so the extraction never runs ahead of the disk (the awaited write is
  * the backpressure). `abort()` closes the file and, unless `keepPartial`, removes it.
  */
+import { once } from 'node:events';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 
 /** Something bytes can be written to; `FileSink` is the one used by `extractTo`. */
@@ -49,6 +50,33 @@ export class FileSink implements ByteSink {
     const wasOpen = !this.closed;
     await this.close();
     if (wasOpen && !this.keepPartial) await unlink(this.path).catch(() => undefined);
+  }
+}
+
+/**
+ * `StreamSink`: bytes to a writable stream that is not ours to close (standard output, for
+ * `--out -`). Each chunk waits for `'drain'` when the stream's buffer is full, which is the
+ * backpressure; closing leaves the stream open, and there is no file to remove on abort.
+ */
+export class StreamSink implements ByteSink {
+  bytesWritten = 0;
+
+  constructor(private readonly stream: NodeJS.WritableStream) {}
+
+  async write(chunks: readonly Uint8Array[]): Promise<void> {
+    for (const chunk of chunks) {
+      if (chunk.byteLength === 0) continue;
+      this.bytesWritten += chunk.byteLength;
+      if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+    }
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  abort(): Promise<void> {
+    return Promise.resolve();
   }
 }
 
