@@ -6,13 +6,14 @@
  * 2. run a 10-second voter load test against it (2 s warm-up) with live progress — the same
  *    code path as `voltwire bench` — and print the report;
  * 3. extract the EVENTS table into an Arrow file with `extractTo` (the extraction engine: parallel
- *    key ranges, columnar batches), or into CSV when apache-arrow (an optional peer dependency)
- *    is not installed;
+ *    key ranges, columnar batches);
  * 4. stop everything.
  *
+ * Ctrl-C stops it at any step: during the load test the bench reports what it measured, and the
+ * extraction is skipped; the embedded server is stopped either way (exit code 130).
+ *
  * Files go to ./voltwire-output (or $VOLTWIRE_OUTPUT_DIR): bench-voter.json, bench-voter.csv
- * and events.arrow (or events.csv). For a quick run: VOLTWIRE_START_SECONDS=2
- * VOLTWIRE_START_ROWS=1000 npm start.
+ * and events.arrow. For a quick run: VOLTWIRE_START_SECONDS=2 VOLTWIRE_START_ROWS=1000 npm start.
  */
 import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -68,7 +69,9 @@ async function main(): Promise<number> {
   // Ctrl-C: during the load test the bench stops and reports (its own handler); otherwise stop
   // the server (it runs in its own process group, so the terminal's Ctrl-C does not reach it).
   let benchRunning = false;
+  let interrupted = false;
   const onSignal = (): void => {
+    interrupted = true;
     if (benchRunning) return;
     say('\ninterrupted: stopping the embedded server');
     void (server?.stop() ?? Promise.resolve()).then(() => process.exit(130));
@@ -89,18 +92,15 @@ async function main(): Promise<number> {
     );
     benchRunning = false;
     if (code !== 0) return code;
+    if (interrupted) {
+      say('\ninterrupted: the extraction is skipped; stopping the embedded server');
+      return 130;
+    }
 
     say('');
     say(`3. extracting the analytics table EVENTS (${eventRows.toLocaleString('en-US')} rows, one column of every VoltDB type)`);
     client = await Client.connect({ hosts: server.hosts });
-    let result: ExtractToResult;
-    try {
-      result = await extractEvents(client, join(outDir, 'events.arrow'));
-    } catch (error) {
-      // apache-arrow is an optional peer dependency: without it, write CSV instead.
-      say(`   no Arrow file (${error instanceof Error ? error.message : String(error)}); writing CSV instead`);
-      result = await extractEvents(client, join(outDir, 'events.csv'));
-    }
+    const result = await extractEvents(client, join(outDir, 'events.arrow'));
     const took = result.elapsedMs / 1000;
     say(
       `   ${result.rows.toLocaleString('en-US')} rows → ${shown(result.path)} (${result.format}, ${formatBytes(result.bytesWritten)}) ` +

@@ -1,8 +1,8 @@
 /**
  * `toArrow()`: an apache-arrow `Table` over a table's column buffers, without copying them.
  *
- * apache-arrow is an optional peer dependency, loaded with `import()` on first use only, so a
- * client that never calls `toArrow()` never loads it. Each column's arrays are handed to
+ * apache-arrow is a dependency, loaded with `import()` on first use only, so a client that never
+ * calls `toArrow()` never pays for loading it. Each column's arrays are handed to
  * `makeData` as they are (it wraps typed arrays, it does not copy them):
  *
  * | VoltDB                | Arrow                              | buffers passed                          |
@@ -27,11 +27,11 @@ import type { Column } from './column.js';
 type ArrowModule = typeof Arrow;
 let loading: Promise<ArrowModule> | null = null;
 
-/** Load apache-arrow once; a missing package is a VoltError that says how to get it. */
+/** Load apache-arrow once; a package that cannot be loaded (a broken install) is a VoltError that says so. */
 export function loadArrow(): Promise<ArrowModule> {
   loading ??= import('apache-arrow').catch((cause: unknown) => {
     loading = null;
-    throw new VoltError('toArrow() needs the optional peer dependency apache-arrow: npm install apache-arrow', { cause });
+    throw new VoltError('toArrow() could not load apache-arrow, a dependency of voltwire: reinstall the package (npm install)', { cause });
   });
   return loading;
 }

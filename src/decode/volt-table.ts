@@ -264,7 +264,7 @@ export class VoltTable implements Iterable<unknown[]> {
     return this.decoded;
   }
 
-  /** An apache-arrow `Table` over the column buffers (no copy). Needs the optional `apache-arrow` package. */
+  /** An apache-arrow `Table` over the column buffers (no copy); `apache-arrow` is loaded on first use. */
   toArrow(): Promise<Arrow.Table> {
     return tableToArrow(this.decodeColumns());
   }

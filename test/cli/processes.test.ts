@@ -172,3 +172,30 @@ test('the embedded server can also run as `voltwire serve` (an installed package
   await t.assert.rejects(startEmbeddedServer({ command: [MAIN, 'serve', '--nodes', 'many'] }), /the embedded server did not start: it exited with code 2 \(error: .*--nodes/);
   await t.assert.rejects(startEmbeddedServer({ command: [MAIN, 'ping', '--servers', '127.0.0.1:1'], startTimeoutMs: 5000 }), /did not start/);
 });
+
+test('Ctrl-C during npm start: the load test reports, the extraction is skipped, the server is stopped, exit 130', async (t: TestContext) => {
+  const out = join(tmpdir(), `voltwire-start-interrupt-${process.pid}`);
+  const child = spawn(process.execPath, [START], {
+    env: { ...process.env, VOLTWIRE_START_SECONDS: '60', VOLTWIRE_START_ROWS: '1000', VOLTWIRE_OUTPUT_DIR: out },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => {
+    child.kill('SIGKILL');
+    return rm(out, { recursive: true, force: true });
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+  const deadline = Date.now() + 60_000;
+  while (!/tps now/.test(stderr) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  child.kill('SIGINT');
+  const code = await closed;
+  t.assert.strictEqual(code, 130, stderr);
+  t.assert.match(stdout, /Throughput\s+[\d,]+ calls\/s/, 'the bench reported what it measured');
+  t.assert.match(stdout, /interrupted: the extraction is skipped; stopping the embedded server/);
+  t.assert.doesNotMatch(stdout, /3\. extracting/);
+  const pid = Number(/pid (\d+)/.exec(stdout)![1]);
+  t.assert.throws(() => process.kill(pid, 0), /ESRCH/, 'the server was stopped');
+});

@@ -1,5 +1,5 @@
 /**
- * `toArrow()` without the optional apache-arrow package: a VoltError saying how to install it.
+ * `toArrow()` when apache-arrow cannot be loaded (a broken install): a VoltError saying so.
  * Run in a child process whose module resolution refuses `apache-arrow` (a loader hook), so the
  * package installed for the other tests stays out of it.
  */
@@ -31,5 +31,5 @@ test('toArrow() without apache-arrow rejects with a VoltError naming the package
   t.assert.equal(child.status, 0, child.stderr);
   const lines = child.stdout.trim().split('\n');
   t.assert.equal(lines.length, 2, 'a second call tries again');
-  for (const line of lines) t.assert.equal(line, 'true toArrow() needs the optional peer dependency apache-arrow: npm install apache-arrow');
+  for (const line of lines) t.assert.equal(line, 'true toArrow() could not load apache-arrow, a dependency of voltwire: reinstall the package (npm install)');
 });
