@@ -49,7 +49,7 @@ export async function callAllPartitions<R>(
   if (!Array.isArray(params)) throw new ParameterError(`parameters of ${procedure} must be an array`, { procedure });
   const { index, type } = partitionTarget(source, procedure);
   if (index > params.length) {
-    throw new ParameterError(`${procedure} is partitioned on parameter ${index}, but only ${params.length} other parameters were given`, { procedure, index });
+    throw new ParameterError(`${procedure} is partitioned on parameter ${index + 1}, but only ${params.length} other parameters were given`, { procedure, index });
   }
   const keys = await source.partitionKeys(type);
   return Promise.all(

@@ -98,7 +98,7 @@ export class VoltProcedure {
       const type = declared[i]!;
       if (type.endsWith('[]') || !isArrayValue(params[i], type)) continue;
       if (type === 'DECIMAL_STRING') {
-        throw new ParameterError(`parameter ${i} of ${this.name}: DECIMAL_STRING has no array form; declare VOLTTYPE_DECIMAL for a DECIMAL array`, {
+        throw new ParameterError(`parameter ${i + 1} of ${this.name}: DECIMAL_STRING has no array form; declare VOLTTYPE_DECIMAL for a DECIMAL array`, {
           procedure: this.name,
           index: i,
           type,

@@ -87,7 +87,7 @@ export function parameterTypeOf(spec: VoltTypeSpec, procedure: string, index: nu
   const name = typeof spec === 'number' && refused === undefined ? typeName(spec) : undefined;
   if (name === undefined) {
     const why = refused ?? 'is not a VOLTTYPE_* constant';
-    throw new ParameterError(`parameter ${index} of ${procedure}: type ${String(spec)} ${why}`, { procedure, index, type: String(spec) });
+    throw new ParameterError(`parameter ${index + 1} of ${procedure}: type ${String(spec)} ${why}`, { procedure, index, type: String(spec) });
   }
   return name;
 }

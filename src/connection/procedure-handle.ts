@@ -20,7 +20,7 @@ export function checkTypes(procedure: string, types: readonly ParameterType[]): 
   types.forEach((type, index) => {
     const base = typeof type === 'string' && type.endsWith('[]') ? type.slice(0, -2) : type;
     if (type !== 'DECIMAL_STRING' && (typeof base !== 'string' || !TYPE_NAMES.has(base))) {
-      throw new ParameterError(`parameter ${index} of ${procedure}: ${JSON.stringify(type)} is not a VoltDB type name`, { procedure, index, type: String(type) });
+      throw new ParameterError(`parameter ${index + 1} of ${procedure}: ${JSON.stringify(type)} is not a VoltDB type name`, { procedure, index, type: String(type) });
     }
   });
 }

@@ -102,7 +102,7 @@ function planFor(types: readonly ParameterType[], procedure: string): Plan {
 
 function notAType(name: unknown, index: number, procedure: string): ParameterError {
   const shown = describeValue(name);
-  return new ParameterError(`parameter ${index} of ${procedure}: ${shown} is not a parameter type`, { procedure, index, type: typeof name === 'string' ? name : shown });
+  return new ParameterError(`parameter ${index + 1} of ${procedure}: ${shown} is not a parameter type`, { procedure, index, type: typeof name === 'string' ? name : shown });
 }
 
 function unchanged(names: readonly ParameterType[], types: readonly ParameterType[]): boolean {
@@ -292,11 +292,11 @@ export function readParameters(r: BufferReader, timestamps: TimestampMode = 'dat
     if (type === VOLT_TYPE.ARRAY) {
       const elementAt = r.offset;
       const element = r.int8('array element type');
-      if (!ARRAY_ELEMENT_TYPES.has(element)) throw new ProtocolError(`parameter ${i}: ${element} is not an array element type`, { offset: elementAt });
+      if (!ARRAY_ELEMENT_TYPES.has(element)) throw new ProtocolError(`parameter ${i + 1}: ${element} is not an array element type`, { offset: elementAt });
       elementTypes[i] = element;
       values[i] = readArray(r, element, timestamps);
     } else {
-      if (!SCALAR_TYPES.has(type)) throw new ProtocolError(`parameter ${i} has unknown type code ${type}`, { offset: at });
+      if (!SCALAR_TYPES.has(type)) throw new ProtocolError(`parameter ${i + 1} has unknown type code ${type}`, { offset: at });
       values[i] = readValue(r, type, timestamps);
     }
   }

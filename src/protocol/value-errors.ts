@@ -12,9 +12,9 @@ import { VoltDate } from './volt-date.js';
 /** Where a value sits, for error messages: `parameter 2 of Vote`, `row 4, column NAME`. */
 export interface ValueContext {
   procedure?: string;
-  /** 0-based parameter position. */
+  /** 0-based parameter position (messages count from 1, as people do: `parameter 1` is the first). */
   index?: number;
-  /** 0-based element of an array parameter. */
+  /** 0-based element of an array parameter (shown from 1, as the parameter). */
   element?: number;
   /** 0-based row of a table value. */
   row?: number;
@@ -65,9 +65,9 @@ function describeUnchecked(value: unknown): string {
 /** `parameter 2 of Vote, element 3` / `row 4, column NAME` (empty when nothing is known). */
 export function describePlace(where: ValueContext): string {
   const parts: string[] = [];
-  if (where.index !== undefined) parts.push(where.procedure === undefined ? `parameter ${where.index}` : `parameter ${where.index} of ${where.procedure}`);
+  if (where.index !== undefined) parts.push(where.procedure === undefined ? `parameter ${where.index + 1}` : `parameter ${where.index + 1} of ${where.procedure}`);
   else if (where.procedure !== undefined) parts.push(where.procedure);
-  if (where.element !== undefined) parts.push(`element ${where.element}`);
+  if (where.element !== undefined) parts.push(`element ${where.element + 1}`);
   if (where.row !== undefined) parts.push(`row ${where.row}`);
   if (where.column !== undefined) parts.push(`column ${where.column}`);
   return parts.join(', ');

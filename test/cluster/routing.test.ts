@@ -117,7 +117,7 @@ describe('partition-aware routing on a 3-node, 8-partition cluster', () => {
     const mixed = await callAllPartitions(h.set, (p, params) => (params[0] === firstKey ? Promise.reject(new Error('boom')) : h.call(p, params)), 'Touch', [1]);
     t.assert.deepStrictEqual(mixed.map((r) => r.ok), [false, true, true, true, true, true, true, true]);
     await t.assert.rejects(callAllPartitions(h.set, (p, params) => h.call(p, params), 'Everywhere'), /multi-partition/);
-    await t.assert.rejects(callAllPartitions(h.set, (p, params) => h.call(p, params), 'Where', []), /partitioned on parameter 1, but only 0/);
+    await t.assert.rejects(callAllPartitions(h.set, (p, params) => h.call(p, params), 'Where', []), /partitioned on parameter 2, but only 0/);
     await t.assert.rejects(callAllPartitions(h.set, (p, params) => h.call(p, params), ''), /non-empty/);
     await t.assert.rejects(callAllPartitions(h.set, (p, params) => h.call(p, params), 'Touch', 'x' as unknown as unknown[]), /must be an array/);
   });

@@ -55,7 +55,7 @@ test('invocation options outside their types are ParameterErrors naming the valu
   t.assert.match(encode({ params: null }).message, /P: params null is not an array/);
   t.assert.match(encode({ params: 'ab' }).message, /params "ab" is not an array/);
   t.assert.match(encode({ params: [1], types: 'INTEGER' }).message, /declared types "INTEGER" is not an array of type names/);
-  t.assert.match(encode({ params: [1], types: [Symbol('t')] }).message, /parameter 0 of P: a symbol is not a parameter type/);
+  t.assert.match(encode({ params: [1], types: [Symbol('t')] }).message, /parameter 1 of P: a symbol is not a parameter type/);
   t.assert.match(encode({ params: [1], types: ['toString'] }).message, /"toString" is not a parameter type/);
   // Ordinary requests still encode, allPartition false included.
   const frame = encodeInvocation({ procedure: 'P', handle: 1n, params: [1], allPartition: false });

@@ -114,7 +114,7 @@ test('a frame that outgrows the slab moves to a new one', (t: TestContext) => {
   t.assert.deepStrictEqual(decoded.params, ['a'.repeat(100), 1n, 2.5]);
   t.assert.throws(
     () => writeInvocation(writer, { procedure: 'Insert', handle: 8n, params: ['b'.repeat(200), 300], types: ['STRING', 'TINYINT'] }),
-    /parameter 1 of Insert: 300 does not fit TINYINT/,
+    /parameter 2 of Insert: 300 does not fit TINYINT/,
   );
   t.assert.equal(writer.offset, writer.mark);
 });

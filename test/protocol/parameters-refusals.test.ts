@@ -42,44 +42,44 @@ function refused(t: TestContext, params: unknown[], types: ParameterType[] | und
 }
 
 test('integers out of range', (t: TestContext) => {
-  const error = refused(t, [1, 2, 300], ['INTEGER', 'INTEGER', 'TINYINT'], 'parameter 2 of Vote: 300 does not fit TINYINT (-127..127)', 2);
+  const error = refused(t, [1, 2, 300], ['INTEGER', 'INTEGER', 'TINYINT'], 'parameter 3 of Vote: 300 does not fit TINYINT (-127..127)', 2);
   t.assert.equal(error.type, 'TINYINT');
-  refused(t, [40000], ['SMALLINT'], 'parameter 0 of Vote: 40000 does not fit SMALLINT (-32767..32767)');
+  refused(t, [40000], ['SMALLINT'], 'parameter 1 of Vote: 40000 does not fit SMALLINT (-32767..32767)');
   refused(t, [2 ** 31], ['INTEGER'], /2147483648 does not fit INTEGER/);
-  refused(t, [2n ** 63n], ['BIGINT'], 'parameter 0 of Vote: 9223372036854775808n does not fit BIGINT (-9223372036854775807..9223372036854775807)');
+  refused(t, [2n ** 63n], ['BIGINT'], 'parameter 1 of Vote: 9223372036854775808n does not fit BIGINT (-9223372036854775807..9223372036854775807)');
   refused(t, [128n], ['TINYINT'], /128n does not fit TINYINT/);
 });
 
 test('the NULL sentinel values themselves', (t: TestContext) => {
-  refused(t, [-128], ['TINYINT'], 'parameter 0 of Vote: -128 does not fit TINYINT (-127..127; -128 is the NULL sentinel, pass null)');
+  refused(t, [-128], ['TINYINT'], 'parameter 1 of Vote: -128 does not fit TINYINT (-127..127; -128 is the NULL sentinel, pass null)');
   refused(t, [-32768], ['SMALLINT'], /NULL sentinel/);
   refused(t, [-(2 ** 31)], ['INTEGER'], /NULL sentinel/);
   refused(t, [-(2n ** 63n)], ['BIGINT'], /-9223372036854775808n does not fit BIGINT .*NULL sentinel/);
   refused(t, [-(2n ** 63n)], ['TIMESTAMP'], /does not fit TIMESTAMP/);
-  refused(t, [-1.7e308], ['FLOAT'], 'parameter 0 of Vote: -1.7e+308 does not fit FLOAT (values ≤ -1.7E308 are NULL on the wire; pass null)');
+  refused(t, [-1.7e308], ['FLOAT'], 'parameter 1 of Vote: -1.7e+308 does not fit FLOAT (values ≤ -1.7E308 are NULL on the wire; pass null)');
   refused(t, [-1.7e308], undefined, /NULL on the wire/);
   refused(t, [-1.75e308], ['FLOAT'], /NULL on the wire/);
 });
 
 test('non-integers and unsafe integers for integer types', (t: TestContext) => {
-  refused(t, [1.5], ['INTEGER'], 'parameter 0 of Vote: 1.5 does not fit INTEGER (-2147483647..2147483647; not an integer)');
+  refused(t, [1.5], ['INTEGER'], 'parameter 1 of Vote: 1.5 does not fit INTEGER (-2147483647..2147483647; not an integer)');
   refused(t, [2 ** 60], ['BIGINT'], /not a safe integer, pass a bigint/);
   refused(t, [NaN], ['SMALLINT'], /NaN does not fit SMALLINT .*expected an integer/);
 });
 
 test('NaN and infinities as FLOAT', (t: TestContext) => {
-  refused(t, [NaN], ['FLOAT'], 'parameter 0 of Vote: NaN does not fit FLOAT (finite numbers only)');
+  refused(t, [NaN], ['FLOAT'], 'parameter 1 of Vote: NaN does not fit FLOAT (finite numbers only)');
   refused(t, [Infinity], ['FLOAT'], /Infinity does not fit FLOAT/);
   refused(t, [-Infinity], undefined, /-Infinity does not fit FLOAT/);
 });
 
 test('strings and byte strings over 1 MiB', (t: TestContext) => {
   refused(t, ['é'.repeat(524_289)], ['STRING'], /\(524289 characters\) does not fit STRING \(longer than 1048576 UTF-8 bytes\)/);
-  refused(t, [new Uint8Array(1_048_577)], ['VARBINARY'], 'parameter 0 of Vote: Uint8Array(1048577) does not fit VARBINARY (longer than 1048576 bytes)');
+  refused(t, [new Uint8Array(1_048_577)], ['VARBINARY'], 'parameter 1 of Vote: Uint8Array(1048577) does not fit VARBINARY (longer than 1048576 bytes)');
 });
 
 test('invalid dates and timestamps outside int64', (t: TestContext) => {
-  refused(t, [new Date(NaN)], ['TIMESTAMP'], 'parameter 0 of Vote: Invalid Date does not fit TIMESTAMP (an invalid Date)');
+  refused(t, [new Date(NaN)], ['TIMESTAMP'], 'parameter 1 of Vote: Invalid Date does not fit TIMESTAMP (an invalid Date)');
   refused(t, [2n ** 63n], ['TIMESTAMP'], /microseconds must fit int64/);
   refused(t, [9_300_000_000_000_000], ['TIMESTAMP'], /whole milliseconds/);
   refused(t, [1.5], ['TIMESTAMP'], /whole milliseconds/);
@@ -91,15 +91,15 @@ test('invalid dates and timestamps outside int64', (t: TestContext) => {
 test('decimals beyond DECIMAL(38, 12) and non-numbers', (t: TestContext) => {
   refused(t, ['1' + '0'.repeat(26)], ['DECIMAL'], /does not fit DECIMAL \(has more than 26 integer digits/);
   refused(t, [new Decimal('1e26')], undefined, /Decimal\(1e\+26\) does not fit DECIMAL/);
-  refused(t, ['abc'], ['DECIMAL'], 'parameter 0 of Vote: "abc" does not fit DECIMAL (is not a decimal number)');
+  refused(t, ['abc'], ['DECIMAL'], 'parameter 1 of Vote: "abc" does not fit DECIMAL (is not a decimal number)');
   refused(t, [NaN], ['DECIMAL'], /is not a finite number/);
   refused(t, [true], ['DECIMAL'], /expected a Decimal, numeric string, number or bigint/);
-  refused(t, ['x1'], ['DECIMAL_STRING'], 'parameter 0 of Vote: "x1" does not fit DECIMAL_STRING (expected a finite Decimal, numeric string, number or bigint)');
+  refused(t, ['x1'], ['DECIMAL_STRING'], 'parameter 1 of Vote: "x1" does not fit DECIMAL_STRING (expected a finite Decimal, numeric string, number or bigint)');
   refused(t, [Infinity], ['DECIMAL_STRING'], /DECIMAL_STRING/);
 });
 
 test('invalid geography', (t: TestContext) => {
-  refused(t, [new GeographyPoint(181, 0)], ['GEOGRAPHY_POINT'], 'parameter 0 of Vote: POINT(181 0) does not fit GEOGRAPHY_POINT (longitude 181 is outside -180..180)');
+  refused(t, [new GeographyPoint(181, 0)], ['GEOGRAPHY_POINT'], 'parameter 1 of Vote: POINT(181 0) does not fit GEOGRAPHY_POINT (longitude 181 is outside -180..180)');
   refused(t, [new GeographyPoint(0, -90.5)], undefined, /latitude -90.5 is outside -90..90/);
   refused(t, [new GeographyPoint(NaN, 0)], ['GEOGRAPHY_POINT'], /are not numbers/);
   refused(t, ['POINT(1)'], ['GEOGRAPHY_POINT'], /invalid WKT "POINT\(1\)": expected a number/);
@@ -118,14 +118,14 @@ test('invalid geography', (t: TestContext) => {
 });
 
 test('arrays over 32767 elements, nested arrays and mixed arrays', (t: TestContext) => {
-  refused(t, [new Array<number>(32768).fill(1)], ['INTEGER[]'], 'parameter 0 of Vote: array(32768) does not fit INTEGER[] (at most 32767 elements)');
+  refused(t, [new Array<number>(32768).fill(1)], ['INTEGER[]'], 'parameter 1 of Vote: array(32768) does not fit INTEGER[] (at most 32767 elements)');
   refused(t, [new Array<number>(32768).fill(1)], undefined, /at most 32767 elements/);
-  refused(t, [[1, [2]]], ['INTEGER[]'], 'parameter 0 of Vote, element 1: array(1) does not fit an array element (nested arrays are not supported)');
-  refused(t, [[1, [2]]], undefined, /element 1: array\(1\) does not fit an array element/);
-  refused(t, [[1, 'two']], undefined, /element 1: "two" does not fit an array \(elements of one type only/);
-  refused(t, [[1, Symbol('s')]], undefined, /element 1: a symbol does not fit any VoltDB type/);
-  refused(t, [[1, 2, 3.5]], ['INTEGER[]'], /element 2: 3.5 does not fit INTEGER/);
-  refused(t, [[1, 256]], ['TINYINT[]'], /element 1: 256 does not fit TINYINT\[\]/);
+  refused(t, [[1, [2]]], ['INTEGER[]'], 'parameter 1 of Vote, element 2: array(1) does not fit an array element (nested arrays are not supported)');
+  refused(t, [[1, [2]]], undefined, /element 2: array\(1\) does not fit an array element/);
+  refused(t, [[1, 'two']], undefined, /element 2: "two" does not fit an array \(elements of one type only/);
+  refused(t, [[1, Symbol('s')]], undefined, /element 2: a symbol does not fit any VoltDB type/);
+  refused(t, [[1, 2, 3.5]], ['INTEGER[]'], /element 3: 3.5 does not fit INTEGER/);
+  refused(t, [[1, 256]], ['TINYINT[]'], /element 2: 256 does not fit TINYINT\[\]/);
   refused(t, [new Uint8Array(1_048_577)], ['TINYINT[]'], /at most 1048576 bytes/);
   refused(t, [[null]], ['VOLTTABLE[]'], /a table array has no NULL elements/);
   refused(t, ['abc'], ['STRING[]'], /"abc" does not fit STRING\[\] \(expected an array\)/);
@@ -149,9 +149,9 @@ test('wrong JS types for a declared type', (t: TestContext) => {
 });
 
 test('a string with a lone UTF-16 surrogate is refused (UTF-8 cannot carry it); a surrogate pair is not', (t: TestContext) => {
-  refused(t, ['ok\uD800x'], undefined, 'parameter 0 of Vote: "ok\\ud800x" does not fit STRING (it contains a lone UTF-16 surrogate, which UTF-8 cannot carry)');
-  refused(t, [1, '\uDC00'], ['INTEGER', 'STRING'], /parameter 1 of Vote: .* lone UTF-16 surrogate/, 1);
-  refused(t, [['a', 'b\uDBFF']], ['STRING[]'], /element 1: .* lone UTF-16 surrogate/);
+  refused(t, ['ok\uD800x'], undefined, 'parameter 1 of Vote: "ok\\ud800x" does not fit STRING (it contains a lone UTF-16 surrogate, which UTF-8 cannot carry)');
+  refused(t, [1, '\uDC00'], ['INTEGER', 'STRING'], /parameter 2 of Vote: .* lone UTF-16 surrogate/, 1);
+  refused(t, [['a', 'b\uDBFF']], ['STRING[]'], /element 2: .* lone UTF-16 surrogate/);
   const table = { columns: [{ name: 'NAME', type: 9 }], rows: [['fine'], ['\uD83D']] };
   refused(t, [table], undefined, /row 1, column NAME: .* lone UTF-16 surrogate/);
   const writer = new BufferWriter(Buffer.alloc(64));
@@ -160,10 +160,10 @@ test('a string with a lone UTF-16 surrogate is refused (UTF-8 cannot carry it); 
 });
 
 test('values that cannot be inferred, bad declared lists', (t: TestContext) => {
-  refused(t, [{ a: 1 }], undefined, 'parameter 0 of Vote: an object does not fit any VoltDB type (cannot infer a type; declare the parameter types)');
+  refused(t, [{ a: 1 }], undefined, 'parameter 1 of Vote: an object does not fit any VoltDB type (cannot infer a type; declare the parameter types)');
   refused(t, [() => 1], undefined, /a function does not fit any VoltDB type/);
   refused(t, [1, 2], ['INTEGER'], 'Vote declares 1 parameter types but got 2 values');
-  refused(t, [1], ['INT' as ParameterType], 'parameter 0 of Vote: "INT" is not a parameter type');
+  refused(t, [1], ['INT' as ParameterType], 'parameter 1 of Vote: "INT" is not a parameter type');
   refused(t, [[1]], ['BOOLEAN[]'], /"BOOLEAN\[\]" is not a parameter type/);
   refused(t, [[1]], ['ARRAY[]' as ParameterType], /is not a parameter type/);
   refused(t, new Array<number>(32768).fill(1), undefined, 'Vote: 32768 parameters, at most 32767');
@@ -171,9 +171,9 @@ test('values that cannot be inferred, bad declared lists', (t: TestContext) => {
 
 test('a bad cell in a VOLTTABLE parameter names row and column', (t: TestContext) => {
   const table = { columns: [{ name: 'ID', type: 5 }, { name: 'NAME', type: 9 }], rows: [[1, 'a'], [2, 3]] };
-  refused(t, ['x', table], undefined, 'parameter 1 of Vote, row 1, column NAME: 3 does not fit STRING (expected a string)', 1);
-  refused(t, [{ columns: [{ name: 'ID', type: 99 }], rows: [] }], undefined, 'parameter 0 of Vote: column ID has type 99, not a column type');
-  refused(t, [{ columns: [{ name: 'ID', type: 5 }], rows: [[1, 2]] }], ['VOLTTABLE'], 'parameter 0 of Vote: row 0 has 2 values for 1 columns');
+  refused(t, ['x', table], undefined, 'parameter 2 of Vote, row 1, column NAME: 3 does not fit STRING (expected a string)', 1);
+  refused(t, [{ columns: [{ name: 'ID', type: 99 }], rows: [] }], undefined, 'parameter 1 of Vote: column ID has type 99, not a column type');
+  refused(t, [{ columns: [{ name: 'ID', type: 5 }], rows: [[1, 2]] }], ['VOLTTABLE'], 'parameter 1 of Vote: row 0 has 2 values for 1 columns');
 });
 
 test('writeParameters restores the writer after a slab move', (t: TestContext) => {
@@ -181,7 +181,7 @@ test('writeParameters restores the writer after a slab move', (t: TestContext) =
   writer.int32(7);
   writer.begin();
   writer.int8(1);
-  t.assert.throws(() => writeParameters(writer, ['x'.repeat(40), 300], ['STRING', 'TINYINT'], 'P'), /parameter 1 of P: 300/);
+  t.assert.throws(() => writeParameters(writer, ['x'.repeat(40), 300], ['STRING', 'TINYINT'], 'P'), /parameter 2 of P: 300/);
   t.assert.equal(writer.offset - writer.mark, 1);
   writeParameters(writer, ['ok'], undefined, 'P');
   const r = new BufferReader(writer.message(), 1);

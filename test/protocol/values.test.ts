@@ -157,7 +157,7 @@ test('error text: values and places', (t: TestContext) => {
   t.assert.equal(describeValue(new VoltDate(2020, 1, 2)), '2020-01-02');
   t.assert.equal(describeValue(Object.create(null)), 'an object');
   t.assert.equal(describePlace({}), '');
-  t.assert.equal(describePlace({ index: 3 }), 'parameter 3');
+  t.assert.equal(describePlace({ index: 3 }), 'parameter 4');
   t.assert.equal(describePlace({ procedure: 'P' }), 'P');
   t.assert.equal(describePlace({ row: 2, column: 'C' }), 'row 2, column C');
   const error = (() => {
@@ -169,7 +169,7 @@ test('error text: values and places', (t: TestContext) => {
     return undefined;
   })();
   t.assert.equal(error?.message, 'row 4, column N: 1000000 does not fit SMALLINT (-32767..32767)');
-  t.assert.throws(() => writeValue(new BufferWriter(), 99, 1, { procedure: 'P', index: 0 }), /parameter 0 of P: type code 99 is not a value type/);
+  t.assert.throws(() => writeValue(new BufferWriter(), 99, 1, { procedure: 'P', index: 0 }), /parameter 1 of P: type code 99 is not a value type/);
   t.assert.throws(() => writeValue(new BufferWriter(), VOLT_TYPE.BOOLEAN, null, {}), /BOOLEAN has no NULL/);
   t.assert.throws(() => writeValue(new BufferWriter(), VOLT_TYPE.VOLTTABLE, null, {}), /VOLTTABLE has no NULL/);
 });
