@@ -6,6 +6,7 @@
  * Without `--servers` it starts the embedded server in a child process (so client and server
  * do not share an event loop) and stops it afterwards.
  */
+import { randomInt } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { access, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -42,7 +43,7 @@ export interface BenchFlags extends ConnectionFlags {
   workerKind: WorkerKind;
   maxOutstanding?: number;
   timeout: number;
-  seed: number;
+  seed?: number;
   json?: string;
   csv?: string;
   quiet?: boolean;
@@ -95,7 +96,7 @@ export function benchCommand(ctx: CliContext): Command {
     .addOption(new Option('--worker-kind <kind>', 'what a worker is').choices(['thread', 'process']).default('thread'))
     .option('--max-outstanding <n>', `calls in flight for the whole run, split among workers (default ${OUTSTANDING_PER_HOST} per server host)`, integerOption('--max-outstanding', 1))
     .addOption(new Option('-t, --timeout <duration>', 'timeout of each call').argParser(durationOption('--timeout', false)).default(30_000, '30s'))
-    .option('--seed <n>', 'random seed of the workload', integerOption('--seed', 0, 2 ** 32 - 1), 1)
+    .option('--seed <n>', 'random seed of the workload (default: a random one, printed, so a run can be repeated)', integerOption('--seed', 0, 2 ** 32 - 1))
     .option('--json <file>', 'write the result as JSON')
     .option('--csv <file>', 'write the result as a CSV summary row')
     .option('-q, --quiet', 'no live statistics')
@@ -118,10 +119,10 @@ export function benchCommand(ctx: CliContext): Command {
   return command;
 }
 
-function workloadSpec(flags: BenchFlags): WorkloadSpec {
+function workloadSpec(flags: BenchFlags, seed: number): WorkloadSpec {
   return {
     name: flags.workload,
-    seed: flags.seed,
+    seed,
     voter: { contestants: flags.contestants, maxVotes: flags.maxVotes },
     kv: {
       keys: flags.keys,
@@ -137,7 +138,10 @@ function workloadSpec(flags: BenchFlags): WorkloadSpec {
 
 /** Run the whole load test; prints the report and writes the result files. */
 export async function runBench(ctx: CliContext, flags: BenchFlags): Promise<BenchReport> {
-  const spec = workloadSpec(flags);
+  // A fixed default seed would replay the same calls on every run: against the same server the
+  // second run would mostly measure refusals (voter's "over the vote limit"). Random, and printed.
+  const seed = flags.seed ?? randomInt(0, 2 ** 32);
+  const spec = workloadSpec(flags, seed);
   const workload = createWorkload(spec); // validates the workload options before anything starts
   // Refuse an unwritable result file now, not after the whole run.
   for (const [option, file] of [['--json', flags.json], ['--csv', flags.csv]] as const) {
@@ -149,6 +153,7 @@ export async function runBench(ctx: CliContext, flags: BenchFlags): Promise<Benc
     }
   }
   const log = (line: string): void => void ctx.stderr.write(line + '\n');
+  log(`seed ${seed}${flags.seed === undefined ? ` (random; repeat these calls with --seed ${seed})` : ''}`);
   const interrupt = new AbortController();
   // Ctrl-C (or SIGTERM) stops the load and still reports what was measured; a second one
   // quits at once (the embedded server is then killed by server-process's exit hook).
@@ -191,7 +196,7 @@ export async function runBench(ctx: CliContext, flags: BenchFlags): Promise<Benc
       warmupSeconds: flags.warmup / 1000,
       rate: flags.rate ?? null,
       maxOutstanding,
-      seed: flags.seed,
+      seed,
     };
 
     client = await connectClient(target, flags.workers > 1 ? 1 : flags.connections, { callTimeoutMs: flags.timeout, reconnect: false });

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
+import { readWireDump } from '../connection/wire-dump.js';
 import { formatWireDump } from '../connection/wire-dump-format.js';
 import type { CliContext } from './context.js';
 import { integerOption } from './options.js';
@@ -23,10 +24,14 @@ export function dumpCommand(ctx: CliContext): Command {
     )
     .argument('<file>', 'the dump file')
     .option('-x, --hex', 'add a hex dump of every frame')
-    .option('-c, --connection <n>', 'only this connection (0-based, in opening order)', integerOption('--connection', 0, 65535))
+    .option('--connection <n>', 'only this connection (0-based, in opening order, as printed: #0, #1…)', integerOption('--connection', 0, 65535))
     .action(async (file: string, flags: DumpFlags) => {
-      const bytes = await readFile(file);
-      const text = formatWireDump(bytes, { hex: flags.hex === true, connection: flags.connection });
+      const dump = readWireDump(await readFile(file));
+      if (flags.connection !== undefined && !dump.records.some((record) => record.connection === flags.connection)) {
+        const held = [...new Set(dump.records.map((record) => `#${record.connection}`))];
+        throw new RangeError(`${file} holds no connection #${flags.connection} (${held.length === 0 ? 'it has no records' : `it holds ${held.join(', ')}`})`);
+      }
+      const text = formatWireDump(dump, { hex: flags.hex === true, connection: flags.connection });
       ctx.stdout.write(text.endsWith('\n') ? text : text + '\n');
     });
 }

@@ -18,7 +18,7 @@ export function pingCommand(ctx: CliContext): Command {
   const command = new Command('ping')
     .summary('check that a server answers')
     .description('Connect, log in and time @Ping round trips (one by default).')
-    .option('-c, --count <n>', 'pings to send', integerOption('--count', 1), 1)
+    .option('-n, --count <n>', 'pings to send', integerOption('--count', 1), 1)
     .addOption(new Option('-i, --interval <duration>', 'pause between pings').argParser(durationOption('--interval', true)).default(200, '200ms'))
     .addOption(new Option('-t, --timeout <duration>', 'timeout of connecting and of each ping').argParser(durationOption('--timeout', false)).default(10_000, '10s'))
     .option('--json', 'print the result as JSON');
