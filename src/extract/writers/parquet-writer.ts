@@ -25,8 +25,10 @@ type ParquetModule = typeof ParquetWasm;
 /** Parquet page compression. */
 export type ParquetCompression = 'zstd' | 'snappy' | 'none';
 
+/** Every Parquet compression the writer offers. */
 export const PARQUET_COMPRESSIONS: readonly ParquetCompression[] = Object.freeze(['zstd', 'snappy', 'none']);
 
+/** Options of the Parquet writer. */
 export interface ParquetOptions {
   /** Page compression: `'zstd'` (default), `'snappy'` or `'none'`. */
   compression?: ParquetCompression;
@@ -105,6 +107,7 @@ class BatchFeed {
   }
 }
 
+/** Writes an extraction's batches as one Parquet file, a row group at a time (see the file comment). */
 export class ParquetWriter implements BatchWriter {
   private schema: readonly ColumnInfo[] | null = null;
   private feed: BatchFeed | null = null;
