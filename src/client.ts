@@ -41,6 +41,7 @@ import { WireDumpWriter } from './connection/wire-dump.js';
 import { connectionOptions, resolveClientOptions, type SharedByConnections, type CallOptions, type CallSpec, type ClientOptions, type ResolvedClientOptions, type ResolvedHost } from './options.js';
 import { ProcedureHandle, checkTypes, type CallSubmitter } from './connection/procedure-handle.js';
 import { isPartitionId, isPriority, partitionError, priorityError } from './connection/connection-call.js';
+import { callOptionsError, perCallTypes } from './option-check.js';
 
 // The option and statistics types of the public API, re-exported beside the client.
 export type { CallOptions, CallSpec, ClientOptions } from './options.js';
@@ -107,12 +108,16 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
   };
 
   /**
-   * Connect to every host in `options.hosts` and log in. Resolves once at least one host
+   * Connect to every host in `options.hosts` and log in. `options` may also be a connection
+   * string (`'voltdb://user:password@h1,h2:21214?tls=true'`) or a host list (`'h1:21212,h2'`);
+   * unknown keys and values of the wrong kind are refused with `InvalidArgumentError`. Resolves once at least one host
    * accepted; rejects with that host's error when there is one host, with the first
    * `AuthenticationError` when every host refused the login, else with `NoConnectionsError`
    * listing each host's failure.
    */
-  static async connect(options: ClientOptions = {}): Promise<Client> {
+  static connect(connectionString: string): Promise<Client>;
+  static connect(options?: ClientOptions): Promise<Client>;
+  static async connect(options: ClientOptions | string = {}): Promise<Client> {
     const client = new Client(resolveClientOptions(options));
     await client.open();
     return client;
@@ -343,6 +348,16 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
     options: CallOptions | undefined,
     counters: ProcedureCounters,
   ): Promise<Response> {
+    if (options !== undefined) {
+      // Plain-JavaScript callers get their typos back instead of silence (option-check.ts).
+      const problem = callOptionsError(options, procedure);
+      if (problem !== null) return this.refuse(counters, problem, FAILURE_KIND.PARAMETER);
+      if (options.types !== undefined) {
+        const typed = perCallTypes(procedure, params, types, options.types);
+        if (typed instanceof Error) return this.refuse(counters, typed, FAILURE_KIND.PARAMETER);
+        types = typed;
+      }
+    }
     // No retry configured and none asked for: straight to the hot path, no closure, no await.
     if (!this.retryConfigured && (options === undefined || options.retryOnConnectionLoss === undefined)) {
       return this.submitOnce(procedure, params, types, options, counters);

@@ -21,6 +21,8 @@ import type { ParameterType } from './protocol/parameters.js';
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { resolveTlsSetting, type TlsSetting } from './connection/tls.js';
 import { InvalidArgumentError } from './errors.js';
+import type { BigIntMode } from './decode/bigint-mode.js';
+import { normalizeClientOptions, type ConnectTarget } from './option-check.js';
 
 /** VoltDB's client port. */
 export const DEFAULT_PORT = 21212;
@@ -61,14 +63,25 @@ export type HashScheme = 'sha256' | 'sha1';
  */
 export interface ClientOptions extends Omit<ClusterOptions, 'hosts' | 'connectTimeoutMs'> {
   /**
-   * Hosts to connect to, each optionally with `weight` (1–9) and `backup`, or a
-   * `'host:port,…'` string. Default
-   * `['localhost:21212']`. Single-partition calls go to their partition's leader; other calls
-   * are spread over the connected primaries by weight.
+   * A connection string, `voltdb://user:password@h1:21212,h2?tls=true&timeoutMs=5000`
+   * (`voltdbs://` for TLS; grammar in docs/client.md, "Connection strings"). The other options
+   * given beside it win over what it says.
+   */
+  connectionString?: string;
+  /**
+   * Hosts to connect to, each optionally with `weight` (1–9) and `backup`, or one
+   * `'h1:21212,h2'` string. Default `['localhost:21212']`. Single-partition calls go to their
+   * partition's leader; other calls are spread over the connected primaries by weight.
    */
   hosts?: string | readonly HostSpec[];
+  /** One host, as node-postgres and mysql2 name it (not beside `hosts`). Default `'localhost'`. */
+  host?: string;
+  /** The port of `host`. Default 21212. */
+  port?: number;
   /** Login user name. Default `''` (fine when the server has security off). */
   username?: string;
+  /** Same as `username` (the node-postgres / mysql2 name). */
+  user?: string;
   /** Login password; only its hash is sent. Default `''`. */
   password?: string;
   /** A precomputed password digest (raw bytes) to send instead of hashing `password`. */
@@ -79,6 +92,8 @@ export interface ClientOptions extends Omit<ClusterOptions, 'hosts' | 'connectTi
   connectTimeoutMs?: number;
   /** Default client-side timeout of a call (queueing included); 0 = none. Default 120 000 ms (2 min, as VoltDB's Java client). */
   callTimeoutMs?: number;
+  /** Same as `callTimeoutMs` (the name of the per-call option). */
+  timeoutMs?: number;
   /** Default server-side query timeout sent with each invocation (PROTOCOL.md 3.3, BATCH_TIMEOUT). Default: none (the server's setting). */
   queryTimeoutMs?: number;
   /**
@@ -95,6 +110,13 @@ export interface ClientOptions extends Omit<ClusterOptions, 'hosts' | 'connectTi
   maxCallsPerSecond?: number;
   /** TIMESTAMP values as `Date` or `bigint` µs. Default `'date'`. */
   timestamps?: TimestampMode;
+  /**
+   * BIGINT values (and TIMESTAMP microseconds with `timestamps: 'bigint'`) in rows: `'bigint'`
+   * (default, exact), `'string'` (exact, JSON-safe) or `'number'` (a value beyond
+   * ±(2^53 − 1) is refused when read, never rounded). Typed getters (`getBigInt`, `getNumber`)
+   * and columns are not affected.
+   */
+  bigint?: BigIntMode;
   /** Result decoding: worker threads and the off-thread size threshold. */
   decode?: DecodeOptions;
   /** Largest response frame accepted (bytes after the length prefix). Default 64 MiB. */
@@ -130,6 +152,7 @@ export interface ResolvedClientOptions {
   queue: QueueLevels;
   maxCallsPerSecond: number | undefined;
   timestamps: TimestampMode;
+  bigint: BigIntMode;
   decode: DecodeOptions;
   maxFrameBytes: number;
   slabBytes: number;
@@ -153,6 +176,7 @@ export const CLIENT_DEFAULTS = Object.freeze({
   maxOutstanding: 1000,
   queue: DEFAULT_QUEUE_LEVELS,
   timestamps: 'date' as TimestampMode,
+  bigint: 'bigint' as BigIntMode,
   maxFrameBytes: 64 * 1024 * 1024,
   slabBytes: DEFAULT_SLAB_BYTES,
   maxSlabs: DEFAULT_MAX_SLABS,
@@ -179,12 +203,17 @@ function timeout(name: string, value: number | undefined, fallback: number): num
   return value;
 }
 
-/** Apply defaults and validate. */
-export function resolveClientOptions(options: ClientOptions = {}): ResolvedClientOptions {
+/**
+ * Check, apply defaults and validate. Takes what `Client.connect()` takes: options, a
+ * connection string or a `'host:port,…'` list (see option-check.ts).
+ */
+export function resolveClientOptions(target: ConnectTarget = {}): ResolvedClientOptions {
+  const options = normalizeClientOptions(target);
   const hashScheme = options.hashScheme ?? CLIENT_DEFAULTS.hashScheme;
   if (hashScheme !== 'sha256' && hashScheme !== 'sha1') throw new InvalidArgumentError(`hashScheme must be 'sha256' or 'sha1', got ${String(hashScheme)}`);
   const timestamps = options.timestamps ?? CLIENT_DEFAULTS.timestamps;
   if (timestamps !== 'date' && timestamps !== 'bigint') throw new InvalidArgumentError(`timestamps must be 'date' or 'bigint', got ${String(timestamps)}`);
+  const bigint = options.bigint ?? CLIENT_DEFAULTS.bigint;
   const queue = checkQueueLevels({ ...CLIENT_DEFAULTS.queue, ...options.queue });
   const rate = options.maxCallsPerSecond;
   if (rate !== undefined && (typeof rate !== 'number' || !(rate > 0) || !Number.isFinite(rate))) {
@@ -229,6 +258,7 @@ export function resolveClientOptions(options: ClientOptions = {}): ResolvedClien
     queue,
     maxCallsPerSecond: rate,
     timestamps,
+    bigint,
     decode: { ...options.decode },
     maxFrameBytes: positiveInteger('maxFrameBytes', options.maxFrameBytes, CLIENT_DEFAULTS.maxFrameBytes),
     slabBytes: positiveInteger('slabBytes', options.slabBytes, CLIENT_DEFAULTS.slabBytes),
@@ -282,6 +312,11 @@ export interface CallOptions {
    * Pass it as a literal (or a `boolean` property) so the result is typed `Response | null`.
    */
   response?: boolean;
+  /**
+   * Declared parameter types of this call (`['BIGINT', 'STRING', …]`), checked before sending
+   * as `client.procedure(name, types)` does. Default: none (types inferred from the values).
+   */
+  types?: readonly ParameterType[];
 }
 
 /** One call of {@link Client.callMany}. */
