@@ -11,6 +11,10 @@
  *   --procedure vote|ping    Vote(BIGINT, INTEGER, BIGINT) with declared types, or @Ping. Default vote.
  *   --seconds N              measured time per depth (default 3; 1 s warm-up before each)
  *   --depths 1,10,100,1000   pipeline depths: that many calls kept in flight (closed loop)
+ *   --call-options none|shared|fresh
+ *                            per-call options: none, one shared { timeoutMs } object for every
+ *                            call, or a fresh { timeoutMs } literal per call (the cost of the
+ *                            run-time option check). Default none.
  *   --json                   print the results as one JSON line too
  *
  * Figures per depth:
@@ -38,6 +42,7 @@ const { values: args } = parseArgs({
     procedure: { type: 'string', default: 'vote' },
     seconds: { type: 'string', default: '3' },
     depths: { type: 'string', default: '1,10,100,1000' },
+    'call-options': { type: 'string', default: 'none' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -106,13 +111,17 @@ async function main(): Promise<void> {
   let running = false;
   let calls = 0;
   let failed = 0;
+  const callOptions = args['call-options'];
+  if (callOptions !== 'none' && callOptions !== 'shared' && callOptions !== 'fresh') throw new Error(`--call-options must be none, shared or fresh, got ${callOptions}`);
+  const shared = { timeoutMs: 60_000 };
+  const options = (): { timeoutMs: number } | undefined => (callOptions === 'none' ? undefined : callOptions === 'shared' ? shared : { timeoutMs: 60_000 });
 
   async function loop(seed: number): Promise<void> {
     let i = seed;
     while (running) {
       try {
-        if (useVote) await vote.call(phones[i++ & 4095]!);
-        else await ping.call();
+        if (useVote) await vote.call(phones[i++ & 4095]!, options());
+        else await ping.call([], options());
         calls++;
       } catch {
         failed++;

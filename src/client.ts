@@ -26,6 +26,7 @@ import type { BulkLoadSource } from './bulk-load/row-source.js';
 import { BackpressureError, ClientClosedError, ParameterError } from './errors.js';
 import type { ParameterType } from './protocol/parameters.js';
 import type { DecodedResponse } from './decode/decode-response.js';
+import type { RowObject } from './decode/procedure-response.js';
 import { CallTracker, FAILURE_KIND } from './connection/call-tracker.js';
 import { Connection } from './connection/connection.js';
 import { createResponseDecoder, type ClientDecoder } from './decode/response-decoder.js';
@@ -48,8 +49,14 @@ export type { CallOptions, CallSpec, ClientOptions } from './options.js';
 export { ProcedureHandle } from './connection/procedure-handle.js';
 export type { ClientStats, ProcedureStats, LatencySummary } from './connection/stats.js';
 
-/** A procedure's response: status fields and result tables. */
-export type Response = DecodedResponse;
+/**
+ * A procedure's response: status fields, result tables, and the first table's `rows` (typed
+ * `Row`), `rowCount` and `fields`.
+ */
+export type Response<Row = RowObject> = DecodedResponse<Row>;
+export type { RowObject, ResponseJson, TableJson } from './decode/procedure-response.js';
+export type { Field, JsonRow, JsonValue } from './decode/presentation.js';
+export type { BigIntMode } from './decode/bigint-mode.js';
 export type { CallManyResult, SettledCall } from './call-many.js';
 export type { ServerInfo } from './server-info.js';
 export type { ConnectResult, HostStatus } from './cluster/connection-set.js';
@@ -140,7 +147,7 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
       onDrain: () => this.emit('drain'),
     });
     this.tracker = new CallTracker({ stats: this.statsCollector, flow: this.flow, timerResolutionMs: options.timerResolutionMs });
-    this.decoder = createResponseDecoder({ ...options.decode, timestamps: options.timestamps });
+    this.decoder = createResponseDecoder({ ...options.decode, timestamps: options.timestamps, bigint: options.bigint });
     // A saturated decode pool stops every socket's reads until it drains (bounded memory).
     // (The keepalive sees `connection.readingPaused` and suspends dead-peer detection meanwhile.)
     this.decoder.onSaturation((saturated) => {
@@ -240,9 +247,10 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
    * `BackpressureError` (queue above its hard limit, nothing sent), `ParameterError`
    * (nothing sent), the signal's reason when aborted, or `ClientClosedError`.
    * With `{ response: false }` it resolves `null` once the request is written (fire and forget).
+   * `Row` types `response.rows` (`client.call<{ ID: bigint }>('GetUser', [1n])`).
    */
-  call(procedure: string, params: readonly unknown[] | undefined, options: CallOptions & { response: boolean }): Promise<Response | null>;
-  call(procedure: string, params?: readonly unknown[], options?: CallOptions): Promise<Response>;
+  call<Row = RowObject>(procedure: string, params: readonly unknown[] | undefined, options: CallOptions & { response: boolean }): Promise<Response<Row> | null>;
+  call<Row = RowObject>(procedure: string, params?: readonly unknown[], options?: CallOptions): Promise<Response<Row>>;
   call(procedure: string, params: readonly unknown[] = NO_PARAMS, options?: CallOptions): Promise<Response | null> {
     return this.submit(procedure, params, undefined, options, this.statsCollector.counters(procedure));
   }
@@ -254,9 +262,12 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
     return new ProcedureHandle(this, name, types === undefined ? undefined : Object.freeze([...types]), this.statsCollector.counters(name));
   }
 
-  /** Run SQL through `@AdHoc`; `params` fill the `?` placeholders. */
-  query(sql: string, params: readonly unknown[] | undefined, options: CallOptions & { response: boolean }): Promise<Response | null>;
-  query(sql: string, params?: readonly unknown[], options?: CallOptions): Promise<Response>;
+  /**
+   * Run SQL through `@AdHoc`; `params` fill the `?` placeholders. `Row` types `response.rows`
+   * (`client.query<{ ID: bigint; NAME: string }>('SELECT ID, NAME FROM T')`).
+   */
+  query<Row = RowObject>(sql: string, params: readonly unknown[] | undefined, options: CallOptions & { response: boolean }): Promise<Response<Row> | null>;
+  query<Row = RowObject>(sql: string, params?: readonly unknown[], options?: CallOptions): Promise<Response<Row>>;
   query(sql: string, params: readonly unknown[] = NO_PARAMS, options?: CallOptions): Promise<Response | null> {
     if (typeof sql !== 'string' || sql.trim() === '') {
       return this.refuse(this.statsCollector.counters('@AdHoc'), new ParameterError('query needs a non-empty SQL string', { procedure: '@AdHoc', index: 0 }), FAILURE_KIND.PARAMETER);

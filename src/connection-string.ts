@@ -61,7 +61,8 @@ export function parseConnectionString(text: string): ConnectionStringOptions {
   const shown = redactConnectionString(text.trim());
   const fail = (problem: string): InvalidArgumentError => new InvalidArgumentError(`connection string ${shown}: ${problem}`);
   const match = SHAPE.exec(text.trim());
-  if (match === null) throw fail('expected voltdb://[user[:password]@]host[:port][,host[:port]…][?option=value&…]');
+  // Text that does not even have the shape is not quoted: where its password is cannot be told.
+  if (match === null) throw new InvalidArgumentError('a connection string must look like voltdb://[user[:password]@]host[:port][,host[:port]…][?option=value&…] (the text given is not shown: it may hold a password)');
   const [, scheme, authority, path, query, fragment] = match as unknown as [string, string, string, string | undefined, string | undefined, string | undefined];
   const lowerScheme = scheme.toLowerCase();
   if (lowerScheme !== 'voltdb' && lowerScheme !== 'voltdbs') throw fail(`the scheme must be voltdb:// or voltdbs:// (TLS), got ${scheme}://`);

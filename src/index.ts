@@ -72,3 +72,8 @@ export {
   type ExtractToResult,
 } from './extract/index.js';
 export { bulkLoad, type BulkLoadClient, type BulkLoadOptions, type BulkLoadProgress, type BulkLoadReport, type BulkLoadSource, type BulkRow } from './bulk-load/index.js';
+/** Connection strings, row shapes and result presentation (node-postgres / mysql2 ergonomics). */
+export { parseConnectionString, redactConnectionString, CONNECTION_SCHEMES, type ConnectionStringOptions } from './connection-string.js';
+export { ProcedureResponse, type RowObject, type ResponseJson, type TableJson } from './decode/procedure-response.js';
+export type { Field, JsonRow, JsonValue } from './decode/presentation.js';
+export { BIGINT_MODES, type BigIntMode } from './decode/bigint-mode.js';

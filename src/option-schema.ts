@@ -58,6 +58,8 @@ export const KIND = {
   signal: { expected: 'an AbortSignal', test: (v) => v instanceof AbortSignal },
   array: { expected: 'an array', test: (v) => Array.isArray(v) },
   function: { expected: 'a function', test: (v) => typeof v === 'function' },
+  /** Kind and range checked where the value is used (its own error says both). */
+  checkedByUse: { expected: 'a value', test: () => true },
 } satisfies Record<string, OptionKind>;
 
 /** One of a few strings. */
@@ -158,8 +160,9 @@ export const CALL_OPTION_KINDS: Readonly<Record<string, OptionKind>> = {
   timeoutMs: KIND.ms,
   signal: KIND.signal,
   queryTimeoutMs: KIND.ms,
-  priority: KIND.number,
-  partition: KIND.number,
+  // The call path checks these two with ParameterError (kind and range in one message).
+  priority: KIND.checkedByUse,
+  partition: KIND.checkedByUse,
   retryOnConnectionLoss: KIND.boolean,
   response: KIND.boolean,
   types: KIND.array,
@@ -187,7 +190,8 @@ export function nearestKey(key: string, known: readonly string[]): string | null
   const borrowed = BORROWED_NAMES[key];
   if (borrowed !== undefined && known.includes(borrowed)) return borrowed;
   let best: string | null = null;
-  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
+  // Close means at most 40 % of the key's letters changed (`timout` → `timeoutMs`: 3 of 6).
+  let bestDistance = Math.max(2, Math.ceil(key.length * 0.4)) + 1;
   for (const candidate of known) {
     const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) {

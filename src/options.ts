@@ -47,7 +47,7 @@ export interface ResolvedHost {
  * memory), `maxQueue`, `codegen` (default true: decoders generated per table shape; false: the
  * general decoder only — docs/results.md).
  */
-export type DecodeOptions = Omit<DecodePoolOptions, 'timestamps'>;
+export type DecodeOptions = Omit<DecodePoolOptions, 'timestamps' | 'bigint'>;
 
 /** TIMESTAMP values as `Date` (default) or lossless `bigint` microseconds. */
 export type { TimestampMode };

@@ -5,6 +5,7 @@
  */
 import { ParameterError } from '../errors.js';
 import type { DecodedResponse } from '../decode/decode-response.js';
+import type { RowObject } from '../decode/procedure-response.js';
 import { VOLT_TYPE } from '../protocol/constants.js';
 import { parameterCountError, type ParameterType } from '../protocol/parameters.js';
 import type { CallOptions } from '../options.js';
@@ -51,8 +52,8 @@ export class ProcedureHandle {
    * Call the procedure; the parameters are checked against the declared types before anything is sent.
    * With `{ response: false }` it resolves `null` once the request is written (fire and forget).
    */
-  call(params: readonly unknown[] | undefined, options: CallOptions & { response: boolean }): Promise<DecodedResponse | null>;
-  call(params?: readonly unknown[], options?: CallOptions): Promise<DecodedResponse>;
+  call<Row = RowObject>(params: readonly unknown[] | undefined, options: CallOptions & { response: boolean }): Promise<DecodedResponse<Row> | null>;
+  call<Row = RowObject>(params?: readonly unknown[], options?: CallOptions): Promise<DecodedResponse<Row>>;
   call(params: readonly unknown[] = NO_PARAMS, options?: CallOptions): Promise<DecodedResponse | null> {
     const types = this.types;
     if (types !== undefined && params.length !== types.length) {

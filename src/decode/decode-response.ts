@@ -10,14 +10,13 @@
 import { readResponseHeader, tableLayouts, type ResponseHeader } from '../protocol/response.js';
 import { decodeTable, type TableDecodeOptions } from './decode-table.js';
 import { VoltTable, type TableOptions, type TableParts } from './volt-table.js';
+import { ProcedureResponse, type RowObject } from './procedure-response.js';
 
 /** Options of {@link decodeResponse}. */
 export type DecodeOptions = TableOptions;
 
-/** A decoded response: the header fields and the tables. */
-export interface DecodedResponse extends Omit<ResponseHeader, 'tableCount' | 'tablesOffset'> {
-  tables: VoltTable[];
-}
+/** A decoded response: the header fields, the tables, and `rows` / `rowCount` / `fields` of the first table. */
+export type DecodedResponse<Row = RowObject> = ProcedureResponse<Row>;
 
 /** Decode one whole response frame; tables are byte-backed (values decoded when read). */
 export function decodeResponse(frame: Uint8Array, options: DecodeOptions = {}): DecodedResponse {
@@ -32,8 +31,7 @@ export function decodeAfterHeader(frame: Uint8Array, header: ResponseHeader, opt
 
 /** The response fields of `header` with `tables`. */
 export function withTables(header: ResponseHeader, tables: VoltTable[]): DecodedResponse {
-  const { handle, status, statusString, appStatus, appStatusString, clusterRoundTripMs, exception } = header;
-  return { handle, status, statusString, appStatus, appStatusString, clusterRoundTripMs, exception, tables };
+  return new ProcedureResponse(header, tables);
 }
 
 /** Every table of the response, decoded to columns (what the worker runs, into shared memory). */

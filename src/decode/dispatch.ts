@@ -50,6 +50,8 @@ export interface DecodePoolOptions {
    * false: always the general decoder. See docs/results.md.
    */
   codegen?: boolean;
+  /** BIGINT row values of the tables decoded here (`'bigint'`, `'string'`, `'number'`). */
+  bigint?: DecodeOptions['bigint'];
   /** The worker entry, when bundling moved it (default: `dist/workers/decode-table.js` of this package). */
   workerFile?: string | URL;
 }
@@ -85,7 +87,7 @@ export class DecodePool extends EventEmitter {
     this.threads = workers === 'auto' ? Math.max(1, availableParallelism() - 1) : checkCount('workers', workers);
     this.offThreadBytes = checkCount('offThreadBytes', options.offThreadBytes ?? DEFAULT_OFF_THREAD_BYTES);
     this.maxQueue = checkCount('maxQueue', options.maxQueue ?? DEFAULT_MAX_QUEUE);
-    this.options = { timestamps: options.timestamps ?? 'date', codegen: options.codegen ?? true };
+    this.options = { timestamps: options.timestamps ?? 'date', codegen: options.codegen ?? true, bigint: options.bigint ?? 'bigint' };
     this.workerFile = String(options.workerFile ?? WORKER_URL);
   }
 

@@ -20,6 +20,8 @@ import { Column, type ColumnInfo, type ColumnParts } from './column.js';
 import { decodeTable, type TableShape } from './decode-table.js';
 import { RowView, checkRow } from './row-view.js';
 import { timestampToDate, type TimestampMode } from './values.js';
+import { bigintInMode, type BigIntMode } from './bigint-mode.js';
+import { INSPECT, INSPECT_ROWS, fieldsOf, inspectAs, inspectView, jsonRow, type Field, type InspectFunction, type JsonRow } from './presentation.js';
 
 /** How row values are shaped. */
 export interface TableOptions {
@@ -30,6 +32,12 @@ export interface TableOptions {
    * true; see docs/results.md). False: always the general decoder.
    */
   codegen?: boolean;
+  /**
+   * BIGINT (and TIMESTAMP µs with `timestamps: 'bigint'`) in rows and `get()`: `'bigint'`
+   * (default), `'string'`, or `'number'` (refusing values beyond ±(2^53 − 1)). The typed
+   * getters and the columns keep their own types.
+   */
+  bigint?: BigIntMode;
 }
 
 /** What a table needs to be built from decoded columns. */
@@ -48,11 +56,15 @@ export class VoltTable implements Iterable<unknown[]> {
   readonly status: number;
   readonly timestamps: TimestampMode;
   private readonly codegen: boolean;
+  readonly bigint: BigIntMode;
   private view: RowView | null;
   private bytes: Uint8Array | null;
   private shape: TableShape | null;
   private decoded: Column[] | null;
   private names: Map<string, number> | null = null;
+  /** Per column, 1 when its row values are 64-bit integers shown in `bigint` mode; null in the default mode (nothing to convert). */
+  private readonly wide: Uint8Array | null;
+  private fieldList: readonly Field[] | null = null;
 
   private constructor(
     columns: readonly ColumnInfo[],
@@ -66,6 +78,8 @@ export class VoltTable implements Iterable<unknown[]> {
     this.status = status;
     this.timestamps = options.timestamps ?? 'date';
     this.codegen = options.codegen ?? true;
+    this.bigint = options.bigint ?? 'bigint';
+    this.wide = this.bigint === 'bigint' ? null : wideColumns(columns, this.timestamps);
     if ('bytes' in source) {
       this.bytes = source.bytes;
       this.shape = source.shape;
@@ -139,8 +153,8 @@ export class VoltTable implements Iterable<unknown[]> {
   get(row: number, column: number | string): unknown {
     const c = this.columnIndex(column);
     checkRow(row, this.rowCount);
-    if (this.decoded !== null) return this.decoded[c]!.get(row);
-    return this.view!.get(row, c, this.timestamps);
+    const value = this.decoded !== null ? this.decoded[c]!.get(row) : this.view!.get(row, c, this.timestamps);
+    return this.wide !== null && this.wide[c] === 1 ? this.inMode(value as bigint | null, row, c) : value;
   }
 
   isNull(row: number, column: number | string): boolean {
@@ -212,7 +226,12 @@ export class VoltTable implements Iterable<unknown[]> {
   }
 
   /** Rows as arrays of values (one new array per row; no per-row object). */
-  *rows(): IterableIterator<unknown[]> {
+  rows(): IterableIterator<unknown[]> {
+    const rows = this.rawRows();
+    return this.wide === null ? rows : this.rowsInMode(rows);
+  }
+
+  private *rawRows(): IterableIterator<unknown[]> {
     if (this.decoded === null) {
       yield* this.view!.rows(this.timestamps);
       return;
@@ -223,6 +242,54 @@ export class VoltTable implements Iterable<unknown[]> {
       for (let c = 0; c < columns.length; c++) row[c] = columns[c]!.get(r);
       yield row;
     }
+  }
+
+  /** The 64-bit columns of each row converted to the table's `bigint` mode. */
+  private *rowsInMode(rows: IterableIterator<unknown[]>): IterableIterator<unknown[]> {
+    const wide = this.wide!;
+    let r = 0;
+    for (const row of rows) {
+      for (let c = 0; c < wide.length; c++) if (wide[c] === 1) row[c] = this.inMode(row[c] as bigint | null, r, c);
+      r++;
+      yield row;
+    }
+  }
+
+  private inMode(value: bigint | null, row: number, column: number): unknown {
+    return bigintInMode(value, this.bigint, () => `column ${this.columns[column]!.name} row ${row}`);
+  }
+
+  /** Name and VoltDB type name of each column (`result.fields` in node-postgres terms). */
+  get fields(): readonly Field[] {
+    this.fieldList ??= Object.freeze(fieldsOf(this.columns));
+    return this.fieldList;
+  }
+
+  /**
+   * The rows as plain objects of JSON-safe values (BIGINT as a string unless `bigint: 'number'`,
+   * VARBINARY as hex, …: see presentation.ts), for `JSON.stringify(table)`. Never the bytes.
+   */
+  toJSON(): JsonRow[] {
+    const out: JsonRow[] = [];
+    for (const row of this.rowObjects()) out.push(jsonRow(row));
+    return out;
+  }
+
+  /** The first `count` rows as objects (what `util.inspect` shows). */
+  headObjects(count: number): Record<string, unknown>[] {
+    const out: Record<string, unknown>[] = [];
+    if (count <= 0) return out;
+    for (const row of this.rowObjects()) {
+      out.push(row);
+      if (out.length >= count) break;
+    }
+    return out;
+  }
+
+  /** `util.inspect` / `console.log`: row count, fields and the first rows. */
+  [INSPECT](depth: number, options: { depth?: number | null }, inspect: InspectFunction): string {
+    const view = inspectView({}, { rowCount: this.rowCount, fields: this.fields, rows: this.headObjects(INSPECT_ROWS) });
+    return inspectAs('VoltTable', view, depth, options, inspect);
   }
 
   [Symbol.iterator](): IterableIterator<unknown[]> {
@@ -275,6 +342,19 @@ export class VoltTable implements Iterable<unknown[]> {
       throw new VoltError(`${getter} needs ${expected} column; column ${name} is ${typeName(type) ?? type}`);
     }
   }
+}
+
+/** Per column, 1 when its row value is a `bigint`: BIGINT, and TIMESTAMP read as microseconds. */
+function wideColumns(columns: readonly ColumnInfo[], timestamps: TimestampMode): Uint8Array | null {
+  const wide = new Uint8Array(columns.length);
+  let any = false;
+  columns.forEach(({ type }, c) => {
+    if (type === VOLT_TYPE.BIGINT || (type === VOLT_TYPE.TIMESTAMP && timestamps === 'bigint')) {
+      wide[c] = 1;
+      any = true;
+    }
+  });
+  return any ? wide : null;
 }
 
 const NUMBER_TYPES: ReadonlySet<number> = new Set([
