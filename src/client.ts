@@ -43,6 +43,7 @@ import { connectionOptions, resolveClientOptions, type SharedByConnections, type
 import { ProcedureHandle, checkTypes, type CallSubmitter } from './connection/procedure-handle.js';
 import { isPartitionId, isPriority, partitionError, priorityError } from './connection/connection-call.js';
 import { callOptionsError, perCallTypes } from './option-check.js';
+import { RowStream, type StreamOptions } from './row-stream.js';
 
 // The option and statistics types of the public API, re-exported beside the client.
 export type { CallOptions, CallSpec, ClientOptions } from './options.js';
@@ -57,6 +58,7 @@ export type Response<Row = RowObject> = DecodedResponse<Row>;
 export type { RowObject, ResponseJson, TableJson } from './decode/procedure-response.js';
 export type { Field, JsonRow, JsonValue } from './decode/presentation.js';
 export type { BigIntMode } from './decode/bigint-mode.js';
+export { RowStream, type StreamOptions } from './row-stream.js';
 export type { CallManyResult, SettledCall } from './call-many.js';
 export type { ServerInfo } from './server-info.js';
 export type { ConnectResult, HostStatus } from './cluster/connection-set.js';
@@ -293,6 +295,15 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
    */
   extract(options: ExtractOptions): Extraction {
     return startExtraction(this, options);
+  }
+
+  /**
+   * The rows of a query as a Node object-mode `Readable`: `for await (const row of
+   * client.stream(sql, params))` or `.pipe(…)`, with backpressure and bounded memory (one page
+   * in flight; `batchRows` pages an `ORDER BY` query). `signal` ends it (docs/results.md, "Row streams").
+   */
+  stream<Row = RowObject>(sql: string, params: readonly unknown[] = NO_PARAMS, options?: StreamOptions): RowStream<Row> {
+    return new RowStream<Row>(this, sql, params, options);
   }
 
   /** Extract straight into an Arrow IPC (file or stream), CSV or NDJSON file. */

@@ -77,3 +77,4 @@ export { parseConnectionString, redactConnectionString, CONNECTION_SCHEMES, type
 export { ProcedureResponse, type RowObject, type ResponseJson, type TableJson } from './decode/procedure-response.js';
 export type { Field, JsonRow, JsonValue } from './decode/presentation.js';
 export { BIGINT_MODES, type BigIntMode } from './decode/bigint-mode.js';
+export { RowStream, DEFAULT_STREAM_ROWS, type StreamOptions } from './row-stream.js';

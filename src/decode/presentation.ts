@@ -113,7 +113,7 @@ class MoreRows {
 class FieldList {
   constructor(private readonly fields: readonly Field[]) {}
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `[ ${fieldsText(this.fields)} ]`;
+    return this.fields.length === 0 ? '[]' : `[ ${fieldsText(this.fields)} ]`;
   }
 }
 
