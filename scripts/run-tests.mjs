@@ -8,18 +8,21 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const testRoot = join(root, 'dist', 'test');
 
-function collect(dir) {
+function collect(dir, suffix) {
   const found = [];
   for (const entry of readdirSync(dir)) {
     const path = join(dir, entry);
-    if (statSync(path).isDirectory()) found.push(...collect(path));
-    else if (entry.endsWith('.test.js')) found.push(relative(root, path));
+    if (statSync(path).isDirectory()) found.push(...collect(path, suffix));
+    else if (entry.endsWith(suffix)) found.push(relative(root, path));
   }
   return found.sort();
 }
 
 const filters = process.argv.slice(2);
-const files = collect(testRoot).filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)));
+// The compiled TypeScript tests, and the plain-JavaScript tests (test/**/*.test.mjs: no type
+// checker, the built package imported as a user would) run as they are, under the same c8.
+const all = [...collect(testRoot, '.test.js'), ...collect(join(root, 'test'), '.test.mjs')];
+const files = all.filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)));
 if (files.length === 0) {
   console.error('run-tests: no compiled test files found under dist/test (did the build run?)');
   process.exit(1);

@@ -9,6 +9,7 @@
  * of the right kind".
  */
 import { InvalidArgumentError } from './errors.js';
+import type { CallOptions, ClientOptions, DecodeOptions } from './options.js';
 
 /** The kind of value an option holds. */
 export interface OptionKind {
@@ -106,6 +107,7 @@ export const HOST_OBJECT = objectOf({ host: KIND.string, port: KIND.number, weig
 const TLS_OBJECT: OptionKind = { expected: 'tls.ConnectionOptions', test: isPlainObject };
 
 /** Every option of `Client.connect()`, with the names a connection string may use. */
+// `satisfies` the option types: a client option added without a line here does not compile.
 export const CLIENT_OPTION_KINDS: Readonly<Record<string, OptionKind>> = {
   connectionString: KIND.string,
   hosts: either("a 'host:port,…' string or an array of 'host:port' strings and { host, port, weight, backup } objects", KIND.string, KIND.array),
@@ -130,8 +132,9 @@ export const CLIENT_OPTION_KINDS: Readonly<Record<string, OptionKind>> = {
     workers: either("a number or 'auto'", KIND.number, oneOf('auto')),
     offThreadBytes: KIND.number,
     maxQueue: KIND.number,
+    codegen: KIND.boolean,
     workerFile: either('a string or a URL', KIND.string, { expected: 'a URL', test: (v) => v instanceof URL }),
-  }),
+  } satisfies Record<keyof DecodeOptions, OptionKind>),
   maxFrameBytes: KIND.number,
   slabBytes: KIND.number,
   maxSlabs: KIND.number,
@@ -153,7 +156,7 @@ export const CLIENT_OPTION_KINDS: Readonly<Record<string, OptionKind>> = {
     KIND.boolean,
     objectOf({ readOnly: KIND.boolean, procedures: KIND.array, attempts: KIND.number }),
   ),
-};
+} satisfies Record<keyof ClientOptions, OptionKind>;
 
 /** Every per-call option (`client.call(name, params, options)`, `query`, `callMany`, procedure handles). */
 export const CALL_OPTION_KINDS: Readonly<Record<string, OptionKind>> = {
@@ -166,7 +169,7 @@ export const CALL_OPTION_KINDS: Readonly<Record<string, OptionKind>> = {
   retryOnConnectionLoss: KIND.boolean,
   response: KIND.boolean,
   types: KIND.array,
-};
+} satisfies Record<keyof CallOptions, OptionKind>;
 
 /** Names people bring from other drivers, and the option that does the job here. */
 const BORROWED_NAMES: Readonly<Record<string, string>> = {

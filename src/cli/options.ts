@@ -9,6 +9,7 @@ import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { InvalidArgumentError, type Command } from 'commander';
 import { Client } from '../client.js';
 import { parseHost, type ClientOptions } from '../options.js';
+import { hasScheme, parseConnectionString, type ConnectionStringOptions } from '../connection-string.js';
 
 export const DEFAULT_SERVERS = 'localhost:21212';
 
@@ -36,8 +37,26 @@ export interface ConnectionTarget {
   tls?: TlsConnectionOptions;
 }
 
-/** `a:1,b:2 c` → `['a:1', 'b:2', 'c']`, each checked as a host. */
-export function parseServers(text: string): string[] {
+/** Hosts parsed from `--servers`; from a connection string, also what else it said (user, password, tls). */
+export type ServerList = string[] & { connection?: ConnectionStringOptions };
+
+/**
+ * `a:1,b:2 c` → `['a:1', 'b:2', 'c']`, each checked as a host; or a connection string
+ * (`voltdb://user:password@h1,h2:21214?tls=true`, as `Client.connect` takes), whose hosts are
+ * returned and whose user, password and TLS become the defaults of `--user`/`--password`/`--tls`.
+ */
+export function parseServers(text: string): ServerList {
+  if (hasScheme(text)) {
+    let parsed: ConnectionStringOptions;
+    try {
+      parsed = parseConnectionString(text);
+    } catch (error) {
+      throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+    }
+    const list: ServerList = [...(parsed.hosts ?? [DEFAULT_SERVERS])];
+    Object.defineProperty(list, 'connection', { value: parsed, enumerable: false });
+    return list;
+  }
   const hosts = text
     .split(/[\s,]+/)
     .map((part) => part.trim())
@@ -58,7 +77,7 @@ export function parseServers(text: string): string[] {
  * `VOLTWIRE_SERVERS`, `VOLTWIRE_USER` and `VOLTWIRE_PASSWORD` give defaults (a password in the
  * environment stays out of the shell history and `ps`).
  */
-export function addConnectionOptions(command: Command, serversHelp = `VoltDB hosts, comma-separated host[:port] (default ${DEFAULT_SERVERS})`): Command {
+export function addConnectionOptions(command: Command, serversHelp = `VoltDB hosts, comma-separated host[:port], or a voltdb://user:password@host,… connection string (default ${DEFAULT_SERVERS})`): Command {
   return command
     .option('-s, --servers <hosts>', serversHelp, parseServers)
     .option('-u, --user <name>', 'login user (default: none; servers with security off accept any)')
@@ -110,11 +129,13 @@ export function tlsFromFlags(flags: ConnectionFlags): TlsConnectionOptions | und
 /** The target of `flags`, falling back to the environment, then to `fallbackServers`. */
 export function resolveTarget(flags: ConnectionFlags, env: NodeJS.ProcessEnv, fallbackServers: string[] = [DEFAULT_SERVERS]): ConnectionTarget {
   const envServers = env.VOLTWIRE_SERVERS;
-  const hosts = flags.servers ?? (envServers !== undefined && envServers.trim() !== '' ? parseServers(envServers) : fallbackServers);
+  const hosts: ServerList = flags.servers ?? (envServers !== undefined && envServers.trim() !== '' ? parseServers(envServers) : fallbackServers);
+  const fromString = hosts.connection;
+  if (fromString?.tls === true && flags.tls === undefined) flags = { ...flags, tls: true };
   return {
-    hosts,
-    username: flags.user ?? env.VOLTWIRE_USER ?? '',
-    password: flags.password ?? env.VOLTWIRE_PASSWORD ?? '',
+    hosts: [...hosts],
+    username: flags.user ?? fromString?.username ?? env.VOLTWIRE_USER ?? '',
+    password: flags.password ?? fromString?.password ?? env.VOLTWIRE_PASSWORD ?? '',
     ...(flags.dump === undefined ? {} : { dumpFile: flags.dump }),
     ...optionalTls(tlsFromFlags(flags)),
   };

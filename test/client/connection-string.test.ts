@@ -4,6 +4,7 @@ import { Client } from '../../src/client.js';
 import { parseConnectionString, redactConnectionString } from '../../src/connection-string.js';
 import { ERROR_CODE, InvalidArgumentError, VoltError } from '../../src/errors.js';
 import { resolveClientOptions } from '../../src/options.js';
+import { parseServers, resolveTarget } from '../../src/cli/options.js';
 import { startServer, type EmbeddedServer } from '../../src/server/index.js';
 
 const SECRET = 'S3cr#t/p@ss';
@@ -78,6 +79,20 @@ describe('connection strings', () => {
     refusal(t, () => parseConnectionString(`voltdb://u:${ENCODED}@h?x=%E0%A4%A`), /option name|option x/);
     refusal(t, () => parseConnectionString(`not a url ${ENCODED}`), /must look like voltdb:\/\/.*not shown/);
     refusal(t, () => parseConnectionString(42 as unknown as string), /must be a string, got 42/);
+  });
+
+  test('the CLI --servers takes the same string: hosts, and user, password and TLS as defaults', (t: TestContext) => {
+    const servers = parseServers(`voltdbs://admin:${ENCODED}@h1,h2:21214`);
+    t.assert.deepStrictEqual([...servers], ['h1', 'h2:21214']);
+    const target = resolveTarget({ servers }, {});
+    t.assert.deepStrictEqual(target.hosts, ['h1', 'h2:21214']);
+    t.assert.strictEqual(target.username, 'admin');
+    t.assert.strictEqual(target.password, SECRET);
+    t.assert.deepStrictEqual(target.tls, {});
+    t.assert.strictEqual(resolveTarget({ servers, user: 'bob' }, {}).username, 'bob', 'an explicit --user wins');
+    t.assert.deepStrictEqual([...parseServers('voltdb://')], ['localhost:21212']);
+    t.assert.throws(() => parseServers(`voltdb://u:${ENCODED}@h?x=1`), (error: unknown) => !String(error).includes(SECRET) && /unknown option "x"/.test(String(error)));
+    t.assert.deepStrictEqual(parseServers('a:1,b'), ['a:1', 'b']);
   });
 
   test('redaction masks the password in the user part and in password=', (t: TestContext) => {
