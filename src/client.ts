@@ -125,6 +125,7 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
    * listing each host's failure.
    */
   static connect(connectionString: string): Promise<Client>;
+  static connect(target: ClientOptions | string): Promise<Client>;
   static connect(options?: ClientOptions): Promise<Client>;
   static async connect(options: ClientOptions | string = {}): Promise<Client> {
     const client = new Client(resolveClientOptions(options));

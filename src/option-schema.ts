@@ -110,7 +110,7 @@ const TLS_OBJECT: OptionKind = { expected: 'tls.ConnectionOptions', test: isPlai
 // `satisfies` the option types: a client option added without a line here does not compile.
 export const CLIENT_OPTION_KINDS: Readonly<Record<string, OptionKind>> = {
   connectionString: KIND.string,
-  hosts: either("a 'host:port,…' string or an array of 'host:port' strings and { host, port, weight, backup } objects", KIND.string, KIND.array),
+  hosts: either("an array of 'host:port' strings and { host, port, weight, backup } objects, or a 'host:port,…' string", KIND.string, KIND.array),
   host: KIND.string,
   port: KIND.number,
   username: KIND.string,

@@ -9,6 +9,7 @@ import { VoltError } from '../errors.js';
 /** `'bigint'` (default), `'string'` or `'number'` (unsafe values refused). */
 export type BigIntMode = 'bigint' | 'string' | 'number';
 
+/** The values of the `bigint` option. */
 export const BIGINT_MODES: readonly BigIntMode[] = Object.freeze(['bigint', 'string', 'number']);
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);

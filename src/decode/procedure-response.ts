@@ -35,6 +35,7 @@ export interface ResponseJson extends TableJson {
 
 const NO_FIELDS: readonly Field[] = Object.freeze([]);
 
+/** A call's response: header fields, tables, and the first table's `rows` / `rowCount` / `fields` (see the file comment). */
 export class ProcedureResponse<Row = RowObject> {
   readonly handle: bigint;
   /** Procedure status (`STATUS`); a call resolves only with SUCCESS, a `ProcedureError` carries the others. */

@@ -32,7 +32,7 @@ describe('client options checked at run time', () => {
   test('wrong kinds: the key, what was expected and what came', (t: TestContext) => {
     refused(t, { callTimeoutMs: '5000' }, /^client option callTimeoutMs must be a number of milliseconds, got "5000"$/);
     refused(t, { discover: 'no' }, /^client option discover must be true or false, got "no"$/);
-    refused(t, { hosts: 5 }, /client option hosts must be a 'host:port,…' string or an array.*got 5$/);
+    refused(t, { hosts: 5 }, /client option hosts must be an array of 'host:port' strings.*or a 'host:port,…' string, got 5$/);
     refused(t, { hosts: [5] }, /hosts\[0\] must be 'host:port' or \{ host, port, weight, backup \}, got 5/);
     refused(t, { hashScheme: 'md5' }, /hashScheme must be one of 'sha256', 'sha1', got "md5"/);
     refused(t, { bigint: 'float' }, /bigint must be one of 'bigint', 'string', 'number', got "float"/);
