@@ -15,10 +15,11 @@ import type { DecodedResponse } from '../decode/decode-response.js';
 import type { BufferWriter } from '../protocol/buffer-writer.js';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
 import { writeInvocation, type InvocationRequest } from '../protocol/invocation.js';
+import { readResponseHandle } from '../protocol/response-reader.js';
 import type { LoginResponse } from '../protocol/login.js';
 import { CallTracker, FAILURE_KIND } from './call-tracker.js';
 import type { RateLimiter } from './flow-control.js';
-import { CALL_STATE, InFlight, readResponseHandle, storeInvocationHandle, type CallOwner, type PendingCall } from './in-flight.js';
+import { CALL_STATE, InFlight, type CallOwner, type PendingCall } from './in-flight.js';
 import { dropUnmatched, settleResponse, type ResponseDecoder } from './response-handler.js';
 import { SlabPool } from './slab-pool.js';
 import { WriteScheduler, type FrameProducer } from './write-scheduler.js';
@@ -77,7 +78,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
   private readonly dump: WireDumpWriter | null;
   private readonly callTimeoutMs: number;
   /** The one request object every invocation is encoded from (no object per call). */
-  private readonly request: InvocationRequest = { procedure: '', handle: 0n, params: [], types: undefined, queryTimeoutMs: undefined, priority: undefined, partitionDestination: undefined };
+  private readonly request: InvocationRequest = { procedure: '', handle: 0, params: [], types: undefined, queryTimeoutMs: undefined, priority: undefined, partitionDestination: undefined };
   /** Calls submitted here and not settled (queued + written). */
   private live = 0;
   /** The connect + login attempt (it holds the credentials until it settles). */
@@ -246,13 +247,15 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
     request.queryTimeoutMs = call.queryTimeoutMs;
     request.priority = call.priority;
     request.partitionDestination = call.partition;
+    // The real handle goes into the frame as it is written; it is taken only once the frame is whole.
+    const handle = this.inflight.peek();
+    request.handle = handle;
     try {
       writeInvocation(writer, request);
     } finally {
       request.params = NO_PARAMS;
     }
-    const handle = this.inflight.issue();
-    storeInvocationHandle(writer.buffer, writer.mark, handle);
+    this.inflight.issue();
     if (this.dump !== null) this.dump.record('sent', this.dumpIndex, writer.message());
     call.inQueue = false;
     call.handle = handle;

@@ -15,7 +15,6 @@
  * connection id is skipped too: the server answers an unparseable invocation with the
  * connection id in the handle field (PROTOCOL.md 3.4), which must not match a real call.
  */
-import { ProtocolError } from '../errors.js';
 import { RESERVED_HANDLE } from '../protocol/constants.js';
 import type { ParameterType } from '../protocol/parameters.js';
 import type { TimerEntry } from './timer-wheel.js';
@@ -153,58 +152,8 @@ export class CallPool {
   }
 }
 
-/** 2^32, to split a handle into two u32 halves. */
-const TWO_32 = 4294967296;
-
 /** Largest handle this client issues: 2^53 - 1 (far below the reserved handles near 2^63). */
 export const MAX_CLIENT_HANDLE = Number.MAX_SAFE_INTEGER;
-
-/** The smallest response a handle can be read from: i32 length, i8 version, i64 handle. */
-const MIN_RESPONSE_BYTES = 13;
-
-/**
- * Read the client handle of a response frame (i64 at byte 5, after the i32 length and the
- * version byte) as a number, or -1 when it is not one this client could have issued
- * (negative, or above 2^53: the reserved push/ping handles). A frame too short to hold a
- * handle, or of another version than 0, is a `ProtocolError`.
- */
-export function readResponseHandle(frame: Uint8Array): number {
-  if (frame.length < MIN_RESPONSE_BYTES) {
-    throw new ProtocolError(`response frame of ${frame.length} bytes is too short to hold a client handle (needs ${MIN_RESPONSE_BYTES})`, { offset: 0 });
-  }
-  if (frame[4] !== 0) throw new ProtocolError(`response version ${frame[4]} is not 0: the stream is not VoltDB responses`, { offset: 4 });
-  const high = ((frame[5]! << 24) | (frame[6]! << 16) | (frame[7]! << 8) | frame[8]!) >>> 0;
-  if (high > 0x1fffff) return -1;
-  const low = ((frame[9]! << 24) | (frame[10]! << 16) | (frame[11]! << 8) | frame[12]!) >>> 0;
-  return high * TWO_32 + low;
-}
-
-/** Write `handle` (a safe integer ≥ 0) as a big-endian i64 at `offset`. */
-export function writeHandle(buffer: Uint8Array, offset: number, handle: number): void {
-  const high = Math.floor(handle / TWO_32);
-  const low = handle - high * TWO_32;
-  buffer[offset] = high >>> 24;
-  buffer[offset + 1] = (high >>> 16) & 0xff;
-  buffer[offset + 2] = (high >>> 8) & 0xff;
-  buffer[offset + 3] = high & 0xff;
-  buffer[offset + 4] = low >>> 24;
-  buffer[offset + 5] = (low >>> 16) & 0xff;
-  buffer[offset + 6] = (low >>> 8) & 0xff;
-  buffer[offset + 7] = low & 0xff;
-}
-
-/**
- * Store `handle` into an invocation frame written at `frameStart` with handle 0 (so no BigInt is
- * made per call). The handle follows the procedure name (PROTOCOL.md 3.1–3.3):
- * v0/v2: i32 length, i8 version, str name, i64 handle;
- * v1:    i32 length, i8 1, i8 kind, [i32 timeout if kind = 1], str name, i64 handle.
- */
-export function storeInvocationHandle(buffer: Buffer, frameStart: number, handle: number): void {
-  let at = frameStart + 5;
-  if (buffer[at - 1] === 1) at += buffer[at] === 1 ? 5 : 1;
-  at += 4 + buffer.readInt32BE(at);
-  writeHandle(buffer, at, handle);
-}
 
 /** The reserved handles of server pushes and Java's keepalive ping (PROTOCOL.md 7). */
 export function isReservedHandle(handle: bigint): boolean {
@@ -253,6 +202,11 @@ export class InFlight {
   /** Never issue `handle` (when it is a safe integer). */
   avoid(handle: bigint): void {
     if (handle > 0n && handle <= BigInt(MAX_CLIENT_HANDLE)) this.skip = Number(handle);
+  }
+
+  /** The handle {@link issue} will return next. */
+  peek(): number {
+    return this.next === this.skip ? this.next + 1 : this.next;
   }
 
   /** The next handle: increasing, never reused. */

@@ -8,6 +8,7 @@
  * values with more than 26 integer digits (38 in all) are refused.
  */
 import { Decimal } from 'decimal.js';
+import { writeInt64 } from './buffer-writer.js';
 import { DECIMAL_PRECISION, DECIMAL_SCALE } from './constants.js';
 
 export { Decimal };
@@ -68,8 +69,8 @@ export function toUnscaledDecimal(value: DecimalInput): bigint | string {
 /** Write an unscaled value as 16 big-endian bytes at `offset`. */
 export function writeUnscaledDecimal(target: Uint8Array, offset: number, unscaled: bigint): void {
   const bits = unscaled < 0n ? unscaled + TWO_128 : unscaled;
-  writeUint64(target, offset, bits >> 64n);
-  writeUint64(target, offset + 8, bits & MASK_64);
+  writeInt64(target, offset, bits >> 64n);
+  writeInt64(target, offset + 8, bits & MASK_64);
 }
 
 /** Read 16 big-endian bytes at `offset` as a signed 128-bit integer. */
@@ -89,19 +90,6 @@ export function decimalFromUnscaled(unscaled: bigint): Decimal {
 /** The unscaled value of a whole number of units (e.g. for tests): `3n` → 3 × 10^12. */
 export function unscaledFromInteger(units: bigint): bigint {
   return units * SCALE_FACTOR;
-}
-
-function writeUint64(target: Uint8Array, offset: number, value: bigint): void {
-  const high = Number(value >> 32n);
-  const low = Number(value & 0xffffffffn);
-  target[offset] = high >>> 24;
-  target[offset + 1] = (high >>> 16) & 0xff;
-  target[offset + 2] = (high >>> 8) & 0xff;
-  target[offset + 3] = high & 0xff;
-  target[offset + 4] = low >>> 24;
-  target[offset + 5] = (low >>> 16) & 0xff;
-  target[offset + 6] = (low >>> 8) & 0xff;
-  target[offset + 7] = low & 0xff;
 }
 
 function readUint64(source: Uint8Array, offset: number): bigint {

@@ -64,6 +64,7 @@ export {
   encodeSerializedException,
   exceptionTypeName,
   peekHandle,
+  readResponseHandle,
   readResponseHeader,
   readTableLayout,
   tableLayouts,

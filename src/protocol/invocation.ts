@@ -17,7 +17,6 @@
 import { ParameterError, ProtocolError } from '../errors.js';
 import { BufferReader } from './buffer-reader.js';
 import { BufferWriter } from './buffer-writer.js';
-import { putInt64, putInt8 } from './fast-writes.js';
 import { INVOCATION_EXTENSION, INVOCATION_VERSION, MAX_INVOCATION_EXTENSIONS, MP_PARTITION_ID } from './constants.js';
 import { readParameters, writeParameters, type ParameterType } from './parameters.js';
 import { describeValue } from './value-errors.js';
@@ -26,8 +25,12 @@ import type { TimestampMode } from './values.js';
 /** What `encodeInvocation` / `writeInvocation` send: procedure, handle, parameters and header extensions. */
 export interface InvocationRequest {
   procedure: string;
-  /** Echoed in the response; any signed or unsigned 64-bit value (sent as i64). */
-  handle: bigint;
+  /**
+   * Echoed in the response, written in place as the frame's i64: a bigint (any signed or
+   * unsigned 64-bit value), or a safe integer number (the client's own counters: no BigInt
+   * per call).
+   */
+  handle: bigint | number;
   params?: readonly unknown[];
   /** Declared parameter types; without them types are inferred from the values. */
   types?: readonly ParameterType[];
@@ -92,12 +95,12 @@ export function writeInvocation(w: BufferWriter, request: InvocationRequest): vo
     const hasExtension =
       request.partitionDestination !== undefined || allPartition === true || request.priority !== undefined || request.requestTimeoutUs !== undefined;
     const version = request.version ?? (hasExtension || timeout !== undefined ? INVOCATION_VERSION.EXTENSIBLE : INVOCATION_VERSION.ORIGINAL);
-    // Checked before the version byte is written: putInt8 of a bigint or symbol is a TypeError.
+    // Checked before the version byte is written: w.int8 of a bigint or symbol is a TypeError.
     if (version !== INVOCATION_VERSION.ORIGINAL && version !== INVOCATION_VERSION.BATCH_TIMEOUT && version !== INVOCATION_VERSION.EXTENSIBLE) {
       throw new ParameterError(`${procedure}: invocation version ${describeValue(version)} is not 0, 1 or 2`, { procedure });
     }
     const frame = w.reserveLength();
-    putInt8(w, version);
+    w.int8(version);
     if (version === INVOCATION_VERSION.ORIGINAL) {
       if (hasExtension || timeout !== undefined) throw new ParameterError(`${procedure}: a version 0 invocation cannot carry timeouts, priority or partition routing`, { procedure });
       w.string(procedure);
@@ -126,10 +129,16 @@ export function writeInvocation(w: BufferWriter, request: InvocationRequest): vo
   }
 }
 
-function writeHandle(w: BufferWriter, handle: bigint, procedure: string): void {
-  if (typeof handle === 'bigint') {
+function writeHandle(w: BufferWriter, handle: bigint | number, procedure: string): void {
+  if (typeof handle === 'number') {
+    // The client's handles: counters below 2^53, written without a BigInt.
+    if (Number.isSafeInteger(handle)) {
+      w.int64(handle);
+      return;
+    }
+  } else if (typeof handle === 'bigint') {
     if (handle >= INT64_MIN && handle <= INT64_MAX) {
-      putInt64(w, handle); // handles are usually small counters: no BigInt arithmetic then
+      w.int64(handle);
       return;
     }
     if (handle > 0n && handle <= UINT64_MAX) {
@@ -137,7 +146,7 @@ function writeHandle(w: BufferWriter, handle: bigint, procedure: string): void {
       return;
     }
   }
-  throw new ParameterError(`${procedure}: client handle ${describeValue(handle)} is not a 64-bit bigint`, { procedure });
+  throw new ParameterError(`${procedure}: client handle ${describeValue(handle)} is not a 64-bit integer (a bigint, or a safe integer number)`, { procedure });
 }
 
 function writeExtensions(w: BufferWriter, request: InvocationRequest, procedure: string): void {

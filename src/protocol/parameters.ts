@@ -17,7 +17,6 @@ import { ParameterError, ProtocolError } from '../errors.js';
 import type { BufferReader } from './buffer-reader.js';
 import type { BufferWriter } from './buffer-writer.js';
 import { MAX_ARRAY_ELEMENTS, MAX_VALUE_BYTES, VOLT_TYPE, type VoltTypeName } from './constants.js';
-import { putInt16, putInt8 } from './fast-writes.js';
 import { decimalText, describeValue, inferTypeOrZero, readValue, refuse, writeValue, type TimestampMode, type ValueContext } from './values.js';
 
 /** A declared parameter type: a type name, an array of one, or DECIMAL_STRING (exact decimal text sent as STRING). */
@@ -136,7 +135,7 @@ export function writeParameters(w: BufferWriter, params: readonly unknown[], typ
     if (count > MAX_ARRAY_ELEMENTS) throw new ParameterError(`${procedure}: ${count} parameters, at most ${MAX_ARRAY_ELEMENTS}`, { procedure });
     place.procedure = procedure;
     place.element = undefined;
-    putInt16(w, count);
+    w.int16(count);
     if (types === undefined) {
       for (let i = 0; i < count; i++) {
         place.index = i;
@@ -161,15 +160,15 @@ export function writeParameters(w: BufferWriter, params: readonly unknown[], typ
 
 function writeDeclared(w: BufferWriter, code: number, element: number, value: unknown): void {
   if (value == null) {
-    putInt8(w, VOLT_TYPE.NULL);
+    w.int8(VOLT_TYPE.NULL);
   } else if (code === VOLT_TYPE.ARRAY) {
     writeArray(w, element, value);
   } else if (code === DECIMAL_STRING) {
     const text = decimalText(value, place);
-    putInt8(w, VOLT_TYPE.STRING);
+    w.int8(VOLT_TYPE.STRING);
     w.string(text);
   } else {
-    putInt8(w, code);
+    w.int8(code);
     writeValue(w, code, value, place);
   }
 }
@@ -181,7 +180,7 @@ function writeInferred(w: BufferWriter, value: unknown): void {
   } else if (type === 0) {
     throw refuse(place, value, 'any VoltDB type', 'cannot infer a type; declare the parameter types');
   } else {
-    putInt8(w, type);
+    w.int8(type);
     writeValue(w, type, value, place);
   }
 }

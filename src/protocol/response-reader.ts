@@ -64,6 +64,29 @@ export function peekHandle(frame: Uint8Array): bigint {
   return asBuffer(frame).readBigInt64BE(HANDLE_OFFSET);
 }
 
+/** 2^32, to join the two u32 halves of a handle. */
+const TWO_32 = 4294967296;
+/** The smallest frame a handle can be read from: i32 length, i8 version, i64 handle. */
+const HANDLE_END = HANDLE_OFFSET + 8;
+
+/**
+ * The client handle of a response frame as a number, for the client's hot path (no BigInt):
+ * -1 when it is not one a client counting up from 1 could have issued (negative, or above
+ * 2^53: the reserved push and ping handles near 2^63, PROTOCOL.md 7). A frame too short to hold
+ * a handle, or of another version than 0, is a `ProtocolError`. {@link peekHandle} reads any
+ * handle as a bigint.
+ */
+export function readResponseHandle(frame: Uint8Array): number {
+  if (frame.length < HANDLE_END) {
+    throw new ProtocolError(`response frame of ${frame.length} bytes is too short to hold a client handle (needs ${HANDLE_END})`, { offset: 0 });
+  }
+  if (frame[4] !== 0) throw new ProtocolError(`response version ${frame[4]} is not 0: the stream is not VoltDB responses`, { offset: 4 });
+  const high = ((frame[5]! << 24) | (frame[6]! << 16) | (frame[7]! << 8) | frame[8]!) >>> 0;
+  if (high > 0x1fffff) return -1;
+  const low = ((frame[9]! << 24) | (frame[10]! << 16) | (frame[11]! << 8) | frame[12]!) >>> 0;
+  return high * TWO_32 + low;
+}
+
 /** Read and validate a response header; `frame` is one whole frame including its length prefix. */
 export function readResponseHeader(frame: Uint8Array): ResponseHeader {
   if (frame.length < MIN_RESPONSE_BYTES) {

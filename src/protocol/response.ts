@@ -3,7 +3,7 @@
  * its tables (response-reader.ts); the server side writes whole response frames
  * (response-writer.ts). One module to import from.
  */
-export { peekHandle, readResponseHeader, tableLayouts, type ResponseHeader } from './response-reader.js';
+export { peekHandle, readResponseHandle, readResponseHeader, tableLayouts, type ResponseHeader } from './response-reader.js';
 export type { SerializedException } from './exception.js';
 export type { TableLayout, ColumnInfo } from './table-layout.js';
 export { readTableLayout } from './table-layout.js';

@@ -24,7 +24,6 @@ import {
   writeGeography,
   writeGeographyPoint,
 } from './geography.js';
-import { putInt16, putInt32, putInt64, putInt8, putSafeInt64 } from './fast-writes.js';
 import { isTableLike, readTable, writeTableLike } from './table-writer.js';
 import { EncodedTable } from './table-builder.js';
 import { describeValue, placePrefix, placeOptions, refuse, type ValueContext } from './value-errors.js';
@@ -55,19 +54,19 @@ export function writeValue(w: BufferWriter, type: number, value: unknown, where:
   switch (type) {
     case VOLT_TYPE.TINYINT: {
       const n = value == null ? NULL_VALUE.TINYINT : typeof value === 'boolean' ? (value ? 1 : 0) : smallInteger(value, 127, type, where);
-      putInt8(w, n);
+      w.int8(n);
       return;
     }
     case VOLT_TYPE.SMALLINT:
-      putInt16(w, value == null ? NULL_VALUE.SMALLINT : smallInteger(value, 32767, type, where));
+      w.int16(value == null ? NULL_VALUE.SMALLINT : smallInteger(value, 32767, type, where));
       return;
     case VOLT_TYPE.INTEGER:
-      putInt32(w, value == null ? NULL_VALUE.INTEGER : smallInteger(value, 2147483647, type, where));
+      w.int32(value == null ? NULL_VALUE.INTEGER : smallInteger(value, 2147483647, type, where));
       return;
     case VOLT_TYPE.BIGINT:
       if (value == null) w.int64(NULL_VALUE.BIGINT);
-      else if (typeof value === 'number' && Number.isSafeInteger(value)) putSafeInt64(w, value);
-      else if (typeof value === 'bigint' && value > INT64_MIN && value <= INT64_MAX) putInt64(w, value);
+      else if (typeof value === 'number' && Number.isSafeInteger(value)) w.int64(value);
+      else if (typeof value === 'bigint' && value > INT64_MIN && value <= INT64_MAX) w.int64(value);
       else throw refuse(where, value, type, rangeDetail(value, 'an integer (number or bigint)', '-9223372036854775807..9223372036854775807'));
       return;
     case VOLT_TYPE.FLOAT:
@@ -112,7 +111,7 @@ export function writeValue(w: BufferWriter, type: number, value: unknown, where:
       return;
     case VOLT_TYPE.BOOLEAN:
       if (typeof value !== 'boolean') throw refuse(where, value, type, 'expected true or false (BOOLEAN has no NULL)');
-      putInt8(w, value ? 1 : 0);
+      w.int8(value ? 1 : 0);
       return;
     case VOLT_TYPE.NULL:
       if (value != null) throw refuse(where, value, type, 'only null');
@@ -162,7 +161,7 @@ function writeTimestamp(w: BufferWriter, value: unknown, where: ValueContext): v
     if (Number.isNaN(ms)) throw refuse(where, value, VOLT_TYPE.TIMESTAMP, 'an invalid Date');
   } else if (typeof value === 'bigint') {
     if (value <= INT64_MIN || value > INT64_MAX) throw refuse(where, value, VOLT_TYPE.TIMESTAMP, 'microseconds must fit int64 and not be the NULL sentinel');
-    putInt64(w, value);
+    w.int64(value);
     return;
   } else if (typeof value === 'number') {
     if (!Number.isSafeInteger(value) || Math.abs(value) > 9223372036854775) {
@@ -173,7 +172,7 @@ function writeTimestamp(w: BufferWriter, value: unknown, where: ValueContext): v
     throw refuse(where, value, VOLT_TYPE.TIMESTAMP, 'expected a Date, bigint microseconds or number milliseconds');
   }
   const micros = ms * 1000;
-  if (Number.isSafeInteger(micros)) putSafeInt64(w, micros);
+  if (Number.isSafeInteger(micros)) w.int64(micros);
   else w.int64(BigInt(ms) * 1000n);
 }
 

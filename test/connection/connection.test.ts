@@ -3,7 +3,9 @@ import { after, afterEach, before, describe, test, type TestContext } from 'node
 import { CallTracker } from '../../src/connection/call-tracker.js';
 import { Connection } from '../../src/connection/connection.js';
 import { createResponseDecoder } from '../../src/decode/response-decoder.js';
-import { CALL_STATE, InFlight, readResponseHandle, writeHandle } from '../../src/connection/in-flight.js';
+import { CALL_STATE, InFlight } from '../../src/connection/in-flight.js';
+import { writeInt64 } from '../../src/protocol/buffer-writer.js';
+import { readResponseHandle } from '../../src/protocol/response-reader.js';
 import { ConnectionError, ConnectionLostError, ProtocolError } from '../../src/errors.js';
 import { RESERVED_HANDLE } from '../../src/protocol/constants.js';
 import { FakeServer } from '../helpers/fake-server.js';
@@ -129,7 +131,7 @@ describe('Connection (fake server)', () => {
   test('handles: 64-bit big-endian on the wire, increasing, skip one id', (t: TestContext) => {
     const frame = Buffer.alloc(13);
     for (const handle of [1, 255, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 12345, Number.MAX_SAFE_INTEGER]) {
-      writeHandle(frame, 5, handle);
+      writeInt64(frame, 5, handle);
       t.assert.strictEqual(frame.readBigInt64BE(5), BigInt(handle));
       t.assert.strictEqual(readResponseHandle(frame), handle);
     }
@@ -137,6 +139,13 @@ describe('Connection (fake server)', () => {
     t.assert.strictEqual(readResponseHandle(frame), -1);
     frame.writeBigInt64BE(-1n, 5);
     t.assert.strictEqual(readResponseHandle(frame), -1);
+    // The one 64-bit writer stores any signed or unsigned 64-bit value, number or bigint.
+    for (const value of [0n, -1n, -(2n ** 63n), 2n ** 63n - 1n, 2n ** 64n - 1n, 2n ** 53n + 1n, -(2n ** 53n) - 7n]) {
+      writeInt64(frame, 5, value);
+      t.assert.strictEqual(frame.readBigUInt64BE(5), BigInt.asUintN(64, value));
+    }
+    writeInt64(frame, 5, -12345);
+    t.assert.strictEqual(frame.readBigInt64BE(5), -12345n);
     const inflight = new InFlight();
     inflight.avoid(3n);
     inflight.avoid(2n ** 62n); // not a safe integer: ignored, 3 stays skipped

@@ -197,7 +197,7 @@ export function exerciseEncode(request: InvocationRequest): Outcome {
   }
   const params = request.params ?? [];
   if (d.procedure !== request.procedure) throw new InvariantViolation(`procedure ${JSON.stringify(request.procedure)} came back as ${JSON.stringify(d.procedure)}`);
-  if (d.handle !== BigInt.asIntN(64, request.handle)) throw new InvariantViolation(`handle ${request.handle} came back as ${d.handle}`);
+  if (d.handle !== BigInt.asIntN(64, BigInt(request.handle))) throw new InvariantViolation(`handle ${request.handle} came back as ${d.handle}`);
   if (d.params.length !== params.length) throw new InvariantViolation(`${params.length} parameters came back as ${d.params.length}`);
   for (let i = 0; i < params.length; i++) {
     const value = params[i];

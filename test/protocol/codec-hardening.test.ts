@@ -46,7 +46,7 @@ test('describeValue never throws', (t: TestContext) => {
 test('invocation options outside their types are ParameterErrors naming the value', (t: TestContext) => {
   const encode = (request: Record<string, unknown>): ParameterError => refusal(() => encodeInvocation({ procedure: 'P', handle: 1n, ...request } as unknown as InvocationRequest));
   t.assert.match(encode({ procedure: Symbol('p') }).message, /procedure name must be a non-empty string, got a symbol/);
-  t.assert.match(encode({ handle: bare() }).message, /P: client handle an object is not a 64-bit bigint/);
+  t.assert.match(encode({ handle: bare() }).message, /P: client handle an object is not a 64-bit integer/);
   t.assert.match(encode({ queryTimeoutMs: 5n }).message, /queryTimeoutMs 5n is not an integer/);
   t.assert.match(encode({ version: 1, queryTimeoutMs: bare() }).message, /queryTimeoutMs an object is not an integer/);
   t.assert.match(encode({ version: 3 }).message, /invocation version 3 is not 0, 1 or 2/);

@@ -81,7 +81,8 @@ test('refused requests: nothing stays in the writer, earlier frames survive', (t
   const first = writer.buffer;
   const bad: InvocationRequest[] = [
     { procedure: '', handle: 1n },
-    { procedure: 'P', handle: 1 as unknown as bigint },
+    { procedure: 'P', handle: 1.5 },
+    { procedure: 'P', handle: 2 ** 53 },
     { procedure: 'P', handle: 1n << 64n },
     { procedure: 'P', handle: 1n, version: 0, queryTimeoutMs: 5 },
     { procedure: 'P', handle: 1n, version: 1, priority: 3 },
@@ -176,3 +177,14 @@ function patch(frame: Buffer, at: number, value: number): Buffer {
   copy[at] = value;
   return copy;
 }
+
+test('the handle is written in place: a safe integer number gives the bytes of the same bigint, every version', (t: TestContext) => {
+  for (const handle of [1, 255, 2 ** 32 + 7, Number.MAX_SAFE_INTEGER, -5]) {
+    for (const extra of [{}, { version: 1 as const, queryTimeoutMs: 9 }, { priority: 3, partitionDestination: 2 }]) {
+      const asNumber = encodeInvocation({ procedure: 'Vote', handle, params: [1, 'x'], ...extra });
+      const asBigInt = encodeInvocation({ procedure: 'Vote', handle: BigInt(handle), params: [1, 'x'], ...extra });
+      t.assert.deepStrictEqual(asNumber, asBigInt);
+      t.assert.strictEqual(decodeInvocation(asNumber).handle, BigInt(handle));
+    }
+  }
+});

@@ -88,7 +88,7 @@ export const encodeSuite = registerSuite<EncodeInput>({
     return input;
   },
   work: (input) => ({ bytes: input.bytes }),
-  reference: (input) => input.declared.map((r) => canonicalCall(r.procedure, r.handle, r.params ?? [])),
+  reference: (input) => input.declared.map((r) => canonicalCall(r.procedure, BigInt(r.handle), r.params ?? [])),
 });
 
 export function encodeStrategy<Prepared, Output>(
