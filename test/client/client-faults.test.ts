@@ -38,7 +38,7 @@ describe('Client faults (fake server)', () => {
     t.assert.strictEqual(error.timeoutMs, 40);
     t.assert.strictEqual(error.sent, true);
     t.assert.match(error.message, /Sleep: no response within 40 ms \(waited \d+ ms; the request was sent/);
-    t.assert.ok(waited >= 39 && waited < 2000, `fired after ${waited} ms`);
+    t.assert.ok(waited >= 39, `fired after ${waited} ms`);
     t.assert.strictEqual((await client.call('Echo', [2n])).tables[0]!.get(0, 0), 2n);
     await until(() => client.stats().lateResponses === 1, 'the late response');
     t.assert.deepStrictEqual(late, [1n]);
@@ -233,7 +233,7 @@ describe('Client faults (fake server)', () => {
     server.faults.silentLogin = false;
     t.assert.ok(timeout instanceof ConnectionError);
     t.assert.match(timeout.message, /timed out after 60 ms/);
-    t.assert.ok(performance.now() - started < 1000);
+    t.assert.ok(performance.now() - started >= 59, 'not before its timeout');
     const refused = (await Client.connect({ hosts: ['127.0.0.1:1'] }).catch((e: unknown) => e)) as ConnectionError;
     t.assert.ok(refused instanceof ConnectionError);
     t.assert.match(refused.message, /cannot connect to 127\.0\.0\.1:1/);
@@ -250,11 +250,13 @@ describe('Client faults (fake server)', () => {
     const before = server.invocations.length;
     const calls = Array.from({ length: 10 }, (_, i) => client.call('Sleep', [100, BigInt(i)]));
     await until(() => server.invocations.length - before >= 3, 'three calls on the wire');
-    await sleep(20);
-    t.assert.strictEqual(server.invocations.length - before, 3);
     t.assert.strictEqual(client.connections[0]!.outstanding, 3);
     const values = (await Promise.all(calls)).map((r) => r.tables[0]!.get(0, 0));
     t.assert.deepStrictEqual(values, Array.from({ length: 10 }, (_, i) => BigInt(i)));
+    // Counted by the server as each call arrived (so no timing decides it): never more than 3 unanswered.
+    const onTheWire = server.invocations.slice(before).map((call) => call.unanswered);
+    t.assert.strictEqual(onTheWire.length, 10);
+    t.assert.strictEqual(Math.max(...onTheWire), 3, `calls on the wire as each arrived: ${onTheWire.join(', ')}`);
     await client.close();
   });
 

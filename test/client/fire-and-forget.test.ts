@@ -69,10 +69,9 @@ describe('fire-and-forget calls ({ response: false })', () => {
     const client = await connect();
     const connection = client.connections[0]!;
     const before = connection.writeStats;
-    const started = performance.now();
     const value = await client.call('Sleep', [300, 1n], { response: false });
     t.assert.strictEqual(value, null);
-    t.assert.ok(performance.now() - started < 250, 'did not wait for the 300 ms procedure');
+    t.assert.strictEqual(connection.ignoredResponses, 0, 'resolved before the reply came');
     const after = connection.writeStats;
     t.assert.ok(after.flushes > before.flushes && after.bytesWritten > before.bytesWritten, 'written before it resolved');
     t.assert.strictEqual(connection.outstanding, 1, 'the handle is still tracked');

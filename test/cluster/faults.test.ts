@@ -8,6 +8,13 @@ import { startCluster, type EmbeddedCluster } from '../../src/server/index.js';
 import { startHarness, sleep, type Harness } from './harness.js';
 import { until } from '../helpers/until.js';
 
+/** A promise and the function that resolves it. */
+function gate(): { promise: Promise<void>; release: () => void } {
+  let release = (): void => {};
+  const promise = new Promise<void>((resolve) => (release = resolve));
+  return { promise, release };
+}
+
 const misrouted = (cluster: EmbeddedCluster): number => cluster.stats().reduce((sum, s) => sum + s.misroutedCalls, 0);
 
 describe('a node lost under load', () => {
@@ -30,43 +37,46 @@ describe('a node lost under load', () => {
     h.set.on('connect', (info) => connects.push({ port: info.port, reconnected: info.reconnected, at: performance.now() }));
 
     let running = true;
-    let lostAt = Infinity;
-    const failures: { error: unknown; at: number }[] = [];
+    // Each call's outcome is counted in its own handler, when it settles (not after its batch).
+    const failures: unknown[] = [];
     let succeeded = 0;
+    // The failures seen by the first macrotask after the loss was announced: the in-flight calls
+    // are failed synchronously before the 'disconnect' event, and their handlers are microtasks.
+    let failuresAtLoss = -1;
+    h.set.once('disconnect', () => setImmediate(() => (failuresAtLoss = failures.length)));
     let i = 0;
     const load = (async () => {
       while (running) {
-        const batch = Array.from({ length: 100 }, () => h.call('Touch', [BigInt(i++)]));
-        for (const r of await Promise.allSettled(batch)) {
-          if (r.status === 'fulfilled') succeeded++;
-          else failures.push({ error: r.reason, at: performance.now() });
-        }
+        const batch = Array.from({ length: 100 }, () =>
+          h.call('Touch', [BigInt(i++)]).then(
+            () => void succeeded++,
+            (error: unknown) => void failures.push(error),
+          ),
+        );
+        await Promise.all(batch);
       }
     })();
     await until(() => succeeded > 2000, 'load running');
     await node.stop();
-    await until(() => disconnects.length === 1, 'the disconnect');
-    lostAt = performance.now();
+    await until(() => disconnects.length === 1 && failuresAtLoss >= 0, 'the disconnect');
     const afterLoss = succeeded;
-    await until(() => reconnects.length >= 4, 'four reconnect attempts', 3000);
-    t.assert.ok(succeeded > afterLoss + 500, 'traffic kept flowing through the other nodes');
+    await until(() => succeeded > afterLoss + 500, 'traffic flowing through the other nodes', 10_000);
+    await until(() => reconnects.length >= 4, 'four reconnect attempts', 10_000);
     const nodeCalls = node.stats().calls;
     await sleep(20);
     t.assert.strictEqual(node.stats().calls, nodeCalls, 'nothing reaches the stopped node');
 
     await node.restart();
-    await until(() => connects.length === 1, 'the reconnect', 3000);
+    await until(() => connects.length === 1, 'the reconnect', 10_000);
     const restartedCalls = node.stats().calls;
-    await until(() => node.stats().calls > restartedCalls + 200, 'the node serving again');
+    await until(() => node.stats().calls > restartedCalls + 200, 'the node serving again', 10_000);
     running = false;
     await load;
 
     // Failed once: only calls in flight on the lost connection, all ConnectionLostError, all at the loss.
     t.assert.ok(failures.length > 0 && failures.length <= 100, `${failures.length} calls failed`);
-    for (const f of failures) {
-      t.assert.ok(f.error instanceof ConnectionLostError, String(f.error));
-      t.assert.ok(f.at <= lostAt + 50, 'no failure after the loss was noticed');
-    }
+    for (const error of failures) t.assert.ok(error instanceof ConnectionLostError, String(error));
+    t.assert.strictEqual(failures.length, failuresAtLoss, 'no call failed after the loss was announced');
     t.assert.deepStrictEqual(disconnects.map((d) => [d.port, d.reconnecting, d.error instanceof Error]), [[node.port, true, true]]);
     // Exponential backoff, capped: 40, 80, 160, 160 … (jitter pinned to 0).
     t.assert.deepStrictEqual(reconnects.slice(0, 4).map((r) => [r.attempt, r.delayMs]), [[1, 40], [2, 80], [3, 160], [4, 160]]);
@@ -114,9 +124,15 @@ describe('every node down', () => {
     t.after(() => slow.close());
     await Promise.all(cluster.nodes.map((n) => n.stop()));
     await until(() => !fast.set.router.anyOpen && !slow.set.router.anyOpen, 'every connection lost');
-    const started = performance.now();
-    await t.assert.rejects(fast.call('@Ping'), NoConnectionsError);
-    t.assert.ok(performance.now() - started < 50, 'failed at once');
+    // "At once": before any timer or I/O callback could run, i.e. before the next macrotask.
+    const first = await Promise.race([
+      fast.call('@Ping').then(
+        () => 'answered',
+        (error: unknown) => error,
+      ),
+      new Promise((resolve) => setImmediate(() => resolve('waited'))),
+    ]);
+    t.assert.ok(first instanceof NoConnectionsError, `failed at once (got ${String(first)})`);
 
     const timedOut = (await slow.call('@Ping', [], { timeoutMs: 120 }).catch((e: unknown) => e)) as NoConnectionsError;
     t.assert.ok(timedOut instanceof NoConnectionsError);
@@ -124,7 +140,7 @@ describe('every node down', () => {
     t.assert.strictEqual(timedOut.failures.length, 2);
     for (const f of timedOut.failures) t.assert.ok(f.error instanceof Error);
 
-    const waiting = slow.call('@Ping', [], { timeoutMs: 3000 });
+    const waiting = slow.call('@Ping', [], { timeoutMs: 30_000 });
     await sleep(60);
     await cluster.node(1).restart();
     const response = await waiting;
@@ -169,25 +185,20 @@ describe('dead-peer detection', () => {
     const h = await startHarness({ hosts: [node.address], discover: false, clientAffinity: false, pingIntervalMs: 40, connectionTimeoutMs: 200, reconnectDelayMs: 20, maxReconnectDelayMs: 20 });
     t.after(() => h.close());
     const connection = h.set.router.connections[0]!;
-    // Quiet but healthy: pings are answered, the connection lives well past connectionTimeoutMs.
-    await sleep(400);
+    // Quiet but healthy: pings are answered, the connection lives well past connectionTimeoutMs
+    // (seven pings 40 ms apart span at least 240 ms of silence but for their answers).
+    await until(() => h.set.keepalive.pings >= 7, 'seven pings', 10_000);
     t.assert.strictEqual(connection.state, 'open');
-    t.assert.ok(h.set.keepalive.pings >= 3, `${h.set.keepalive.pings} pings`);
+    t.assert.strictEqual(h.set.keepalive.deaths, 0);
     node.faults.ignorePings = true;
-    let lastByteAt = performance.now();
-    let seen = connection.bytesIn;
-    const watch = setInterval(() => {
-      if (connection.bytesIn !== seen) {
-        seen = connection.bytesIn;
-        lastByteAt = performance.now();
-      }
-    }, 1);
     const [info] = (await new Promise((resolve) => h.set.once('disconnect', (...args) => resolve(args)))) as [{ error: Error | undefined; reconnecting: boolean }];
-    clearInterval(watch);
-    const silentFor = performance.now() - lastByteAt;
     t.assert.ok(info.error instanceof ConnectionError);
-    t.assert.match(info.error.message, /sent no bytes for \d+ ms \(connectionTimeoutMs 200\): declared dead/);
-    t.assert.ok(silentFor >= 170 && silentFor <= 200 + h.set.keepalive.periodMs + 60, `detected ${silentFor.toFixed(0)} ms after the last byte (period ${h.set.keepalive.periodMs} ms)`);
+    // The verdict comes from the keepalive's own clock: never before connectionTimeoutMs of
+    // silence. How soon after (one timer period) is a matter of timers: the keepalive unit
+    // tests check it on a stand-in clock, where a loaded machine cannot delay it.
+    const silent = /sent no bytes for (\d+) ms \(connectionTimeoutMs 200\): declared dead/.exec(info.error.message);
+    t.assert.ok(silent !== null, info.error.message);
+    t.assert.ok(Number(silent[1]) >= 200, `declared dead after ${silent[1]} ms of silence`);
     t.assert.strictEqual(info.reconnecting, true);
     t.assert.strictEqual(h.set.keepalive.deaths, 1);
     node.faults.ignorePings = false;
@@ -200,32 +211,39 @@ describe('retryOnConnectionLoss', () => {
   let cluster: EmbeddedCluster;
   /** Host ids the slow procedures started on, in order. */
   const runningOn: number[] = [];
+  /** Holds the first run of a slow procedure until its node was stopped (no timer decides the race). */
+  let hold: { promise: Promise<void>; release: () => void } = gate();
   before(async () => {
     cluster = await startCluster({ nodes: 3, partitions: 8, workloads: [] });
-    const slow = (ms: number) => async (_p: readonly unknown[], context: { hostId: number }) => {
+    const slow = async (_p: readonly unknown[], context: { hostId: number }) => {
       runningOn.push(context.hostId);
-      await sleep(ms);
+      if (runningOn.length === 1) await hold.promise;
       return context.hostId;
     };
-    cluster.define('SlowRead', { readOnly: true }, slow(150));
-    cluster.define('SlowWrite', {}, slow(150));
+    cluster.define('SlowRead', { readOnly: true }, slow);
+    cluster.define('SlowWrite', {}, slow);
   });
-  after(() => cluster.close());
+  after(() => {
+    hold.release();
+    return cluster.close();
+  });
 
-  /** Call `procedure` (150 ms), stop the node running it, restart it; the call's outcome and that node's host id. */
+  /** Call `procedure`, stop the node running it while it runs, restart it; the call's outcome and that node's host id. */
   async function lose(h: Harness, procedure: string, options?: { retryOnConnectionLoss?: boolean }): Promise<{ outcome: unknown; lost: number }> {
     runningOn.length = 0;
+    hold = gate();
     const call = h.call(procedure, [], options).then(
       (r) => r.tables[0]!.get(0, 0),
       (e: unknown) => e,
     );
-    await sleep(40);
+    await until(() => runningOn.length > 0, `${procedure} running`);
     // Multi-partition calls go to any node (by weight): stop the one that received it.
     const lost = runningOn[0]!;
     await cluster.node(lost).stop();
+    hold.release();
     const outcome = await call;
     await cluster.node(lost).restart();
-    await until(() => h.set.hosts.every((x) => x.connected), `host ${lost} back`);
+    await until(() => h.set.hosts.every((x) => x.connected), `host ${lost} back`, 10_000);
     return { outcome, lost };
   }
 

@@ -93,14 +93,15 @@ describe('secrets never leak', () => {
     for (const name of channels) diagnosticsChannel.subscribe(name, collect);
     const dumpFile = join(dir, 'wire.dump');
     const client = await Client.connect({ hosts: [server.address], username: 'admin', password: PASSWORD, dumpFile, callTimeoutMs: 50, timerResolutionMs: 10 });
-    await client.call('@Ping');
+    // callTimeoutMs 50 is for the ignored ping; the calls that must be answered get time to be.
+    await client.call('@Ping', [], { timeoutMs: 10_000 });
     const errors: unknown[] = [];
-    errors.push(await client.call('NoSuchProcedure').catch((e: unknown) => e));
+    errors.push(await client.call('NoSuchProcedure', [], { timeoutMs: 10_000 }).catch((e: unknown) => e));
     server.faults.ignorePings = true;
     errors.push(await client.call('@Ping').catch((e: unknown) => e));
     server.faults.reset();
     server.faults.closeAfterFrames = 0;
-    errors.push(await client.call('@Ping', [], { timeoutMs: 2000 }).catch((e: unknown) => e));
+    errors.push(await client.call('@Ping', [], { timeoutMs: 10_000 }).catch((e: unknown) => e));
     server.faults.reset();
     t.assert.strictEqual(errors.filter((e) => e instanceof Error).length, 3);
     for (const error of errors) assertClean(t, errorText(error), `call error ${(error as Error).name}`);

@@ -68,8 +68,11 @@ export class FakeServer {
   }
 
   readonly sockets = new Set<net.Socket>();
-  /** Invocations received, in order. */
-  readonly invocations: { procedure: string; handle: bigint; params: unknown[]; batchTimeoutMs: number | null }[] = [];
+  /**
+   * Invocations received, in order; `unanswered` counts the calls on that connection received
+   * and not yet answered, this one included (how many the client had on the wire).
+   */
+  readonly invocations: { procedure: string; handle: bigint; params: unknown[]; batchTimeoutMs: number | null; unanswered: number }[] = [];
   logins = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly dying = new WeakSet<net.Socket>();
@@ -129,6 +132,7 @@ export class FakeServer {
     socket.on('error', () => undefined);
     let loggedIn = false;
     let count = 0;
+    const pending = { unanswered: 0 };
     const decoder = new FrameDecoder({
       onFrame: (frame) => {
         if (!loggedIn) {
@@ -137,12 +141,13 @@ export class FakeServer {
         }
         count++;
         const call = decodeInvocation(frame);
-        this.invocations.push({ procedure: call.procedure, handle: call.handle, params: call.params, batchTimeoutMs: call.batchTimeoutMs });
+        pending.unanswered++;
+        this.invocations.push({ procedure: call.procedure, handle: call.handle, params: call.params, batchTimeoutMs: call.batchTimeoutMs, unanswered: pending.unanswered });
         if (count >= this.faults.closeAfterFrames) {
           socket.destroy();
           return;
         }
-        this.answer(socket, count, call.procedure, call.handle, call.params);
+        this.answer(socket, pending, count, call.procedure, call.handle, call.params);
       },
     });
     socket.on('data', (chunk) => {
@@ -189,7 +194,7 @@ export class FakeServer {
     return true;
   }
 
-  private answer(socket: net.Socket, count: number, procedure: string, handle: bigint, params: unknown[]): void {
+  private answer(socket: net.Socket, pending: { unanswered: number }, count: number, procedure: string, handle: bigint, params: unknown[]): void {
     let delay = this.faults.delayMs;
     let response: ResponseInput;
     switch (procedure) {
@@ -225,6 +230,7 @@ export class FakeServer {
     }
     const send = (): void => {
       if (socket.destroyed || this.dying.has(socket)) return;
+      pending.unanswered--;
       if (count === this.faults.closeMidFrameAt) {
         // Half a frame, then nothing more: the server died while writing.
         this.dying.add(socket);
