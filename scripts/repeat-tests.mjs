@@ -1,0 +1,137 @@
+// The flake hunt: runs the compiled suite N times, each in a fresh `node --test` process, while
+// a busy child process per core keeps the CPU loaded, then prints every test that failed with
+// how many of the N runs it failed in. A test that fails in some runs only is timing-dependent.
+//
+//   npx tsc -p tsconfig.json && node scripts/repeat-tests.mjs N [--load K] [--concurrency C] [filter ...]
+//
+// --load K: busy processes (default: one per core; 0 for none); --concurrency C: test files run
+// at once, as `npm test` does (default 2); filters: substrings of the compiled test paths, as
+// scripts/run-tests.mjs takes. No coverage (c8): the runs are about timing, not lines.
+//
+// This file is also the node:test reporter of those runs (`--test-reporter=<this file>`): it
+// prints one JSON line per failed test and a count of the passed ones, which the main part reads.
+import { spawn } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const SELF = fileURLToPath(import.meta.url);
+const MARK = '@@repeat-tests ';
+
+/** The reporter: one `MARK {json}` line per failed test, and the pass count at the end. */
+export default async function* reporter(source) {
+  let passed = 0;
+  for await (const event of source) {
+    if (event.type === 'test:pass' && event.data.details?.type !== 'suite') passed++;
+    if (event.type === 'test:fail' && event.data.details?.type !== 'suite') {
+      const error = event.data.details?.error;
+      const message = String(error?.cause?.message ?? error?.message ?? error ?? '').split('\n')[0].slice(0, 200);
+      yield `${MARK}${JSON.stringify({ file: event.data.file ?? '', line: event.data.line ?? 0, name: event.data.name, message })}\n`;
+    }
+  }
+  yield `${MARK}${JSON.stringify({ passed })}\n`;
+}
+
+function collect(dir, root) {
+  const found = [];
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) found.push(...collect(path, root));
+    else if (entry.endsWith('.test.js')) found.push(relative(root, path));
+  }
+  return found.sort();
+}
+
+/** A child that spins until killed: the artificial CPU load. */
+function busyChild() {
+  const child = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+  child.on('error', () => {});
+  return child;
+}
+
+function runSuite(root, files, concurrency) {
+  return new Promise((resolve) => {
+    const args = ['--test', `--test-reporter=${SELF}`, `--test-concurrency=${concurrency}`, ...files];
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const failures = [];
+    let passed = 0;
+    let pending = '';
+    const onLine = (line) => {
+      if (!line.startsWith(MARK)) return;
+      const record = JSON.parse(line.slice(MARK.length));
+      if ('passed' in record) passed += record.passed;
+      else failures.push(record);
+    };
+    child.stdout.on('data', (chunk) => {
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop();
+      lines.forEach(onLine);
+    });
+    child.stderr.resume();
+    child.on('close', (code) => {
+      if (pending !== '') onLine(pending);
+      resolve({ code, failures, passed });
+    });
+  });
+}
+
+async function main() {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { load: { type: 'string' }, concurrency: { type: 'string', default: '2' } },
+  });
+  const runs = Number(positionals[0]);
+  if (!Number.isSafeInteger(runs) || runs < 1) {
+    console.error('usage: node scripts/repeat-tests.mjs N [--load K] [--concurrency C] [filter ...]');
+    process.exit(2);
+  }
+  const filters = positionals.slice(1);
+  const load = values.load === undefined ? availableParallelism() : Number(values.load);
+  const concurrency = Number(values.concurrency);
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const files = collect(join(root, 'dist', 'test'), root).filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)));
+  if (files.length === 0) {
+    console.error('repeat-tests: no compiled test files found under dist/test (run npx tsc -p tsconfig.json first)');
+    process.exit(1);
+  }
+  const busy = Array.from({ length: load }, busyChild);
+  const stopBusy = () => {
+    for (const child of busy) child.kill('SIGKILL');
+  };
+  process.on('exit', stopBusy);
+  process.on('SIGINT', () => process.exit(130));
+  console.log(`repeat-tests: ${runs} run(s) of ${files.length} test files, concurrency ${concurrency}, ${load} busy process(es); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+
+  const byTest = new Map();
+  let green = 0;
+  for (let run = 1; run <= runs; run++) {
+    const started = performance.now();
+    const result = await runSuite(root, files, concurrency);
+    const seconds = ((performance.now() - started) / 1000).toFixed(0);
+    // A run is green when the process passed and no test failed (a crash of a file counts too).
+    const ok = result.code === 0 && result.failures.length === 0;
+    if (ok) green++;
+    for (const failure of result.failures) {
+      const key = `${failure.file.replace(root, '')}:${failure.line} ${failure.name}`;
+      const entry = byTest.get(key) ?? { count: 0, message: failure.message };
+      entry.count++;
+      byTest.set(key, entry);
+    }
+    const names = result.failures.map((f) => f.name).join('; ');
+    console.log(`  run ${run}/${runs}: ${ok ? 'green' : `FAILED (exit ${result.code})`}, ${result.passed} passed, ${result.failures.length} failed, ${seconds} s, load ${loadavg()[0].toFixed(2)}${names === '' ? '' : ` — ${names}`}`);
+  }
+  stopBusy();
+  console.log(`\n${green}/${runs} runs green`);
+  if (byTest.size > 0) {
+    console.log('failing tests (runs failed / runs):');
+    for (const [key, { count, message }] of [...byTest].sort((a, b) => b[1].count - a[1].count)) {
+      console.log(`  ${count}/${runs}  ${key}\n         ${message}`);
+    }
+  }
+  process.exitCode = green === runs ? 0 : 1;
+}
+
+if (process.argv[1] === SELF) await main();
