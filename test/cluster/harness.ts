@@ -63,7 +63,8 @@ export function createHarness(options: HarnessOptions): Harness {
     tracker,
     retry,
     call(procedure, params = [], o = {}) {
-      const timeoutMs = o.timeoutMs ?? 5000;
+      // A hang guard, not a subject: a batch of thousands of calls on a loaded 2-core machine can take seconds.
+      const timeoutMs = o.timeoutMs ?? 60_000;
       const attempts = retry.attemptsFor(procedure, o.retryOnConnectionLoss);
       if (attempts <= 1) return once(procedure, params, timeoutMs);
       return retry.run(attempts, () => once(procedure, params, timeoutMs));

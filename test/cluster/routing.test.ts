@@ -55,14 +55,18 @@ describe('partition-aware routing on a 3-node, 8-partition cluster', () => {
     const total = 100_000;
     const window = 4000;
     let ok = 0;
+    let failure: unknown;
     for (let start = 0; start < total; start += window) {
       const batch: Promise<unknown>[] = [];
       for (let i = start; i < start + window; i++) {
         batch.push(i % 2 === 0 ? h.call('Touch', [BigInt(i) * 7919n, i]) : h.call('Get', [`key-${i}`]));
       }
-      for (const r of await Promise.allSettled(batch)) if (r.status === 'fulfilled') ok++;
+      for (const r of await Promise.allSettled(batch)) {
+        if (r.status === 'fulfilled') ok++;
+        else failure ??= r.reason;
+      }
     }
-    t.assert.strictEqual(ok, total);
+    t.assert.strictEqual(ok, total, `first failure: ${String(failure)}`);
     t.assert.strictEqual(misrouted(cluster) - misroutedBefore, 0, 'no call reached a node that does not lead its partition');
     const spread = delta(calls(cluster), before);
     t.assert.strictEqual(spread.reduce((a, b) => a + b, 0), total);
