@@ -7,7 +7,7 @@
  * 4–23 bytes (a `Buffer#copy` per value was 2× slower than bytes). A value's last word may read
  * up to 3 bytes past it (inside the frame; near the frame's end the value goes byte by byte) and
  * write up to 3 bytes past it, into the next value's place or the padding. Capacity is ensured
- * once per block (a block's values cannot be longer than the block); at the end the buffer is
+ * once per block, from the lengths of this column's values in it; at the end the buffer is
  * trimmed to size when the slack is worth a copy. STRING data is validated as UTF-8 once for the
  * whole column, so a JS string is only built when a value is asked for. GEOGRAPHY bodies stay
  * raw until read.
@@ -76,6 +76,23 @@ function gatherValues(
   return { nulls, total, bad: -1 };
 }
 
+/**
+ * The bytes this column's values take in a block: their lengths, each clamped to what is left
+ * of its row (a wrong length is refused by {@link gatherValues}; it sizes nothing beyond its
+ * row). Reserving the block's whole span instead — every column's bytes — made a table of
+ * many variable-width columns allocate columns × bytes: 31 MB for a 300 KB frame of 2,000
+ * columns (a fuzz finding, test/fuzz/regressions/wide-variable-tables.test.ts).
+ */
+function valueBytes(view: DataView, cursor: Int32Array, rowEnd: Int32Array, tail: number, count: number): number {
+  let sum = 0;
+  for (let k = 0; k < count; k++) {
+    const from = cursor[k]!;
+    const length = view.getInt32(from);
+    if (length > 0) sum += Math.max(0, Math.min(length, rowEnd[k]! - from - 4 - tail));
+  }
+  return sum;
+}
+
 export class VariableWidthBuilder extends ColumnBuilder {
   readonly minBytes = 4;
   readonly fixed = false;
@@ -94,8 +111,7 @@ export class VariableWidthBuilder extends ColumnBuilder {
   decode(block: RowBlock, tail: number): void {
     const { view, bytes, cursor, rowEnd, first, count } = block;
     if (count === 0) return;
-    // This block's values of this column fit in the block's bytes.
-    this.reserve(rowEnd[count - 1]! - cursor[0]!, first);
+    this.reserve(valueBytes(view, cursor, rowEnd, tail, count), first, first + count < this.length);
     const result = gatherValues(view, bytes, cursor, rowEnd, tail, this.target, this.data, this.offsets, this.validity, first, count, this.total);
     if (result.bad >= 0) {
       const k = result.bad;
@@ -122,14 +138,16 @@ export class VariableWidthBuilder extends ColumnBuilder {
 
   /**
    * Room for `more` bytes after `total`, plus the word padding. The first block allocates for
-   * itself; a later growth extrapolates the bytes per row seen so far to the whole column (+1/8),
-   * so a column grows once or twice instead of doubling from 4 KiB.
+   * itself (at least 4 KiB when more blocks follow); a later growth extrapolates the bytes per
+   * row seen so far to the whole column (+1/8), so a column grows once or twice instead of
+   * doubling from 4 KiB. A table that fits one block gets exactly its bytes: with the floor,
+   * a small frame of 2,000 short STRING columns would take 2,000 × 4 KiB = 8 MB.
    */
-  private reserve(more: number, rowsDone: number): void {
+  private reserve(more: number, rowsDone: number, moreBlocks: boolean): void {
     const needed = this.total + more + WORD_PAD;
     if (needed <= this.data.length) return;
     const projected = rowsDone === 0 ? 0 : Math.ceil((this.total / rowsDone) * this.length * 1.125);
-    const grown = new Uint8Array(this.memory(Math.max(needed, projected + more + WORD_PAD, MIN_CAPACITY)));
+    const grown = new Uint8Array(this.memory(Math.max(needed, projected + more + WORD_PAD, moreBlocks ? MIN_CAPACITY : 0)));
     grown.set(this.data.subarray(0, this.total));
     this.data = grown;
     this.target = new DataView(grown.buffer);
