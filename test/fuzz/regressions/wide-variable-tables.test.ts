@@ -6,7 +6,8 @@
  * column's bytes — in each variable-width column: columns × bytes in all (62 KB × 490 columns).
  * Fixed: it reserves the lengths of its own values in the block (each clamped to its row); a
  * table that fits one block gets exactly its bytes (no 4 KiB floor per column: 2,000 short
- * columns would take 8 MB).
+ * columns would take 8 MB). The generated decoder (up to 128 columns) gave every
+ * variable-width column all the rows' bytes to start with: each now starts with its share.
  */
 import { after, before, test, type TestContext } from 'node:test';
 import { VOLT_TYPE } from '../../../src/protocol/constants.js';
@@ -57,4 +58,12 @@ test('2,000 short STRING columns in one row (a 20 KB table): no 4 KiB floor per 
   t.assert.equal(measured.error, undefined);
   t.assert.ok(measured.total <= allowed(bytes.length), `allocated ${measured.total} bytes for a ${bytes.length}-byte table`);
   t.assert.deepEqual(VoltTable.fromBytes(bytes).decodeColumns()[1999]!.get(0), 'ab', 'the values are read');
+});
+
+test('128 STRING columns × 600 rows (the generated decoder’s shape range): allocations in proportion to the bytes', (t: TestContext) => {
+  const bytes = typedColumnsTable(Array<number>(128).fill(VOLT_TYPE.STRING), 600, Buffer.from('abcdefgh'));
+  const layout = readTableLayout(bytes, 0);
+  const measured = measureAllocations(probe, Infinity, () => VoltTable.fromLayout(bytes, layout).decodeColumns());
+  t.assert.equal(measured.error, undefined);
+  t.assert.ok(measured.total <= 2 * bytes.length + 64 * 1024, `allocated ${measured.total} bytes for a ${bytes.length}-byte table`);
 });
