@@ -12,7 +12,7 @@
  * the kind expected and the value given (never a password).
  */
 import { hasScheme, parseConnectionString } from './connection-string.js';
-import { checkTypes } from './connection/procedure-handle.js';
+import { checkTypes } from './calls/start-call.js';
 import { InvalidArgumentError, ParameterError, VoltError } from './errors.js';
 import type { ParameterType } from './protocol/parameters.js';
 import { CALL_OPTION_KINDS, CLIENT_OPTION_KINDS, HOST_OBJECT, checkKeys, describeValue, unknownKeyError, wrongKindError } from './option-schema.js';

@@ -6,15 +6,15 @@
  */
 import { resolveClusterOptions, type ClusterOptions, type ResolvedClusterOptions } from './cluster/cluster-options.js';
 import { parseClusterHost, type ClusterHostSpec } from './cluster/host-list.js';
-import { DEFAULT_QUEUE_LEVELS, checkQueueLevels, type QueueLevels } from './connection/flow-control.js';
+import { DEFAULT_QUEUE_LEVELS, checkQueueLevels, type QueueLevels } from './calls/flow-control.js';
 import { DEFAULT_MAX_SLABS, DEFAULT_SLAB_BYTES } from './connection/slab-pool.js';
-import { DEFAULT_TIMER_RESOLUTION_MS } from './connection/timer-wheel.js';
+import { DEFAULT_TIMER_RESOLUTION_MS } from './calls/timer-wheel.js';
 import { DEFAULT_CALL_TIMEOUT_MS, type ConnectionOptions } from './connection/connection-options.js';
-import type { CallTracker } from './connection/call-tracker.js';
+import type { CallTracker } from './calls/call-tracker.js';
 import type { ClientDecoder } from './decode/response-decoder.js';
-import type { RateLimiter } from './connection/flow-control.js';
+import type { RateLimiter } from './calls/flow-control.js';
 import type { WireDumpWriter } from './connection/wire-dump.js';
-import { isPriority } from './connection/connection-call.js';
+import { isPriority, type CallOptions as BaseCallOptions } from './calls/start-call.js';
 import type { DecodePoolOptions } from './decode/dispatch.js';
 import type { TimestampMode } from './decode/values.js';
 import type { ParameterType } from './protocol/parameters.js';
@@ -275,29 +275,8 @@ export function resolveClientOptions(target: ConnectTarget = {}): ResolvedClient
   return resolved;
 }
 
-/** Per-call options. */
-export interface CallOptions {
-  /** Client-side timeout for this call (ms, queueing included); 0 = none. Default: the client's `callTimeoutMs`. */
-  timeoutMs?: number;
-  /** Aborts the call: before it is written it is never sent; after, its promise rejects with the abort reason and the late response is dropped. */
-  signal?: AbortSignal;
-  /** Server-side query timeout for this call (ms). Default: the client's `queryTimeoutMs`. */
-  queryTimeoutMs?: number;
-  /**
-   * Request priority of this call, 1 (highest) … 8 (lowest), sent as the REQUEST_PRIORITY
-   * extension (PROTOCOL.md 3.3; the server clips it to its configured range). Anything else is
-   * refused with `ParameterError`, nothing sent. Default: the client's `priority` (none: the
-   * server's default).
-   */
-  priority?: number;
-  /**
-   * Run a single-partition procedure at this partition id (0 … 16382), whatever its
-   * parameters: sent as ALL_PARTITION + PARTITION_DESTINATION (PROTOCOL.md 3.3) and routed to
-   * that partition's leader. A value that is not such an integer is refused with
-   * `ParameterError`, nothing sent; a partition the cluster does not have is the server's to
-   * refuse. Default: none (the partitioning parameter decides).
-   */
-  partition?: number;
+/** Per-call options of the client: the common ones (`timeoutMs`, `signal`, `queryTimeoutMs`, `priority`, `partition`), plus retry and fire-and-forget. */
+export interface CallOptions extends BaseCallOptions {
   /**
    * `true`: this call is idempotent — if its connection is lost, run it again on another host
    * (`retryOnConnectionLoss.attempts` in all, default 2); `false`: never, even when the client

@@ -117,6 +117,19 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
     return this.tracker?.topology ?? null;
   }
 
+  /**
+   * The connection for one call: the leader of `partition` when given (PARTITION_DESTINATION),
+   * else of the partition its parameters hash to, else a weighted choice; null when none is open.
+   */
+  pick(procedure: string, params: readonly unknown[], partition?: number): Connection | null {
+    return partition === undefined ? this.router.pick(procedure, params) : this.router.pickPartition(partition);
+  }
+
+  /** Every connection routed to now. */
+  get connections(): readonly Connection[] {
+    return this.router.connections;
+  }
+
   /** What the catalog says about a procedure. */
   procedure(name: string): ProcedureInfo | undefined {
     return this.router.procedure(name);

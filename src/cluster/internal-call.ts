@@ -15,7 +15,7 @@
 import { BackpressureError, ConnectionLostError, VoltError } from '../errors.js';
 import type { DecodedResponse } from '../decode/decode-response.js';
 import type { Connection } from '../connection/connection.js';
-import { startOn } from '../connection/connection-call.js';
+import { startCall } from '../calls/start-call.js';
 
 /** Run `procedure` on `connection`; rejects like a user call (ProcedureError, CallTimeoutError, ConnectionLostError, …). */
 export function callOn(connection: Connection, procedure: string, params: readonly unknown[], timeoutMs: number, signal: AbortSignal | null = null): Promise<DecodedResponse> {
@@ -27,9 +27,8 @@ export function callOn(connection: Connection, procedure: string, params: readon
   if (tracker.flow !== null && !tracker.flow.tryAdmit()) {
     return Promise.reject(new BackpressureError(`${procedure} (internal) refused: the client queue is at its hard limit`));
   }
-  const call = tracker.create(procedure, params);
-  call.internal = true;
-  return startOn(connection, call, timeoutMs, signal) as Promise<DecodedResponse>;
+  // No statistics counters: the client's per-procedure statistics show only the user's calls.
+  return startCall(connection, procedure, params, undefined, signal === null ? undefined : { signal }, { timeoutMs }, null, true, true) as Promise<DecodedResponse>;
 }
 
 /** `error` as an Error (internal calls only ever reject with errors, but be safe). */

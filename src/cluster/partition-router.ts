@@ -1,5 +1,5 @@
 /**
- * Partition-aware routing (PROTOCOL.md 8.6), behind the connection layer's {@link Router}:
+ * Partition-aware routing (PROTOCOL.md 8.6), behind `ConnectionSet.pick`:
  *
  * 1. a single-partition procedure (catalog `singlePartition`, `partitionParameter = p`) called
  *    with more than `p` parameters: hash parameter `p` as the partition column's type with the
@@ -25,7 +25,6 @@
  * partition → connection table is rebuilt only when connections or the topology change.
  */
 import type { Connection } from '../connection/connection.js';
-import type { Router } from '../connection/router.js';
 import { MP_PARTITION_ID, VOLT_TYPE } from '../protocol/constants.js';
 import type { Hashinator } from '../protocol/hashinator.js';
 import type { ClusterTopology, ProcedureInfo } from './topology.js';
@@ -72,8 +71,8 @@ const SYSTEM_ROUTES: ReadonlyMap<string, ProcedureInfo> = new Map([
 /** No partition preference. */
 export const NO_PARTITION = -1;
 
-/** The cluster layer's {@link Router}: see the file comment. */
-export class PartitionRouter implements Router {
+/** Which connection a call goes to: see the file comment. */
+export class PartitionRouter {
   private readonly all: Connection[] = [];
   private routes: Route[] = [];
   private procedures = new Map<string, ProcedureInfo>();
@@ -93,12 +92,12 @@ export class PartitionRouter implements Router {
     return this.all;
   }
 
-  /** Router: a connection opened by the client (routed once {@link attach}ed). */
+  /** A connection opened by the client (routed once {@link attach}ed). */
   add(connection: Connection): void {
     if (!this.all.includes(connection)) this.all.push(connection);
   }
 
-  /** Router: the connection closed; stop routing to it. */
+  /** The connection closed; stop routing to it. */
   remove(connection: Connection): void {
     this.detach(connection);
     const at = this.all.indexOf(connection);
@@ -196,7 +195,7 @@ export class PartitionRouter implements Router {
     return fallback?.connection ?? null;
   }
 
-  /** Router: the connection for one call, or null when none is open. */
+  /** The connection for one call, or null when none is open. */
   pick(procedure: string, params: readonly unknown[]): Connection | null {
     if (this.clientAffinity && this.topology !== null) {
       const partition = this.partitionOf(procedure, params);

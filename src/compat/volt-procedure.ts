@@ -13,7 +13,7 @@
  * rejects as it does in voltwire.
  */
 import type { Client } from '../client.js';
-import type { ProcedureHandle } from '../connection/procedure-handle.js';
+import type { ProcedureHandle } from '../procedure-handle.js';
 import type { DecodedResponse } from '../decode/decode-response.js';
 import { ERROR_CODE, ParameterError, VoltError, type ProcedureError } from '../errors.js';
 import { parameterCountError, type ParameterType } from '../protocol/parameters.js';

@@ -12,9 +12,10 @@
  */
 import { ConnectionError, ConnectionLostError } from '../errors.js';
 import type { LoginResponse } from '../protocol/login.js';
-import { FAILURE_KIND, type CallTracker } from './call-tracker.js';
-import { connectionCloseChannel } from './diagnostics.js';
-import { CALL_STATE, type InFlight, type PendingCall } from './in-flight.js';
+import { FAILURE_KIND, type CallTracker } from '../calls/call-tracker.js';
+import { connectionCloseChannel } from '../calls/diagnostics.js';
+import { CALL_STATE, type PendingCall } from '../calls/pending-call.js';
+import type { HandleTable } from '../calls/handle-table.js';
 import type { LoginTarget } from './login-handshake.js';
 import type { WireDumpWriter } from './wire-dump.js';
 
@@ -29,7 +30,7 @@ export function lossCause(target: LoginTarget, closedOnPurpose: boolean, recorde
  * its fire-and-forget handles: no reply will come); `cause` is why the connection ended (none:
  * closed on purpose).
  */
-export function failLostCalls(tracker: CallTracker, target: LoginTarget, queued: readonly PendingCall[], written: InFlight, cause: Error | undefined): void {
+export function failLostCalls(tracker: CallTracker, target: LoginTarget, queued: readonly PendingCall[], written: HandleTable, cause: Error | undefined): void {
   const why = cause === undefined ? 'was closed' : `was lost (${cause.message})`;
   const where = { host: target.host, port: target.port, cause };
   for (const call of queued) {

@@ -1,6 +1,7 @@
 /** Options, events and states of a {@link Connection} (connection.ts). */
-import type { CallTracker } from './call-tracker.js';
-import type { RateLimiter } from './flow-control.js';
+import type { CallTracker } from '../calls/call-tracker.js';
+import type { CallOptions } from '../calls/start-call.js';
+import type { RateLimiter } from '../calls/flow-control.js';
 import type { ResponseDecoder } from './response-handler.js';
 import type { WireDumpWriter } from './wire-dump.js';
 import type { Connection } from './connection.js';
@@ -54,20 +55,10 @@ export interface ConnectOptions extends Omit<ConnectionOptions, 'decoder'> {
   timerResolutionMs?: number;
 }
 
-/** Per-call options of {@link Connection.call}. */
-export interface ConnectionCallOptions {
+/** Per-call options of {@link Connection.call}: the common ones, and the declared types. */
+export interface ConnectionCallOptions extends CallOptions {
   /** Declared parameter types (`'BIGINT'`, `'STRING[]'`, …), checked before sending. */
   types?: readonly ParameterType[];
-  /** Client-side timeout (ms, queueing included); 0 = none. Default: the connection's `callTimeoutMs`. */
-  timeoutMs?: number;
-  /** Before the write: never sent; after: rejects with the abort reason, the late reply is dropped. */
-  signal?: AbortSignal;
-  /** Server-side query timeout (ms), sent in the invocation. */
-  queryTimeoutMs?: number;
-  /** REQUEST_PRIORITY: 1 (highest) … 8 (lowest); anything else is refused unsent. Default: the server's. */
-  priority?: number;
-  /** PARTITION_DESTINATION: run a single-partition procedure at this partition id (0 … 16382). */
-  partition?: number;
 }
 
 /** Events of a {@link Connection}. */

@@ -17,16 +17,17 @@ import { FrameDecoder } from '../protocol/frame-decoder.js';
 import { writeInvocation, type InvocationRequest } from '../protocol/invocation.js';
 import { readResponseHandle } from '../protocol/response-reader.js';
 import type { LoginResponse } from '../protocol/login.js';
-import { CallTracker, FAILURE_KIND } from './call-tracker.js';
-import type { RateLimiter } from './flow-control.js';
-import { CALL_STATE, InFlight, type CallOwner, type PendingCall } from './in-flight.js';
+import { CallTracker, FAILURE_KIND } from '../calls/call-tracker.js';
+import type { RateLimiter } from '../calls/flow-control.js';
+import { CALL_STATE, type CallOwner, type PendingCall } from '../calls/pending-call.js';
+import { HandleTable } from '../calls/handle-table.js';
 import { dropUnmatched, settleResponse, type ResponseDecoder } from './response-handler.js';
 import { SlabPool } from './slab-pool.js';
 import { WriteScheduler, type FrameProducer } from './write-scheduler.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_OUTSTANDING, type ConnectionEvents, type ConnectionOptions, type ConnectionState } from './connection-options.js';
 import { DEFAULT_CALL_TIMEOUT_MS, type ConnectionCallOptions, type ConnectOptions } from './connection-options.js';
 import { createResponseDecoder } from '../decode/response-decoder.js';
-import { callDirect } from './connection-call.js';
+import { checkCall, startCall, type CallDefaults } from '../calls/start-call.js';
 import { announceClose, failLostCalls, lossCause } from './connection-loss.js';
 import type { WireDumpWriter } from './wire-dump.js';
 import { LoginHandshake } from './login-handshake.js';
@@ -71,12 +72,13 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
   private readonly socket: net.Socket;
   private readonly frames: FrameDecoder;
   private readonly scheduler: WriteScheduler<PendingCall>;
-  private readonly inflight = new InFlight();
+  private readonly inflight = new HandleTable();
   private readonly maxOutstanding: number;
   private readonly decoder: ResponseDecoder;
   private readonly rate: RateLimiter | null;
   private readonly dump: WireDumpWriter | null;
-  private readonly callTimeoutMs: number;
+  /** What {@link call} fills in when its options leave it out. */
+  private readonly callDefaults: CallDefaults;
   /** The one request object every invocation is encoded from (no object per call). */
   private readonly request: InvocationRequest = { procedure: '', handle: 0, params: [], types: undefined, queryTimeoutMs: undefined, priority: undefined, partitionDestination: undefined };
   /** Calls submitted here and not settled (queued + written). */
@@ -119,7 +121,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
     this.dump = options.dump ?? null;
     this.dumpIndex = this.dump?.nextConnection() ?? -1;
     this.maxOutstanding = options.maxOutstanding ?? DEFAULT_MAX_OUTSTANDING;
-    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    this.callDefaults = { timeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS };
     this.kickBound = () => this.scheduler.kick();
     this.destroyBound = (error) => this.destroy(error);
     this.slabs = new SlabPool({ slabBytes: options.slabBytes, maxSlabs: options.maxSlabs });
@@ -186,7 +188,13 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
    * is what that decoder returns.
    */
   call(procedure: string, params: readonly unknown[] = NO_PARAMS, options: ConnectionCallOptions = {}): Promise<DecodedResponse> {
-    return callDirect(this, procedure, params, options, this.callTimeoutMs);
+    const tracker = this.tracker;
+    const counters = tracker.stats.counters(typeof procedure === 'string' ? procedure : String(procedure));
+    const refused = checkCall(procedure, params, options.types, options);
+    if (refused !== null) return tracker.refuse(counters, refused, FAILURE_KIND.PARAMETER);
+    const signal = options.signal;
+    if (signal !== undefined && signal.aborted) return tracker.refuse(counters, signal.reason, FAILURE_KIND.ABORTED);
+    return startCall(this, procedure, params, options.types, options, this.callDefaults, counters) as Promise<DecodedResponse>;
   }
 
   /**

@@ -14,7 +14,7 @@ import type net from 'node:net';
 import { AuthenticationError, ConnectionError, VoltError } from '../errors.js';
 import { CONNECTION_LIMIT_BYTE, LOGIN_RESULT } from '../protocol/constants.js';
 import { decodeLoginResponse, encodeLoginRequest, type LoginResponse } from '../protocol/login.js';
-import { connectionOpenChannel } from './diagnostics.js';
+import { connectionOpenChannel } from '../calls/diagnostics.js';
 import { openSocket, socketError, type SocketTarget } from './tls.js';
 
 const HASH_NAME: Record<'sha256' | 'sha1', string> = { sha256: 'SHA-256', sha1: 'SHA-1' };

@@ -6,10 +6,11 @@
 import type { EventEmitter } from 'node:events';
 import { ProcedureError, ProtocolError, VoltError } from '../errors.js';
 import { STATUS, statusName } from '../protocol/constants.js';
-import { FAILURE_KIND, type CallTracker } from './call-tracker.js';
+import { FAILURE_KIND, type CallTracker } from '../calls/call-tracker.js';
 import type { ConnectionEvents } from './connection-options.js';
-import { lateResponseChannel } from './diagnostics.js';
-import { CALL_STATE, UNMATCHED, isReservedHandle, type PendingCall, type UnmatchedKind } from './in-flight.js';
+import { lateResponseChannel } from '../calls/diagnostics.js';
+import { CALL_STATE, type PendingCall } from '../calls/pending-call.js';
+import { UNMATCHED, isReservedHandle, type UnmatchedKind } from '../calls/handle-table.js';
 
 /** The response fields the connection looks at (the decode layer's `DecodedResponse` has them all). */
 export interface ResponseStatus {

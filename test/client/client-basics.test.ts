@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { Client } from '../../src/client.js';
-import { CHANNEL, type CallMessage, type ConnectionMessage } from '../../src/connection/diagnostics.js';
+import { CHANNEL, type CallMessage, type ConnectionMessage } from '../../src/calls/diagnostics.js';
 import { formatWireDump } from '../../src/connection/wire-dump-format.js';
 import { ClientClosedError, ConnectionLostError, NoConnectionsError, ParameterError, ProcedureError } from '../../src/errors.js';
 import { STATUS } from '../../src/protocol/constants.js';

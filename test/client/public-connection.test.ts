@@ -6,7 +6,7 @@
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { Client } from '../../src/client.js';
 import { AdminApi } from '../../src/admin.js';
-import { CallTracker } from '../../src/connection/call-tracker.js';
+import { CallTracker } from '../../src/calls/call-tracker.js';
 import { Connection } from '../../src/connection/connection.js';
 import { createResponseDecoder } from '../../src/decode/response-decoder.js';
 import { DEFAULT_OFF_THREAD_BYTES } from '../../src/decode/dispatch.js';

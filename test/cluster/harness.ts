@@ -6,7 +6,7 @@
  * delays), so these tests look inside the layer; client-cluster.test.ts proves the same
  * behaviour end to end through the public Client.
  */
-import { CallTracker } from '../../src/connection/call-tracker.js';
+import { CallTracker } from '../../src/calls/call-tracker.js';
 import { Connection } from '../../src/connection/connection.js';
 import { createResponseDecoder } from '../../src/decode/response-decoder.js';
 import { ConnectionSet } from '../../src/cluster/connection-set.js';

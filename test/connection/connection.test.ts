@@ -1,9 +1,10 @@
 import { getEventListeners, once } from 'node:events';
 import { after, afterEach, before, describe, test, type TestContext } from 'node:test';
-import { CallTracker } from '../../src/connection/call-tracker.js';
+import { CallTracker } from '../../src/calls/call-tracker.js';
 import { Connection } from '../../src/connection/connection.js';
 import { createResponseDecoder } from '../../src/decode/response-decoder.js';
-import { CALL_STATE, InFlight } from '../../src/connection/in-flight.js';
+import { CALL_STATE } from '../../src/calls/pending-call.js';
+import { HandleTable } from '../../src/calls/handle-table.js';
 import { writeInt64 } from '../../src/protocol/buffer-writer.js';
 import { readResponseHandle } from '../../src/protocol/response-reader.js';
 import { ConnectionError, ConnectionLostError, ProtocolError } from '../../src/errors.js';
@@ -146,7 +147,7 @@ describe('Connection (fake server)', () => {
     }
     writeInt64(frame, 5, -12345);
     t.assert.strictEqual(frame.readBigInt64BE(5), -12345n);
-    const inflight = new InFlight();
+    const inflight = new HandleTable();
     inflight.avoid(3n);
     inflight.avoid(2n ** 62n); // not a safe integer: ignored, 3 stays skipped
     t.assert.deepStrictEqual([inflight.issue(), inflight.issue(), inflight.issue(), inflight.issue()], [1, 2, 4, 5]);

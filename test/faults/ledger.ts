@@ -9,7 +9,7 @@
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { TestContext } from 'node:test';
-import { CHANNEL } from '../../src/connection/diagnostics.js';
+import { CHANNEL } from '../../src/calls/diagnostics.js';
 
 /** Unhandled rejections seen by this process since {@link installRejectionProbe}. */
 export const unhandled: unknown[] = [];

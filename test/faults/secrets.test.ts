@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { Client } from '../../src/client.js';
-import { CHANNEL } from '../../src/connection/diagnostics.js';
+import { CHANNEL } from '../../src/calls/diagnostics.js';
 import { readWireDump } from '../../src/connection/wire-dump.js';
 import { AuthenticationError } from '../../src/errors.js';
 import { startServer, type EmbeddedServer } from '../../src/server/index.js';

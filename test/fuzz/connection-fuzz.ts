@@ -18,7 +18,7 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Client } from '../../src/client.js';
-import { CHANNEL } from '../../src/connection/diagnostics.js';
+import { CHANNEL } from '../../src/calls/diagnostics.js';
 import { VoltError } from '../../src/errors.js';
 import { Random } from '../helpers/mutators.js';
 import { activeResources, settleResources } from '../faults/ledger.js';

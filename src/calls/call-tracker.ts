@@ -10,8 +10,8 @@
 import { AbortedError, CallTimeoutError, VoltError } from '../errors.js';
 import { callEndChannel, callStartChannel, type CallMessage } from './diagnostics.js';
 import type { FlowControl } from './flow-control.js';
-import { CALL_STATE, CallPool, type CallAborter, type PendingCall } from './in-flight.js';
-import { StatsCollector } from './stats.js';
+import { CALL_STATE, CallPool, type CallAborter, type PendingCall } from './pending-call.js';
+import { StatsCollector, type ProcedureCounters } from './stats.js';
 import { DEFAULT_TIMER_RESOLUTION_MS, TimerWheel } from './timer-wheel.js';
 
 /** Failure kinds recorded in statistics for client-side failures (see `ProcedureStats.errors`). */
@@ -96,6 +96,12 @@ export class CallTracker implements CallAborter {
       call.diagnostic = message;
       if (callStartChannel.hasSubscribers) callStartChannel.publish(message);
     }
+  }
+
+  /** Reject a call that was refused before it started (nothing sent), and count it. */
+  refuse(counters: ProcedureCounters, error: unknown, kind: string): Promise<never> {
+    this.stats.failure(counters, kind, -1);
+    return Promise.reject(error);
   }
 
   /** The call's response arrived with SUCCESS. */

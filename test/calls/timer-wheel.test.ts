@@ -1,5 +1,5 @@
 import { describe, test, type TestContext } from 'node:test';
-import { TimerWheel, type TimerEntry } from '../../src/connection/timer-wheel.js';
+import { TimerWheel, type TimerEntry } from '../../src/calls/timer-wheel.js';
 import { until } from '../helpers/until.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 

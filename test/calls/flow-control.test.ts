@@ -1,5 +1,5 @@
 import { describe, test, type TestContext } from 'node:test';
-import { FlowControl, RateLimiter, checkQueueLevels } from '../../src/connection/flow-control.js';
+import { FlowControl, RateLimiter, checkQueueLevels } from '../../src/calls/flow-control.js';
 import { until } from '../helpers/until.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 

@@ -1,5 +1,5 @@
 import { describe, test, type TestContext } from 'node:test';
-import { StatsCollector } from '../../src/connection/stats.js';
+import { StatsCollector } from '../../src/calls/stats.js';
 
 describe('StatsCollector', () => {
   test('counts per procedure, errors by kind, latency percentiles in ms', (t: TestContext) => {

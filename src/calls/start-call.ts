@@ -1,0 +1,186 @@
+/**
+ * The one way a call starts, whoever makes it: `Client.call` (after routing), the public
+ * `Connection.call`, and the cluster layer's own calls (`@Subscribe`, `@Ping`, …).
+ *
+ * {@link checkCall} is the one argument check — procedure name, parameter array, declared
+ * types, priority, partition — run before anything is queued; a refusal is a `ParameterError`
+ * and nothing is sent. {@link startCall} then takes a record from the tracker's pool, fills it
+ * from {@link CallOptions} (the base every caller's options extend) over the caller's defaults,
+ * arms it (timeout, abort listener, diagnostics) and queues it on the chosen target.
+ */
+import { ParameterError } from '../errors.js';
+import { MP_PARTITION_ID, VOLT_TYPE } from '../protocol/constants.js';
+import { parameterCountError, type ParameterType } from '../protocol/parameters.js';
+import { describeValue } from '../protocol/value-errors.js';
+import type { CallTracker } from './call-tracker.js';
+import type { PendingCall } from './pending-call.js';
+import type { ProcedureCounters } from './stats.js';
+
+/**
+ * Per-call options every way of calling accepts (`Client.call` and `Connection.call` extend
+ * them).
+ */
+export interface CallOptions {
+  /** Client-side timeout for this call (ms, queueing included); 0 = none. Default: the client's (or connection's) `callTimeoutMs`. */
+  timeoutMs?: number;
+  /** Aborts the call: before it is written it is never sent; after, its promise rejects with the abort reason and the late response is dropped. */
+  signal?: AbortSignal;
+  /** Server-side query timeout for this call (ms), sent in the invocation. Default: the client's `queryTimeoutMs`. */
+  queryTimeoutMs?: number;
+  /**
+   * Request priority of this call, 1 (highest) … 8 (lowest), sent as the REQUEST_PRIORITY
+   * extension (PROTOCOL.md 3.3; the server clips it to its configured range). Anything else is
+   * refused with `ParameterError`, nothing sent. Default: the client's `priority` (none: the
+   * server's default).
+   */
+  priority?: number;
+  /**
+   * Run a single-partition procedure at this partition id (0 … 16382), whatever its
+   * parameters: sent as ALL_PARTITION + PARTITION_DESTINATION (PROTOCOL.md 3.3) and routed to
+   * that partition's leader. A value that is not such an integer is refused with
+   * `ParameterError`, nothing sent; a partition the cluster does not have is the server's to
+   * refuse. Default: none (the partitioning parameter decides).
+   */
+  partition?: number;
+}
+
+/** What a caller fills in when the options leave a field out. */
+export interface CallDefaults {
+  timeoutMs: number;
+  queryTimeoutMs?: number | undefined;
+  priority?: number | undefined;
+}
+
+/** Where a started call is queued (implemented by `Connection`). */
+export interface CallTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly tracker: CallTracker;
+  /** Queue an armed call (it fails at once, unsent, when the connection is not open). */
+  submit(call: PendingCall): void;
+}
+
+/** REQUEST_PRIORITY values a client may send (PROTOCOL.md 3.3; 0 is the server's own). */
+export const PRIORITY = { HIGHEST: 1, LOWEST: 8 } as const;
+
+/** An integer from 1 (highest) to 8 (lowest). */
+export function isPriority(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= PRIORITY.HIGHEST && value <= PRIORITY.LOWEST;
+}
+
+/** A partition id PARTITION_DESTINATION may name: an integer from 0 to 16382 (16383 is the MP initiator). */
+export function isPartitionId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < MP_PARTITION_ID;
+}
+
+const TYPE_NAMES = new Set<string>(Object.keys(VOLT_TYPE).filter((name) => name !== 'ARRAY'));
+/** Type lists already checked (a procedure handle's, frozen): not checked again per call. */
+const CHECKED_TYPES = new WeakSet<readonly ParameterType[]>();
+
+/** Check a declared type list (`'BIGINT'`, `'STRING[]'`, `'DECIMAL_STRING'`, …). Throws `ParameterError`. */
+export function checkTypes(procedure: string, types: readonly ParameterType[]): void {
+  if (!Array.isArray(types)) throw new ParameterError(`types of ${procedure} must be an array of VoltDB type names`, { procedure });
+  types.forEach((type, index) => {
+    const base = typeof type === 'string' && type.endsWith('[]') ? type.slice(0, -2) : type;
+    if (type !== 'DECIMAL_STRING' && (typeof base !== 'string' || !TYPE_NAMES.has(base))) {
+      throw new ParameterError(`parameter ${index + 1} of ${procedure}: ${JSON.stringify(type)} is not a VoltDB type name`, { procedure, index, type: String(type) });
+    }
+  });
+}
+
+/** A checked, frozen copy of `types`, which {@link checkCall} then trusts. Throws `ParameterError`. */
+export function checkedTypes(procedure: string, types: readonly ParameterType[]): readonly ParameterType[] {
+  checkTypes(procedure, types);
+  const frozen = Object.freeze([...types]);
+  CHECKED_TYPES.add(frozen);
+  return frozen;
+}
+
+/**
+ * The one argument check of a call: a non-empty procedure name, an array of parameters, a valid
+ * type list as long as the parameters (when types are declared), a valid priority and partition.
+ * Returns the refusal (nothing is sent), or null. It returns rather than throws so the hot path
+ * needs no try/catch.
+ */
+export function checkCall(procedure: string, params: readonly unknown[], types: readonly ParameterType[] | undefined, options: CallOptions | undefined): ParameterError | null {
+  if (typeof procedure !== 'string' || procedure === '') return new ParameterError(`procedure name must be a non-empty string, got ${describeValue(procedure)}`);
+  if (!Array.isArray(params)) return new ParameterError(`parameters of ${procedure} must be an array, got ${describeValue(params)}`, { procedure });
+  if (types !== undefined) {
+    if (!CHECKED_TYPES.has(types)) {
+      try {
+        checkTypes(procedure, types);
+      } catch (error) {
+        return error as ParameterError;
+      }
+    }
+    if (types.length !== params.length) {
+      return parameterCountError(procedure, types, params.length);
+    }
+  }
+  if (options !== undefined) {
+    const { priority, partition } = options;
+    if (priority !== undefined && !isPriority(priority)) {
+      return new ParameterError(
+        `${procedure}: priority ${describeValue(priority)} must be an integer from ${PRIORITY.HIGHEST} (highest) to ${PRIORITY.LOWEST} (lowest); the call was not sent`,
+        { procedure },
+      );
+    }
+    if (partition !== undefined && !isPartitionId(partition)) {
+      return new ParameterError(`${procedure}: partition ${describeValue(partition)} must be a partition id, an integer from 0 to ${MP_PARTITION_ID - 1}; the call was not sent`, {
+        procedure,
+      });
+    }
+  }
+  return null;
+}
+
+// One executor for every call's promise: it parks the resolvers here instead of closing over
+// the call, so starting a call makes no closure.
+let parkedResolve: ((value: unknown) => void) | null = null;
+let parkedReject: ((error: unknown) => void) | null = null;
+function park(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+  parkedResolve = resolve;
+  parkedReject = reject;
+}
+
+/**
+ * Start a checked call (see {@link checkCall}) on `target`: a pooled record filled from
+ * `options` over `defaults`, armed and queued. `counters` null: no statistics (an internal
+ * call). The promise settles exactly once, with the call.
+ */
+export function startCall(
+  target: CallTarget,
+  procedure: string,
+  params: readonly unknown[],
+  types: readonly ParameterType[] | undefined,
+  options: CallOptions | undefined,
+  defaults: CallDefaults,
+  counters: ProcedureCounters | null,
+  awaitResponse = true,
+  internal = false,
+): Promise<unknown> {
+  const tracker = target.tracker;
+  const call = tracker.create(procedure, params);
+  let timeoutMs = defaults.timeoutMs;
+  let signal: AbortSignal | null = null;
+  call.types = types;
+  call.queryTimeoutMs = defaults.queryTimeoutMs;
+  call.priority = defaults.priority;
+  if (options !== undefined) {
+    if (options.timeoutMs !== undefined) timeoutMs = options.timeoutMs;
+    if (options.signal !== undefined) signal = options.signal;
+    if (options.queryTimeoutMs !== undefined) call.queryTimeoutMs = options.queryTimeoutMs;
+    if (options.priority !== undefined) call.priority = options.priority;
+    call.partition = options.partition;
+  }
+  call.counters = counters;
+  call.awaitResponse = awaitResponse;
+  call.internal = internal;
+  const promise = new Promise<unknown>(park);
+  call.resolve = parkedResolve;
+  call.reject = parkedReject;
+  parkedResolve = parkedReject = null;
+  tracker.start(call, timeoutMs, signal, target);
+  target.submit(call);
+  return promise;
+}
