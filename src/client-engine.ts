@@ -164,7 +164,8 @@ export class ClientEngine implements CallSubmitter {
     counters: ProcedureCounters,
   ): Promise<DecodedResponse> {
     if (this.state !== 'open') return this.refuse(counters, new ClientClosedError(`the client is ${this.state}; ${procedure} was not sent`), FAILURE_KIND.CLOSED);
-    const refused = checkCall(procedure, params, types, options);
+    // Types reach the engine only from a procedure handle, which checked them when it was made.
+    const refused = checkCall(procedure, params, types, options, true);
     if (refused !== null) return this.refuse(counters, refused, FAILURE_KIND.PARAMETER);
     const signal = options === undefined ? undefined : options.signal;
     if (signal !== undefined && signal.aborted) return this.refuse(counters, signal.reason, FAILURE_KIND.ABORTED);

@@ -74,8 +74,6 @@ export function isPartitionId(value: unknown): value is number {
 }
 
 const TYPE_NAMES = new Set<string>(Object.keys(VOLT_TYPE).filter((name) => name !== 'ARRAY'));
-/** Type lists already checked (a procedure handle's, frozen): not checked again per call. */
-const CHECKED_TYPES = new WeakSet<readonly ParameterType[]>();
 
 /** Check a declared type list (`'BIGINT'`, `'STRING[]'`, `'DECIMAL_STRING'`, …). Throws `ParameterError`. */
 export function checkTypes(procedure: string, types: readonly ParameterType[]): void {
@@ -88,25 +86,30 @@ export function checkTypes(procedure: string, types: readonly ParameterType[]): 
   });
 }
 
-/** A checked, frozen copy of `types`, which {@link checkCall} then trusts. Throws `ParameterError`. */
+/** A checked, frozen copy of `types` (a procedure handle's: {@link checkCall} need not check it again). Throws `ParameterError`. */
 export function checkedTypes(procedure: string, types: readonly ParameterType[]): readonly ParameterType[] {
   checkTypes(procedure, types);
-  const frozen = Object.freeze([...types]);
-  CHECKED_TYPES.add(frozen);
-  return frozen;
+  return Object.freeze([...types]);
 }
 
 /**
  * The one argument check of a call: a non-empty procedure name, an array of parameters, a valid
- * type list as long as the parameters (when types are declared), a valid priority and partition.
- * Returns the refusal (nothing is sent), or null. It returns rather than throws so the hot path
- * needs no try/catch.
+ * type list as long as the parameters (when types are declared; `typesChecked`: the list came from
+ * {@link checkedTypes}, only its length is compared), a valid priority and partition. Returns the
+ * refusal (nothing is sent), or null. It returns rather than throws so the hot path needs no
+ * try/catch.
  */
-export function checkCall(procedure: string, params: readonly unknown[], types: readonly ParameterType[] | undefined, options: CallOptions | undefined): ParameterError | null {
+export function checkCall(
+  procedure: string,
+  params: readonly unknown[],
+  types: readonly ParameterType[] | undefined,
+  options: CallOptions | undefined,
+  typesChecked = false,
+): ParameterError | null {
   if (typeof procedure !== 'string' || procedure === '') return new ParameterError(`procedure name must be a non-empty string, got ${describeValue(procedure)}`);
   if (!Array.isArray(params)) return new ParameterError(`parameters of ${procedure} must be an array, got ${describeValue(params)}`, { procedure });
   if (types !== undefined) {
-    if (!CHECKED_TYPES.has(types)) {
+    if (!typesChecked) {
       try {
         checkTypes(procedure, types);
       } catch (error) {

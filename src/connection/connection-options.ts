@@ -1,10 +1,9 @@
-/** Options, events and states of a {@link Connection} (connection.ts). */
+/** Options, events and states of a `Connection` (connection.ts). */
 import type { CallTracker } from '../calls/call-tracker.js';
 import type { CallOptions } from '../calls/start-call.js';
 import type { RateLimiter } from '../calls/flow-control.js';
 import type { ResponseDecoder } from './response-handler.js';
 import type { WireDumpWriter } from './wire-dump.js';
-import type { Connection } from './connection.js';
 import type { TlsSetting } from './tls.js';
 import type { TimestampMode } from '../decode/values.js';
 import type { ParameterType } from '../protocol/parameters.js';
@@ -16,7 +15,7 @@ export const DEFAULT_MAX_OUTSTANDING = 1000;
 /** Default client-side timeout of a call: 2 minutes, as VoltDB's Java client. */
 export const DEFAULT_CALL_TIMEOUT_MS = 120_000;
 
-/** Options of {@link Connection.open}. */
+/** Options of `Connection.open`. */
 export interface ConnectionOptions {
   host: string;
   port: number;
@@ -41,11 +40,11 @@ export interface ConnectionOptions {
   signal?: AbortSignal;
   /** TLS on this port (PROTOCOL.md 11): `true` or Node's `tls.ConnectionOptions`; off when absent/false/null. */
   tls?: TlsSetting | null;
-  /** Default timeout of {@link Connection.call} (ms, queueing included; 0 = none). Default 120 000. */
+  /** Default timeout of `Connection.call` (ms, queueing included; 0 = none). Default 120 000. */
   callTimeoutMs?: number;
 }
 
-/** Options of {@link Connection.connect}: those of {@link ConnectionOptions}, with the decoder optional. */
+/** Options of `Connection.connect`: those of {@link ConnectionOptions}, with the decoder optional. */
 export interface ConnectOptions extends Omit<ConnectionOptions, 'decoder'> {
   /** Default: inline decoding on this thread (`createResponseDecoder({ workers: 0 })`). */
   decoder?: ResponseDecoder;
@@ -55,22 +54,11 @@ export interface ConnectOptions extends Omit<ConnectionOptions, 'decoder'> {
   timerResolutionMs?: number;
 }
 
-/** Per-call options of {@link Connection.call}: the common ones, and the declared types. */
+/** Per-call options of `Connection.call`: the common ones, and the declared types. */
 export interface ConnectionCallOptions extends CallOptions {
   /** Declared parameter types (`'BIGINT'`, `'STRING[]'`, …), checked before sending. */
   types?: readonly ParameterType[];
 }
 
-/** Events of a {@link Connection}. */
-export interface ConnectionEvents {
-  /** The connection is closed; `error` says why when it was not closed on purpose. */
-  close: [error: Error | undefined];
-  /** A response for a call that already timed out or was aborted was dropped. */
-  'late-response': [handle: bigint];
-  /** A frame with a reserved handle (topology / catalog push, keepalive ping answer). */
-  unsolicited: [frame: Buffer, handle: bigint];
-}
-
-/** Life of a connection: connecting (TCP + login) → open → closing (draining) → closed. */
-export type ConnectionState = 'connecting' | 'open' | 'closing' | 'closed';
+export type { ConnectionEvents, ConnectionState } from './connection-events.js';
 

@@ -7,7 +7,7 @@ import type { EventEmitter } from 'node:events';
 import { ProcedureError, ProtocolError, VoltError } from '../errors.js';
 import { STATUS, statusName } from '../protocol/constants.js';
 import { FAILURE_KIND, type CallTracker } from '../calls/call-tracker.js';
-import type { ConnectionEvents } from './connection-options.js';
+import type { ConnectionEvents } from './connection-events.js';
 import { lateResponseChannel } from '../calls/diagnostics.js';
 import { CALL_STATE, type PendingCall } from '../calls/pending-call.js';
 import { UNMATCHED, isReservedHandle, type UnmatchedKind } from '../calls/handle-table.js';
