@@ -15,6 +15,7 @@
  * and in time; loopback only.
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
+import type { Socket } from 'node:net';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Client } from '../../src/client.js';
@@ -54,6 +55,8 @@ export interface ConnectionFuzzReport {
   /** What the server did, by kind. */
   answers: Record<string, number>;
   reconnects: number;
+  /** Sockets on both sides: accepted by the hostile server, opened by the client, and how many of each emitted 'close'. */
+  sockets: { accepted: number; closed: number; clientOpened: number; clientClosed: number };
   /** Every broken rule of the ledger, in words (empty: passed). */
   violations: string[];
   heapMiB: { first: number; peak: number };
@@ -92,6 +95,13 @@ export async function runConnectionFuzz(options: ConnectionFuzzOptions): Promise
   };
   diagnosticsChannel.subscribe(CHANNEL.CALL_START, onStart);
   diagnosticsChannel.subscribe(CHANNEL.CALL_END, onEnd);
+  // The client's side: every socket created by net.connect in this process (the Client's).
+  const clientSockets = { opened: 0, closed: 0 };
+  const onClientSocket = (message: unknown): void => {
+    clientSockets.opened++;
+    (message as { socket: Socket }).socket.once('close', () => void clientSockets.closed++);
+  };
+  diagnosticsChannel.subscribe('net.client.socket', onClientSocket);
 
   const baseline = activeResources();
   const server = await HostileServer.start({ rng, responses: loadCorpus().responses, maxDelayMs: 5, ...(options.only === undefined ? {} : { only: options.only }) });
@@ -104,6 +114,7 @@ export async function runConnectionFuzz(options: ConnectionFuzzOptions): Promise
     errors: {},
     answers: {},
     reconnects: 0,
+    sockets: { accepted: 0, closed: 0, clientOpened: 0, clientClosed: 0 },
     violations,
     heapMiB: { first: 0, peak: 0 },
     ms: 0,
@@ -183,20 +194,22 @@ export async function runConnectionFuzz(options: ConnectionFuzzOptions): Promise
   if (report.issued !== report.succeeded + report.failed) violation(`issued ${report.issued} ≠ succeeded ${report.succeeded} + failed ${report.failed}`);
   if (open.size > 0) violation(`${open.size} calls started inside the client never ended`);
   if (endedTwice > 0) violation(`${endedTwice} calls ended twice inside the client`);
-  // The client's handles only: a server-side socket the hostile server destroyed may still be
-  // closing (counted apart, it is the test server's, not the client's).
-  const serverSockets = new Map([['TCPSocketWrap', server.unclosed]]);
-  const left = (await settleResources(baseline, 5000)).filter((entry) => {
-    const [kind, count] = entry.split(' ×');
-    return Number(count) > (serverSockets.get(kind!) ?? 0);
-  });
+  // Every handle on both sides counts: the client's sockets and timers, and each socket the
+  // hostile server accepted (all of them must have emitted 'close'). An exemption for server
+  // sockets "still closing" once hid a socket that never closed (see resetOrClose).
+  const left = await settleResources(baseline, 5000);
   if (left.length > 0) violation(`left open after close(): ${left.join(', ')}`);
+  report.sockets = { accepted: server.accepted, closed: server.closed, clientOpened: clientSockets.opened, clientClosed: clientSockets.closed };
+  if (server.closed !== server.accepted) violation(`the server accepted ${server.accepted} sockets but only ${server.closed} closed`);
+  if (clientSockets.closed !== clientSockets.opened) violation(`the client opened ${clientSockets.opened} sockets but only ${clientSockets.closed} closed`);
+  if (server.failedResets > 0) violation(`${server.failedResets} resets refused by the socket layer (each leaves a handle open)`);
   // A rejection is reported unhandled one macrotask after it happened.
   await new Promise((resolve) => setImmediate(resolve));
   for (const reason of unhandled.slice(0, 5)) violation(`unhandled rejection: ${reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason)}`);
   process.off('unhandledRejection', onUnhandled);
   diagnosticsChannel.unsubscribe(CHANNEL.CALL_START, onStart);
   diagnosticsChannel.unsubscribe(CHANNEL.CALL_END, onEnd);
+  diagnosticsChannel.unsubscribe('net.client.socket', onClientSocket);
   report.ms = performance.now() - started;
   return report;
 }
@@ -210,7 +223,7 @@ export function describeReport(r: ConnectionFuzzReport): string {
   return (
     `${r.target} seed ${r.seed}: ${r.issued.toLocaleString('en-US')} exchanges in ${(r.ms / 1000).toFixed(1)} s — ` +
     `succeeded ${r.succeeded.toLocaleString('en-US')} + failed ${r.failed.toLocaleString('en-US')} (${errors}); ` +
-    `${r.reconnects} reconnects; heap after GC ${r.heapMiB.first.toFixed(0)} → ≤ ${r.heapMiB.peak.toFixed(0)} MiB; ` +
+    `${r.reconnects} reconnects; sockets closed: server ${r.sockets.closed.toLocaleString('en-US')} of ${r.sockets.accepted.toLocaleString('en-US')}, client ${r.sockets.clientClosed.toLocaleString('en-US')} of ${r.sockets.clientOpened.toLocaleString('en-US')}; heap after GC ${r.heapMiB.first.toFixed(0)} → ≤ ${r.heapMiB.peak.toFixed(0)} MiB; ` +
     `ledger violations: ${r.violations.length}`
   );
 }

@@ -30,6 +30,26 @@ export const ANSWER = {
 } as const;
 export type Answer = (typeof ANSWER)[keyof typeof ANSWER];
 
+/**
+ * Send a RST if the socket allows one, else close it: `resetAndDestroy()` on a socket whose
+ * half-close (`end()`) is still being shut down fails. libuv refuses a reset while a shutdown
+ * is pending (`uv_tcp_close_reset` returns EINVAL: "mixing uv_shutdown and uv_tcp_close_reset
+ * is not allowed") and Node 20 marks the handle closing anyway, so the socket reports
+ * `destroyed`, never emits 'close', keeps its file descriptor, and at exit Node waits for that
+ * handle forever with a core busy (Environment::CleanupHandles → uv_run in a loop). That was
+ * the connection fuzz target's "spin after the report": the server half-closed a socket for
+ * one call and reset it for the next in the same tick. Once the shutdown is done ('finish')
+ * a reset works again. Returns what it did.
+ */
+export function resetOrClose(socket: net.Socket): 'reset' | 'close' {
+  if (socket.writableEnded && !socket.writableFinished) {
+    socket.destroy();
+    return 'close';
+  }
+  socket.resetAndDestroy();
+  return 'reset';
+}
+
 /** Relative weights of the answers. */
 const WEIGHTS: readonly [Answer, number][] = [
   [ANSWER.GOOD, 40],
@@ -55,6 +75,11 @@ export interface HostileServerOptions {
 export class HostileServer {
   readonly answers = new Map<Answer, number>();
   readonly sockets = new Set<net.Socket>();
+  /** Sockets accepted and sockets that emitted 'close' (equal once everything is closed). */
+  accepted = 0;
+  closed = 0;
+  /** Resets refused by the socket layer (each would leave a handle open: a harness fault). */
+  failedResets = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private lastFrame: Buffer = Buffer.alloc(0);
 
@@ -82,15 +107,21 @@ export class HostileServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  /** Accepted sockets whose 'close' has not come yet (their handles are the server's, not the client's). */
+  /** Accepted sockets whose 'close' has not come yet. */
   get unclosed(): number {
     return this.sockets.size;
   }
 
   private accept(socket: net.Socket): void {
+    this.accepted++;
     this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
-    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      this.closed++;
+      this.sockets.delete(socket);
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.syscall === 'reset') this.failedResets++;
+    });
     socket.setNoDelay(true);
     let loggedIn = false;
     const decoder = new FrameDecoder({
@@ -154,7 +185,7 @@ export class HostileServer {
       case ANSWER.SILENT:
         return;
       case ANSWER.RESET:
-        this.later(socket, () => socket.resetAndDestroy());
+        this.later(socket, () => resetOrClose(socket));
         return;
       case ANSWER.HALF_CLOSE:
         // Sometimes half a response first.
