@@ -14,7 +14,7 @@
 import { ParameterError } from '../errors.js';
 import type { BufferWriter } from '../protocol/buffer-writer.js';
 import { VOLT_TYPE } from '../protocol/constants.js';
-import { writeDecimal128 } from '../protocol/decimal.js';
+import { writeDecimal128 } from '../protocol/decimal-writer.js';
 import { GeographyPoint, readGeography } from '../protocol/geography.js';
 import type { TableColumn } from '../protocol/table-writer.js';
 import { refuse, writeValue, type ValueContext } from '../protocol/values.js';

@@ -13,7 +13,8 @@ import { ParameterError, ProtocolError } from '../errors.js';
 import type { BufferReader } from './buffer-reader.js';
 import type { BufferWriter } from './buffer-writer.js';
 import { MAX_VALUE_BYTES, NULL_VALUE, VOLT_TYPE } from './constants.js';
-import { DECIMAL_NULL_UNSCALED, Decimal, decimalFromUnscaled, readUnscaledDecimal, writeDecimal, writeUnscaledDecimal } from './decimal.js';
+import { DECIMAL_NULL_UNSCALED, Decimal, decimalFromUnscaled, readUnscaledDecimal, writeUnscaledDecimal } from './decimal.js';
+import { writeDecimal } from './decimal-writer.js';
 import {
   Geography,
   GeographyPoint,
@@ -195,7 +196,7 @@ function dateValue(value: unknown, where: ValueContext): VoltDate {
 }
 
 function isDecimalInput(value: unknown): value is Decimal | string | number | bigint {
-  return typeof value === 'number' || typeof value === 'string' || typeof value === 'bigint' || Decimal.isDecimal(value);
+  return typeof value === 'number' || typeof value === 'string' || typeof value === 'bigint' || value instanceof Decimal || Decimal.isDecimal(value);
 }
 
 function bytesValue(value: unknown, where: ValueContext): Uint8Array {
@@ -361,7 +362,7 @@ export function inferTypeOrZero(value: unknown): number {
       if (value instanceof Uint8Array || value instanceof ArrayBuffer) return VOLT_TYPE.VARBINARY;
       if (Array.isArray(value)) return VOLT_TYPE.ARRAY;
       if (value instanceof Date) return VOLT_TYPE.TIMESTAMP;
-      if (Decimal.isDecimal(value)) return VOLT_TYPE.DECIMAL;
+      if (value instanceof Decimal || Decimal.isDecimal(value)) return VOLT_TYPE.DECIMAL;
       if (value instanceof GeographyPoint) return VOLT_TYPE.GEOGRAPHY_POINT;
       if (value instanceof Geography) return VOLT_TYPE.GEOGRAPHY;
       if (value instanceof VoltDate) return VOLT_TYPE.DATE;

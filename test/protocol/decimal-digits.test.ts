@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { Decimal, readUnscaledDecimal, toUnscaledDecimal, writeDecimal, writeDecimal128, writeUnscaledDecimal, type DecimalInput } from '../../src/protocol/decimal.js';
+import { Decimal, readUnscaledDecimal, toUnscaledDecimal, writeUnscaledDecimal, type DecimalInput } from '../../src/protocol/decimal.js';
+import { writeDecimal, writeDecimal128 } from '../../src/protocol/decimal-writer.js';
 
 function same(value: DecimalInput): void {
   const fast = Buffer.alloc(16);
@@ -46,6 +47,22 @@ test('Decimal values from their limbs: same bytes', () => {
 
 test('numbers (safe integers and any finite double): same bytes', () => {
   fc.assert(fc.property(fc.oneof(fc.maxSafeInteger(), fc.double({ noNaN: true, noDefaultInfinity: true })), (n) => same(n)), { numRuns: 3000 });
+});
+
+test('numbers with a few fraction digits (money, rates, quantities) and near the scaling limit: same bytes', () => {
+  const scaled = fc.tuple(fc.maxSafeInteger(), fc.integer({ min: 0, max: 16 })).map(([units, digits]) => units / 10 ** digits);
+  const near = fc.tuple(fc.integer({ min: 0, max: 12 }), fc.double({ min: 0.5, max: 2, noNaN: true }), fc.boolean()).map(([f, factor, negative]) => ((negative ? -1 : 1) * factor * 2 ** 47) / 10 ** f);
+  fc.assert(fc.property(fc.oneof(scaled, near), (n) => same(n)), { numRuns: 5000 });
+  for (const n of [0.1, 0.7, 1.005, 2.675, 1e-12, 5e-13, 4.9e-13, 123456.789, -0.000001, 140.737488355328, 140.7374883553279, 1407374883553.28]) same(n);
+  // String(x) in exponential form: large magnitudes and tiny fractions.
+  for (const n of [1e21, -1.2345678901234568e25, 9.999999999999999e25, 1e26, 1.5e-7, 1.2345678901234567e-7, 5.5e-12, 4.9999999999999996e-13, 5e-13, 5e-14, 5e-324]) same(n);
+  const exponential = fc.tuple(fc.double({ min: 1, max: 10, noNaN: true }), fc.integer({ min: -20, max: 27 }), fc.boolean()).map(([m, e, negative]) => (negative ? -1 : 1) * m * 10 ** e);
+  fc.assert(fc.property(exponential, (n) => same(n)), { numRuns: 3000 });
+});
+
+test('bigints inside and outside the safe-integer range: same bytes or the same refusal', () => {
+  fc.assert(fc.property(fc.bigInt({ min: -(10n ** 27n), max: 10n ** 27n }), (n) => same(n)), { numRuns: 3000 });
+  for (const n of [0n, -1n, 2n ** 53n - 1n, 2n ** 53n, -(2n ** 53n), 10n ** 26n - 1n, 10n ** 26n, -(10n ** 26n)]) same(n);
 });
 
 test('edges: rounding at the 13th digit, the 26-digit limit, signs, text the fast path leaves to the exact one', () => {
@@ -102,6 +119,13 @@ test('Arrow Decimal128 words at scale 12 and at other scales', () => {
     { numRuns: 2000 },
   );
   const out = Buffer.alloc(16);
+  // Around the top word's fast range check: within 2^96 of ±(10^38 − 1) the full value decides.
+  const limit = 10n ** 38n - 1n;
+  for (const unscaled of [limit, -limit, limit - (1n << 96n), -limit + (1n << 96n), (limit >> 96n) << 96n, -((limit >> 96n) << 96n), ((limit >> 96n) << 96n) - 1n]) {
+    assert.equal(writeDecimal128(out, 0, words128(unscaled), 0, 12), null, String(unscaled));
+    assert.equal(readUnscaledDecimal(out, 0), unscaled);
+  }
+  for (const unscaled of [limit + 1n, -limit - 1n, (1n << 127n) - 1n]) assert.match(writeDecimal128(out, 0, words128(unscaled), 0, 12) ?? '', /more than 26 integer digits/, String(unscaled));
   assert.match(writeDecimal128(out, 0, words128(10n ** 38n), 0, 12) ?? '', /more than 26 integer digits/);
   assert.match(writeDecimal128(out, 0, words128(-(1n << 127n)), 0, 12) ?? '', /more than 26 integer digits/);
 });
