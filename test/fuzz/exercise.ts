@@ -36,8 +36,11 @@ export class InvariantViolation extends Error {
 export interface Outcome {
   /** False when a decoder rejected the input with a VoltError. */
   accepted: boolean;
-  /** Values read (cells), for the statistics. */
+  /** Values read (cells), for the statistics and the time bound. */
   cells: number;
+  /** Rows read and columns decoded, summed over the tables (the time bound's work units). */
+  rows?: number;
+  columns?: number;
   /** Two decoders disagreed: what and where. */
   note?: string;
   /** Bytes written (encoders): the time bound grows with the output as with the input. */
@@ -131,8 +134,17 @@ function gettersFor(type: number): readonly Getter[] {
   }
 }
 
+interface TableResult {
+  cells: number;
+  /** Rows the row view read (0 when it failed). */
+  rowCount: number;
+  rows?: unknown[][];
+  columnar?: unknown[][];
+  note?: string;
+}
+
 /** Touch a table every way: lazy rows, objects, random access, typed getters, columnar, Column API. */
-function exerciseTable(bytes: Uint8Array, layout: TableLayout, timestamps: TimestampMode, where: string): { cells: number; rows?: unknown[][]; columnar?: unknown[][]; note?: string } {
+function exerciseTable(bytes: Uint8Array, layout: TableLayout, timestamps: TimestampMode, where: string): TableResult {
   const lazy = VoltTable.fromLayout(bytes, layout, { timestamps });
   const rowView = attempt(() => [...lazy.rows()]);
   let cells = 0;
@@ -188,7 +200,7 @@ function exerciseTable(bytes: Uint8Array, layout: TableLayout, timestamps: Times
   }
   // The generated and the general columnar decoder, compared byte for byte.
   note ??= decoderDisagreement(bytes, layout, where);
-  const result: { cells: number; rows?: unknown[][]; columnar?: unknown[][]; note?: string } = { cells };
+  const result: TableResult = { cells, rowCount: rowView.ok ? rowView.value.length : 0 };
   if (rowView.ok) result.rows = rowView.value;
   if (columnar.ok) result.columnar = columnar.value;
   if (note !== undefined) result.note = note;
@@ -209,11 +221,15 @@ export function exerciseResponse(frame: Buffer, timestamps: TimestampMode = 'dat
   const decoded = decodeResponse(frame, { timestamps });
   if (decoded.tables.length !== header.value.tableCount) throw new InvariantViolation(`decodeResponse gave ${decoded.tables.length} tables for a table count of ${header.value.tableCount}`);
   let cells = 0;
+  let rows = 0;
+  let columns = 0;
   let note: string | undefined;
   const columnarRows: (unknown[][] | undefined)[] = [];
   layouts.value.forEach((layout, i) => {
     const result = exerciseTable(frame, layout, timestamps, `table ${i}`);
     cells += result.cells;
+    rows += result.rowCount;
+    columns += layout.columns.length;
     note ??= result.note;
     columnarRows.push(result.columnar);
   });
@@ -237,7 +253,7 @@ export function exerciseResponse(frame: Buffer, timestamps: TimestampMode = 'dat
       }
     });
   }
-  const outcome: Outcome = { accepted: true, cells };
+  const outcome: Outcome = { accepted: true, cells, rows, columns };
   if (note !== undefined) outcome.note = note;
   return outcome;
 }
@@ -257,7 +273,7 @@ export function exerciseBareTable(bytes: Buffer, timestamps: TimestampMode = 'da
   } else if (!asParameter.ok && result.rows !== undefined && result.columnar !== undefined && layout.value.end === bytes.length) {
     note ??= `the row view and columnar decode read the table but readTable (parameter reader) refuses it: ${asParameter.error.message}`;
   }
-  const outcome: Outcome = { accepted: true, cells: result.cells };
+  const outcome: Outcome = { accepted: true, cells: result.cells, rows: result.rowCount, columns: layout.value.columns.length };
   if (note !== undefined) outcome.note = note;
   return outcome;
 }
