@@ -1,6 +1,6 @@
 /**
  * Text cells (CSV fields, NDJSON strings) as the values the encoder takes for a column type —
- * the inverse of the extraction's text (src/extract/writers/value-text.ts):
+ * the inverse of the extraction's text (src/decode/value-text.ts):
  *
  * | column            | text read                                                      |
  * | ----------------- | -------------------------------------------------------------- |

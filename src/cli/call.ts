@@ -48,7 +48,7 @@ export function callCommand(ctx: CliContext): Command {
         flags.types === undefined
           ? await client.call(procedure, params, { timeoutMs: flags.timeout })
           : await client.procedure(procedure, flags.types).call(params, { timeoutMs: flags.timeout });
-      printResponse(ctx, response, format, performance.now() - started);
+      await printResponse(ctx, response, format, performance.now() - started);
     } finally {
       await client.close();
     }

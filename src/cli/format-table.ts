@@ -1,18 +1,25 @@
 /**
  * Printing result tables for people (aligned columns) and for programs (JSON).
  *
- * Text: a header, a rule, one line per row; numbers right-aligned, everything else left;
- * NULL printed as `NULL`, VARBINARY as hex, TIMESTAMP as ISO-8601, geography as WKT, as
- * VoltDB's sqlcmd does. JSON: one object per table with `columns` (name and type) and `rows`
- * (arrays); BIGINT values that fit a double exactly are numbers, larger ones strings, so a
- * JSON reader never silently rounds them.
+ * Every value is printed by the one value formatter, src/decode/value-text.ts, that the
+ * extraction's CSV and NDJSON writers use, read from the table's decoded columns: TIMESTAMP as
+ * ISO-8601 with microseconds, VARBINARY as lower-case hex, DECIMAL exact, FLOAT as the shortest
+ * text that reads back to the same double, geography as WKT.
+ *
+ * Text: a header, a rule, one line per row; numbers right-aligned, everything else left; NULL
+ * printed as `NULL` and CR, LF and tab inside strings as `\r`, `\n`, `\t`, as VoltDB's sqlcmd
+ * does. JSON: one object per table with `columns` (name and type) and `rows` (arrays, one per
+ * line), each value written as NDJSON writes it (`cellJson`).
  */
+import type { Column, ColumnInfo } from '../decode/column.js';
+import { cellJson, cellText } from '../decode/value-text.js';
 import { VOLT_TYPE, typeName } from '../protocol/constants.js';
 
+/** A result table as the printers read it: `VoltTable` is one. */
 export interface TableLike {
-  readonly columns: readonly { name: string; type: number }[];
+  readonly columns: readonly ColumnInfo[];
   readonly rowCount: number;
-  rows(): Iterable<readonly unknown[]>;
+  decodeColumns(): readonly Column[];
 }
 
 const NUMERIC = new Set<number>([
@@ -24,51 +31,35 @@ const NUMERIC = new Set<number>([
   VOLT_TYPE.DECIMAL,
 ]);
 
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex').toUpperCase();
-}
-
 /** A column's header: its name, or `C1`, `C2`… for an unnamed one (a procedure's returned long). */
 export function columnLabel(name: string, index: number): string {
   return name === '' ? `C${index + 1}` : name;
 }
 
-/** One value as sqlcmd-style text. */
-export function formatValue(value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'string') return value.replace(/[\n\r\t]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t'));
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
-  if (value instanceof Uint8Array) return hex(value);
-  if (typeof value === 'object' && 'toFixed' in value && typeof value.toFixed === 'function') {
-    // decimal.js: toFixed() prints every digit, never exponent notation.
-    return String((value as { toFixed(): string }).toFixed());
-  }
-  return String(value);
-}
+const CONTROL = /[\n\r\t]/g;
+const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-/** One value as a JSON-safe value (see the file comment). */
-export function jsonValue(value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'bigint') return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
-  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
-  if (typeof value === 'string' || typeof value === 'boolean') return value;
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  if (value instanceof Uint8Array) return hex(value);
-  return formatValue(value);
+/** The text of every cell of one column for the aligned display. */
+function displayColumn(column: Column, rowCount: number): string[] {
+  const text = cellText(column);
+  const out = new Array<string>(rowCount);
+  for (let r = 0; r < rowCount; r++) {
+    const value = text(r);
+    out[r] = value === null ? 'NULL' : value.replace(CONTROL, (c) => ESCAPES[c]!);
+  }
+  return out;
 }
 
 /** Aligned text of one table, with a row-count footer. */
 export function formatTable(table: TableLike): string {
   const headers = table.columns.map((c, i) => columnLabel(c.name, i));
   const right = table.columns.map((c) => NUMERIC.has(c.type));
-  const cells: string[][] = [];
-  for (const row of table.rows()) cells.push(table.columns.map((_, i) => formatValue(row[i])));
-  const widths = headers.map((h, i) => cells.reduce((w, row) => Math.max(w, row[i]!.length), h.length));
+  const cells = table.rowCount === 0 ? table.columns.map(() => []) : table.decodeColumns().map((c) => displayColumn(c, table.rowCount));
+  const widths = headers.map((h, i) => cells[i]!.reduce((w, text) => Math.max(w, text.length), h.length));
   const line = (values: readonly string[]): string =>
     values.map((v, i) => (right[i] === true ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('  ').trimEnd();
   const out = [line(headers), widths.map((w) => '-'.repeat(w)).join('  ')];
-  for (const row of cells) out.push(line(row));
+  for (let r = 0; r < table.rowCount; r++) out.push(line(cells.map((column) => column[r]!)));
   out.push(`(${table.rowCount} row${table.rowCount === 1 ? '' : 's'})`);
   return out.join('\n') + '\n';
 }
@@ -79,24 +70,21 @@ export function formatTables(tables: readonly TableLike[]): string {
   return tables.map(formatTable).join('\n');
 }
 
-/** The JSON shape of one table. */
-export function tableToJson(table: TableLike): { columns: { name: string; type: string }[]; rows: unknown[][] } {
-  const rows: unknown[][] = [];
-  for (const row of table.rows()) rows.push(table.columns.map((_, i) => jsonValue(row[i])));
-  return { columns: table.columns.map((c, i) => ({ name: columnLabel(c.name, i), type: typeName(c.type) ?? `TYPE(${c.type})` })), rows };
+/** Name and VoltDB type name of each column, as the JSON output lists them. */
+export function jsonColumns(table: TableLike): { name: string; type: string }[] {
+  return table.columns.map((c, i) => ({ name: columnLabel(c.name, i), type: typeName(c.type) ?? `TYPE(${c.type})` }));
 }
 
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = typeof value === 'string' ? value : formatValue(value);
-  if (text === '') return '""'; // an empty string, told apart from NULL (an empty cell)
-  return /[",\n\r]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-/** CSV lines (RFC 4180) of a table's rows; with `header`, the column names first. NULL is an empty cell. */
-export function tableToCsv(table: TableLike, header: boolean): string {
-  const lines: string[] = [];
-  if (header) lines.push(table.columns.map((c, i) => csvCell(columnLabel(c.name, i))).join(','));
-  for (const row of table.rows()) lines.push(table.columns.map((_, i) => csvCell(row[i])).join(','));
-  return lines.length === 0 ? '' : lines.join('\n') + '\n';
+/**
+ * The JSON text of one table, `{"columns": […], "rows": […]}`, indented by `indent` spaces
+ * (the lines after the first), one row per line.
+ */
+export function tableJson(table: TableLike, indent = 0): string {
+  const pad = ' '.repeat(indent);
+  const columns = `${pad}  "columns": ${JSON.stringify(jsonColumns(table))}`;
+  if (table.rowCount === 0) return `{\n${columns},\n${pad}  "rows": []\n${pad}}`;
+  const texts = table.decodeColumns().map((c) => cellJson(c));
+  const rows: string[] = [];
+  for (let r = 0; r < table.rowCount; r++) rows.push(`${pad}    [${texts.map((text) => text(r)).join(', ')}]`);
+  return `{\n${columns},\n${pad}  "rows": [\n${rows.join(',\n')}\n${pad}  ]\n${pad}}`;
 }

@@ -41,7 +41,7 @@ export function queryCommand(ctx: CliContext): Command {
         flags.types === undefined
           ? await client.query(sql, params, { timeoutMs: flags.timeout })
           : await client.procedure('@AdHoc', ['STRING', ...flags.types]).call([sql, ...params], { timeoutMs: flags.timeout });
-      printResponse(ctx, response, format, performance.now() - started);
+      await printResponse(ctx, response, format, performance.now() - started);
     } finally {
       await client.close();
     }

@@ -15,7 +15,7 @@ import { CsvWriter, type CsvOptions } from './writers/csv-writer.js';
 import { FileSink, StreamSink, type ByteSink } from './writers/file-sink.js';
 import { NdjsonWriter } from './writers/ndjson-writer.js';
 import { ParquetWriter, type ParquetOptions } from './writers/parquet-writer.js';
-import type { BinaryText } from './writers/value-text.js';
+import type { BinaryText } from '../decode/value-text.js';
 
 /** Progress of `extractTo`: the extraction's, plus the bytes in the file. */
 export interface ExtractToProgress extends ExtractProgress {

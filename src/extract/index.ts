@@ -10,4 +10,4 @@ export { EXTRACT_DEFAULTS, EXTRACT_STRATEGIES, type ExtractClient, type ExtractO
 export { formatDuration, progressLine, type ExtractProgress } from './progress.js';
 export { EXTRACT_FORMATS, formatOfPath, type BatchWriter, type ExtractFormat } from './writers/batch-writer.js';
 export type { CsvOptions } from './writers/csv-writer.js';
-export type { BinaryText } from './writers/value-text.js';
+export type { BinaryText } from '../decode/value-text.js';

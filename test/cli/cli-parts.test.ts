@@ -3,7 +3,9 @@ import { CommanderError, InvalidArgumentError } from 'commander';
 import { AuthenticationError, CallTimeoutError, ConnectionError, ParameterError, ProcedureError } from '../../src/errors.js';
 import { convertArgument, convertArguments, inferArgument, parseTypeList } from '../../src/cli/arguments.js';
 import { EXIT_CODE, describeError, reportError } from '../../src/cli/exit.js';
-import { columnLabel, formatTable, formatTables, formatValue, jsonValue, tableToJson } from '../../src/cli/format-table.js';
+import { columnLabel, formatTable, formatTables, jsonColumns, tableJson } from '../../src/cli/format-table.js';
+import { VoltTable } from '../../src/decode/volt-table.js';
+import { tableBytes } from '../decode/support.js';
 import { choiceOption, durationOption, integerOption, numberOption, parseServers, resolveTarget } from '../../src/cli/options.js';
 import { hostsFromAddressLine } from '../../src/cli/server-process.js';
 import { VOLT_TYPE } from '../../src/protocol/constants.js';
@@ -69,43 +71,45 @@ test('inferArgument and convertArguments', (t: TestContext) => {
   t.assert.throws(() => convertArguments('Vote', ['1'], ['BIGINT', 'INTEGER']), /--types lists 2 types but 1 argument was given/);
 });
 
-test('formatValue / jsonValue print every VoltDB value type', (t: TestContext) => {
-  t.assert.strictEqual(formatValue(null), 'NULL');
-  t.assert.strictEqual(formatValue(undefined), 'NULL');
-  t.assert.strictEqual(formatValue('a\nb\tc\r'), 'a\\nb\\tc\\r');
-  t.assert.strictEqual(formatValue(12n), '12');
-  t.assert.strictEqual(formatValue(true), 'true');
-  t.assert.strictEqual(formatValue(new Date(0)), '1970-01-01T00:00:00.000Z');
-  t.assert.strictEqual(formatValue(new Date(Number.NaN)), 'Invalid Date');
-  t.assert.strictEqual(formatValue(new Uint8Array([1, 171])), '01AB');
-  t.assert.strictEqual(formatValue(new Decimal('1e-12')), '0.000000000001');
-  t.assert.strictEqual(formatValue(new GeographyPoint(1, 2)), new GeographyPoint(1, 2).toString());
-  t.assert.strictEqual(jsonValue(2n ** 60n), '1152921504606846976');
-  t.assert.strictEqual(jsonValue(5n), 5);
-  t.assert.strictEqual(jsonValue(Number.POSITIVE_INFINITY), 'Infinity');
-  t.assert.strictEqual(jsonValue(1.5), 1.5);
-  t.assert.strictEqual(jsonValue(undefined), null);
-  t.assert.strictEqual(jsonValue(false), false);
-  t.assert.strictEqual(jsonValue(new Date(Number.NaN)), null);
-  t.assert.strictEqual(jsonValue(new Date(0)), '1970-01-01T00:00:00.000Z');
-  t.assert.strictEqual(jsonValue(new Uint8Array([255])), 'FF');
-  t.assert.strictEqual(jsonValue(new Decimal('2.5')), '2.5');
+function voltTable(columns: { name: string; type: number }[], rows: unknown[][]): VoltTable {
+  return VoltTable.fromBytes(tableBytes({ columns, rows } as never));
+}
+
+test('the aligned display prints every VoltDB value type with the one value formatter', (t: TestContext) => {
+  const table = voltTable(
+    [
+      { name: 'S', type: VOLT_TYPE.STRING },
+      { name: 'B', type: VOLT_TYPE.BIGINT },
+      { name: 'TS', type: VOLT_TYPE.TIMESTAMP },
+      { name: 'V', type: VOLT_TYPE.VARBINARY },
+      { name: 'D', type: VOLT_TYPE.DECIMAL },
+      { name: 'P', type: VOLT_TYPE.GEOGRAPHY_POINT },
+      { name: 'F', type: VOLT_TYPE.FLOAT },
+    ],
+    [
+      ['a\nb\tc\r', 12n, 1n, new Uint8Array([1, 171]), new Decimal('1e-12'), new GeographyPoint(1, 2), -0],
+      [null, null, null, null, null, null, null],
+    ],
+  );
+  const lines = formatTable(table).split('\n');
+  const cells = (line: string): string[] => line.trim().split(/\s+/);
+  t.assert.deepStrictEqual(cells(lines[2]!).slice(0, 5), ['a\\nb\\tc\\r', '12', '1970-01-01T00:00:00.000001Z', '01ab', '0.000000000001']);
+  t.assert.match(lines[2]!, /POINT\(1 2\)\s+-0$/);
+  t.assert.deepStrictEqual(cells(lines[3]!), ['NULL', 'NULL', 'NULL', 'NULL', 'NULL', 'NULL', 'NULL']);
   t.assert.strictEqual(columnLabel('', 1), 'C2');
 });
 
-const TABLE = {
-  columns: [
+const TABLE = voltTable(
+  [
     { name: 'CONTESTANT_NAME', type: VOLT_TYPE.STRING },
     { name: 'CONTESTANT_NUMBER', type: VOLT_TYPE.INTEGER },
     { name: '', type: VOLT_TYPE.BIGINT },
   ],
-  rowCount: 2,
-  rows: () =>
-    [
-      ['Edwina Burnam', 1, 100n],
-      ['Kelly', 12, null],
-    ][Symbol.iterator](),
-};
+  [
+    ['Edwina Burnam', 1, 100n],
+    ['Kelly', 12, null],
+  ],
+);
 
 test('formatTable aligns columns: text left, numbers right', (t: TestContext) => {
   t.assert.strictEqual(
@@ -120,19 +124,21 @@ test('formatTable aligns columns: text left, numbers right', (t: TestContext) =>
     ].join('\n'),
   );
   t.assert.strictEqual(formatTables([]), '(no tables)\n');
-  t.assert.match(formatTables([TABLE, { ...TABLE, rowCount: 1, rows: () => [['x', 1, 1n]][Symbol.iterator]() }]), /\(2 rows\)\n\n.*\n.*\n.*\n\(1 row\)\n$/);
-  t.assert.deepStrictEqual(tableToJson(TABLE), {
+  const one = voltTable(TABLE.columns.slice(), [['x', 1, 1n]]);
+  t.assert.match(formatTables([TABLE, one]), /\(2 rows\)\n\n.*\n.*\n.*\n\(1 row\)\n$/);
+  t.assert.deepStrictEqual(JSON.parse(tableJson(TABLE)), {
     columns: [
       { name: 'CONTESTANT_NAME', type: 'STRING' },
       { name: 'CONTESTANT_NUMBER', type: 'INTEGER' },
       { name: 'C3', type: 'BIGINT' },
     ],
     rows: [
-      ['Edwina Burnam', 1, 100],
+      ['Edwina Burnam', 1, '100'],
       ['Kelly', 12, null],
     ],
   });
-  t.assert.strictEqual(tableToJson({ columns: [{ name: 'x', type: 99 }], rowCount: 0, rows: () => [][Symbol.iterator]() }).columns[0]!.type, 'TYPE(99)');
+  t.assert.deepStrictEqual(JSON.parse(tableJson(voltTable(TABLE.columns.slice(), []))), { columns: jsonColumns(TABLE), rows: [] });
+  t.assert.strictEqual(jsonColumns({ columns: [{ name: 'x', type: 99 }], rowCount: 0, decodeColumns: () => [] })[0]!.type, 'TYPE(99)');
 });
 
 test('describeError: one line and an exit code per kind of failure', (t: TestContext) => {

@@ -122,7 +122,7 @@ test('call: tables aligned, JSON and CSV, typed and inferred parameters', async 
   t.assert.strictEqual(parsed.status, 'SUCCESS');
   t.assert.strictEqual(parsed.appStatus, null);
   t.assert.deepStrictEqual(parsed.tables[0]!.columns.map((c) => c.name), ['CONTESTANT_NAME', 'CONTESTANT_NUMBER', 'TOTAL_VOTES']);
-  t.assert.deepStrictEqual(parsed.tables[0]!.rows[0], ['Kelly Clauss', 3, 1]);
+  t.assert.deepStrictEqual(parsed.tables[0]!.rows[0], ['Kelly Clauss', 3, '1'], 'BIGINT as a string, as NDJSON writes it');
   const csv = await cli(['call', 'Results', '--csv', '--servers', servers]);
   t.assert.match(csv.stdout, /^CONTESTANT_NAME,CONTESTANT_NUMBER,TOTAL_VOTES\nKelly Clauss,3,1\n/);
   const system = await cli(['call', '@SystemInformation', 'OVERVIEW', '--servers', servers]);

@@ -18,7 +18,7 @@ import { BoundedQueue } from '../../src/extract/bounded-queue.js';
 import { createWriter } from '../../src/extract/extract-to.js';
 import { formatOfPath } from '../../src/extract/writers/batch-writer.js';
 import { FileSink, skipBytes, type ByteSink } from '../../src/extract/writers/file-sink.js';
-import { dateText, decimalText, floatText, timestampText } from '../../src/extract/writers/value-text.js';
+import { dateText, decimalText, floatText, timestampText } from '../../src/decode/value-text.js';
 import { Decimal, GeographyPoint, makeTable } from './support.js';
 import { parseCsv } from './readback.js';
 

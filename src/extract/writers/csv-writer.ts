@@ -3,7 +3,7 @@
  * (`"…"`, inner quotes doubled) when it holds the delimiter, a quote, CR or LF, when it is empty
  * (so an empty string `""` differs from NULL) and when it equals the NULL text. NULL is written
  * as `nullText` (default: nothing). Records end with CRLF as the RFC says (`newline: '\n'` for
- * Unix tools). Values: see value-text.ts.
+ * Unix tools). Values: see src/decode/value-text.ts.
  */
 import { ParameterError } from '../../errors.js';
 import type { ExtractBatch } from '../batch.js';
@@ -11,7 +11,7 @@ import { sameColumns, type BatchWriter } from './batch-writer.js';
 import type { ColumnInfo } from '../../decode/column.js';
 import type { ByteSink } from './file-sink.js';
 import { TextChunks } from './text-output.js';
-import { cellText, isNumeric, type BinaryText } from './value-text.js';
+import { cellText, isNumeric, type BinaryText } from '../../decode/value-text.js';
 
 /** How `extractTo` writes CSV: delimiter, NULL text, header, line ending and VARBINARY encoding. */
 export interface CsvOptions {

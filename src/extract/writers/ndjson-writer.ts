@@ -2,14 +2,15 @@
  * NDJSON: one JSON object per row, `{"COLUMN":value,…}\n`, columns in order. TINYINT,
  * SMALLINT, INTEGER and finite FLOAT are JSON numbers; BIGINT and DECIMAL are strings (a JSON
  * number loses digits past 2^53 in most readers); TIMESTAMP is ISO-8601 with microseconds;
- * VARBINARY hex (or base64); geography WKT; `NaN`/`Infinity` FLOATs are strings; NULL is `null`.
+ * VARBINARY hex (or base64); geography WKT; `NaN`/`Infinity` FLOATs are strings; NULL is `null`
+ * (`cellJson` in src/decode/value-text.ts, which `query --json` uses too).
  */
 import type { ExtractBatch } from '../batch.js';
 import { sameColumns, type BatchWriter } from './batch-writer.js';
 import type { ColumnInfo } from '../../decode/column.js';
 import type { ByteSink } from './file-sink.js';
 import { TextChunks } from './text-output.js';
-import { cellText, isJsonNumber, type BinaryText } from './value-text.js';
+import { cellJson, type BinaryText } from '../../decode/value-text.js';
 
 export interface NdjsonOptions {
   /** VARBINARY as `'hex'` (default) or `'base64'`. */
@@ -35,19 +36,14 @@ export class NdjsonWriter implements BatchWriter {
   async write(batch: ExtractBatch): Promise<void> {
     this.schema = sameColumns(this.schema, batch);
     const columns = batch.columns;
-    const texts = columns.map((c) => cellText(c, this.binary));
-    const numbers = columns.map((c) => isJsonNumber(c.type));
+    const texts = columns.map((c) => cellJson(c, this.binary));
     // `{"ID":` then `,"NAME":` …: the keys are escaped once per batch.
     const keys = columns.map((c, i) => `${i === 0 ? '{' : ','}${JSON.stringify(c.name)}:`);
     const width = columns.length;
     for (let r = 0; r < batch.rowCount; r++) {
       let line = width === 0 ? '{' : '';
       for (let c = 0; c < width; c++) {
-        const text = texts[c]!(r);
-        line += keys[c]!;
-        if (text === null) line += 'null';
-        else if (numbers[c] && text !== 'NaN' && text !== 'Infinity' && text !== '-Infinity') line += text;
-        else line += JSON.stringify(text);
+        line += keys[c]! + texts[c]!(r);
       }
       this.out.add(line + '}\n');
     }

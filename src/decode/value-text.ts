@@ -1,6 +1,8 @@
 /**
- * Column values as text for the CSV and NDJSON writers, read straight from the Arrow-layout
- * buffers (no per-value `Date` or `Decimal` objects):
+ * The one text form of every VoltDB value, used by every text output — the extraction's CSV and
+ * NDJSON writers and the command line's aligned, `--csv` and `--json` output of `query` and
+ * `call` — so the same value prints the same everywhere, without loss. Values are read straight
+ * from the Arrow-layout column buffers (no per-value `Date` or `Decimal` objects):
  *
  * | VoltDB          | text                                                        |
  * | --------------- | ----------------------------------------------------------- |
@@ -13,10 +15,10 @@
  * | VARBINARY       | hex (lower case) or base64                                  |
  * | GEOGRAPHY(_POINT) | WKT                                                       |
  */
-import type { Column } from '../../decode/column.js';
-import { civilFromDays } from '../../decode/calendar.js';
-import { VOLT_TYPE } from '../../protocol/constants.js';
-import { decodeUtf8 } from '../../protocol/utf8.js';
+import type { Column } from './column.js';
+import { civilFromDays } from './calendar.js';
+import { VOLT_TYPE } from '../protocol/constants.js';
+import { decodeUtf8 } from '../protocol/utf8.js';
 
 /** How VARBINARY is written as text. */
 export type BinaryText = 'hex' | 'base64';
@@ -91,6 +93,29 @@ export function isJsonNumber(type: number): boolean {
 /** True for types whose text is made of digits, signs, `.`, `e`, `NaN`, `Infinity` only. */
 export function isNumeric(type: number): boolean {
   return isJsonNumber(type) || type === VOLT_TYPE.BIGINT || type === VOLT_TYPE.DECIMAL;
+}
+
+/** JSON text of row `i`, `null` included: what NDJSON and `query --json` write for a value. */
+export type CellJson = (i: number) => string;
+
+/**
+ * A reader of the JSON text of each row of one column: TINYINT, SMALLINT, INTEGER and finite
+ * FLOAT as bare numbers (`-0` kept), every other value as the JSON string of its `cellText`
+ * (BIGINT and DECIMAL too: most JSON readers round numbers past 2^53), NULL as `null`.
+ */
+export function cellJson(column: Column, binary: BinaryText = 'hex'): CellJson {
+  const text = cellText(column, binary);
+  if (isJsonNumber(column.type)) {
+    return (i) => {
+      const t = text(i);
+      if (t === null) return 'null';
+      return t === 'NaN' || t === 'Infinity' || t === '-Infinity' ? `"${t}"` : t;
+    };
+  }
+  return (i) => {
+    const t = text(i);
+    return t === null ? 'null' : JSON.stringify(t);
+  };
 }
 
 /** A reader of row texts for one column. */
