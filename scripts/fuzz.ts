@@ -27,6 +27,7 @@ import { installAllocationProbe } from '../test/fuzz/allocation-probe.js';
 import { loadCorpus } from '../test/fuzz/corpus.js';
 import { checkInput, LoadGauge, referenceWork, signatureOf, warmUp, type Failure } from '../test/fuzz/runner.js';
 import { generateInput, targetNamed, TARGETS } from '../test/fuzz/targets.js';
+import { kernelThreadId, threadCpuMsOf } from '../test/fuzz/thread-clock.js';
 
 interface Job {
   target: string;
@@ -36,7 +37,7 @@ interface Job {
   timeBoundMs: number;
   amplification: number;
   allocationCheck: boolean;
-  /** Int32 slots: [index being run, inputs done, 1 once warmed up]. */
+  /** Int32 slots: [index being run, inputs done, 1 once warmed up, the worker's kernel thread id or 0]. */
   status: SharedArrayBuffer;
 }
 
@@ -71,6 +72,7 @@ function runWorker(job: Job): void {
   if (probe !== null) probe.active = false;
   const status = new Int32Array(job.status);
   status[0] = job.from;
+  Atomics.store(status, 3, kernelThreadId() ?? 0);
   warmUp(target, corpus, WARM_UP_INPUTS);
   const gauge = new LoadGauge(referenceWork(corpus));
   Atomics.store(status, 2, 1); // the watchdog counts from here
@@ -194,7 +196,7 @@ async function runTarget(options: Options, target: string, onFailure: (f: Failur
 
   const runRange = (from: number, to: number): Promise<void> =>
     new Promise((resolve) => {
-      const shared = new SharedArrayBuffer(12);
+      const shared = new SharedArrayBuffer(16);
       const status = new Int32Array(shared);
       status[0] = from;
       progress.push(status);
@@ -203,16 +205,29 @@ async function runTarget(options: Options, target: string, onFailure: (f: Failur
       let finished = false;
       let lastIndex = from;
       let lastChange = performance.now();
+      // A hang is hangMs of the worker's own CPU time without progress (Linux: its thread's
+      // schedstat), so a worker starved by a busy machine (a nice'd run at load 25 can wait
+      // 10 s for a core) is not one; a worker blocked without using CPU is one after 10 × hangMs.
+      // Where the thread's CPU time cannot be read, hangMs of wall time.
+      let lastChangeCpu: number | null = null;
       let killedForHang = false;
       let deathReason = '';
+      const workerCpuMs = (): number | null => {
+        const id = Atomics.load(status, 3);
+        return id === 0 ? null : threadCpuMsOf(id);
+      };
       const watchdog = setInterval(() => {
         const index = Atomics.load(status, 0);
-        if (Atomics.load(status, 2) === 0) {
-          lastChange = performance.now(); // still loading and warming up
-        } else if (index !== lastIndex) {
+        if (Atomics.load(status, 2) === 0 || index !== lastIndex) {
+          // still loading and warming up, or moving
           lastIndex = index;
           lastChange = performance.now();
-        } else if (performance.now() - lastChange > options.hangMs) {
+          lastChangeCpu = workerCpuMs();
+          return;
+        }
+        const cpu = lastChangeCpu === null ? null : workerCpuMs();
+        const stuck = cpu === null || lastChangeCpu === null ? performance.now() - lastChange > options.hangMs : cpu - lastChangeCpu > options.hangMs || performance.now() - lastChange > 10 * options.hangMs;
+        if (stuck) {
           killedForHang = true;
           void worker.terminate();
         }
@@ -249,7 +264,7 @@ async function runTarget(options: Options, target: string, onFailure: (f: Failur
         const done = Atomics.load(status, 1);
         total.done += done;
         const index = killedForHang
-          ? report('hang', `no progress for ${options.hangMs} ms (terminated)`)
+          ? report('hang', `no progress for ${options.hangMs} ms of the worker's ${lastChangeCpu === null ? 'wall' : 'CPU'} time (terminated)`)
           : report('worker-died', deathReason || `worker exited with code ${code}`);
         total.done += 1;
         if (index + 1 < to) void runRange(index + 1, to).then(resolve);

@@ -14,7 +14,7 @@
  * The kernel adds to that figure at scheduler ticks and switches, so it moves in steps of about a
  * millisecond: time short work with {@link perRunMs}, never one run at a time.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 
 export interface Clock {
   /** What the clock measures, for messages. */
@@ -54,4 +54,25 @@ export function perRunMs(clock: Clock, fn: () => void, minSpanMs = 20): number {
     span = clock.now() - start;
   } while (span < minSpanMs);
   return span / runs;
+}
+
+/** The calling thread's kernel id (Linux), for another thread to read its CPU time; null elsewhere. */
+export function kernelThreadId(): number | null {
+  try {
+    const id = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    return Number.isSafeInteger(id) && id > 0 ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time (ms) of thread `id` of this process, or null when it cannot be read (gone, or not Linux). */
+export function threadCpuMsOf(id: number): number | null {
+  try {
+    const text = readFileSync(`/proc/self/task/${id}/schedstat`, 'latin1');
+    const ms = Number(text.slice(0, text.indexOf(' '))) / 1e6;
+    return Number.isFinite(ms) ? ms : null;
+  } catch {
+    return null;
+  }
 }
