@@ -1,6 +1,6 @@
 /**
  * `voltwire extract`: bulk-extract a table (or SQL, or a procedure) to an Arrow IPC, CSV or
- * NDJSON file, with a progress bar — rows, MB/s, partitions (or key ranges) done of total,
+ * NDJSON file, with a progress bar — rows, rows/s, bytes/s, partitions (or key ranges) done of total,
  * ETA. Ctrl-C stops every request, closes the file and removes it (keep it with
  * --keep-partial), and exits with 130.
  *
@@ -10,7 +10,7 @@ import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { extractTo, type ExtractToOptions, type ExtractToProgress } from '../extract/extract-to.js';
 import { EXTRACT_STRATEGIES, type ExtractStrategy } from '../extract/options.js';
-import { formatDuration, progressLine } from '../extract/progress.js';
+import { formatByteRate, formatDuration, progressLine } from '../extract/progress.js';
 import { EXTRACT_FORMATS, type ExtractFormat } from '../extract/writers/batch-writer.js';
 import { PARQUET_COMPRESSIONS, type ParquetCompression } from '../extract/writers/parquet-writer.js';
 import { inferArgument, convertArguments, parseTypeList } from './arguments.js';
@@ -199,7 +199,7 @@ export function extractCommand(ctx: CliContext): Command {
       // With the data on standard output, the summary goes to standard error.
       (toStdout ? ctx.stderr : ctx.stdout).write(
         `wrote ${integer.format(result.rows)} rows (${formatBytes(result.bytesWritten)} ${result.format}) to ${toStdout ? 'standard output' : result.path} in ${formatDuration(p.elapsedMs)} ` +
-          `(${seconds.toFixed(1)} s): ${integer.format(p.rowsPerSecond)} rows/s, ${(p.bytesPerSecond / 1e6).toFixed(1)} MB/s of column data, ` +
+          `(${seconds.toFixed(1)} s): ${integer.format(p.rowsPerSecond)} rows/s, ${formatByteRate(p.bytesPerSecond)} of column data, ` +
           `${p.strategy}${p.lanesTotal === null ? '' : `, ${count(p.lanesTotal, p.strategy === 'partition' ? 'partition' : 'lane')}`}\n`,
       );
     } catch (error) {

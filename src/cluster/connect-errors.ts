@@ -29,7 +29,8 @@ export function noConnections(message: string, hosts: readonly { host: string; p
  * `NoConnectionsError` listing every host.
  */
 export function startupError(failures: HostFailure[], listed: number, requireAll: boolean): Error {
-  const summary = failures.map((f) => `${hostKey(f.host, f.port)} (${f.error.message})`).join('; ');
+  // Each host named once: `cannot connect to h:1: refused; h:2: timed out`, not `h:1 (cannot connect to h:1: …)`.
+  const summary = failures.map(hostText).join('; ');
   if (failures.length < listed) {
     return new NoConnectionsError(`requireAll: ${failures.length} of ${listed} hosts could not be reached: ${summary}`, { failures });
   }

@@ -100,11 +100,28 @@ export function formatDuration(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
-/** One line: `1,000,000 rows | 48.2 MB/s | partitions 8/8 | ETA 0:00`. */
+const BYTE_UNITS = ['KiB', 'MiB', 'GiB', 'TiB'];
+
+/**
+ * A byte rate in the unit that keeps it readable — `512 B/s`, `812.3 KiB/s`, `48.2 MiB/s` — so a
+ * slow or small extraction never reads `0.0 MB/s`.
+ */
+export function formatByteRate(bytesPerSecond: number): string {
+  if (!(bytesPerSecond >= 1024)) return `${Math.round(Math.max(bytesPerSecond, 0) || 0)} B/s`;
+  let value = bytesPerSecond / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${BYTE_UNITS[unit]}/s`;
+}
+
+/** One line: `1,000,000 rows | 250,000 rows/s | 48.2 MiB/s | partitions 8/8 | ETA 0:00`. */
 export function progressLine(p: ExtractProgress): string {
   const parts = [`${integer.format(p.rows)}${p.totalRows === null ? '' : `/${integer.format(p.totalRows)}`} rows`];
   parts.push(`${integer.format(p.rowsPerSecond)} rows/s`);
-  parts.push(`${(p.bytesPerSecond / 1e6).toFixed(1)} MB/s`);
+  parts.push(formatByteRate(p.bytesPerSecond));
   if (p.partitionsTotal !== null) parts.push(`partitions ${p.partitionsDone}/${p.partitionsTotal}`);
   else if (p.lanesTotal !== null) parts.push(`ranges ${p.lanesDone}/${p.lanesTotal}`);
   parts.push(`ETA ${p.etaMs === null ? '--:--' : formatDuration(p.etaMs)}`);

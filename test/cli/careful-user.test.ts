@@ -1,6 +1,6 @@
 /**
  * Small things a careful user meets, through the built command: `-c` means one thing,
- * `extract --help` wraps cleanly and says `2m`, sizes and counts read naturally, a dump asked
+ * `extract --help` wraps cleanly and says `2m`, sizes, rates and counts read naturally, a dump asked
  * for a connection it does not hold says so, and bench seeds are random, printed and repeatable.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -44,7 +44,8 @@ test('extract prints sizes in B/KiB and "1 lane"; dump --connection of a missing
   const run = await voltwire(['extract', '--table', 'EVENTS', '--columns', 'ID', '--by', 'query', '--out', out, '--no-progress', '--servers', servers, '--dump', dumpFile]);
   t.assert.strictEqual(run.code, 0, run.stderr);
   t.assert.match(run.stdout, /^wrote 20 rows \(\d+ B csv\) to .*ids\.csv in .*, query(, 1 lane)?\n$/);
-  t.assert.doesNotMatch(run.stdout, /\(0\.0 MB|1 lanes/);
+  t.assert.doesNotMatch(run.stdout, /\(0\.0 MB|1 lanes|0\.0 MB\/s/);
+  t.assert.match(run.stdout, /rows\/s, \d+(\.\d)? (B|KiB|MiB|GiB)\/s of column data/);
 
   const listed = await voltwire(['dump', dumpFile, '--connection', '0']);
   t.assert.strictEqual(listed.code, 0, listed.stderr);

@@ -105,12 +105,13 @@ describe('every node down', () => {
     t.assert.ok(none instanceof NoConnectionsError);
     t.assert.deepStrictEqual(none.failures.map((f) => f.port), [1, 2]);
     for (const f of none.failures) t.assert.ok(f.error instanceof ConnectionError);
-    t.assert.match(none.message, /could not connect to any of 2 hosts: 127\.0\.0\.1:1 \(.+\); 127\.0\.0\.1:2/);
+    t.assert.match(none.message, /^could not connect to any of 2 hosts: [^;]*127\.0\.0\.1:1\b[^;]*; [^;]*127\.0\.0\.1:2\b/);
+    t.assert.doesNotMatch(none.message, /127\.0\.0\.1:\d \(/, 'a host is not named again before its own error');
     const lone = await startHarness({ hosts: ['127.0.0.1:1'] }).catch((e: unknown) => e);
     t.assert.ok(lone instanceof ConnectionError && !(lone instanceof NoConnectionsError));
     const partial = (await startHarness({ hosts: [cluster.addresses[0]!, '127.0.0.1:1'], requireAll: true }).catch((e: unknown) => e)) as NoConnectionsError;
     t.assert.ok(partial instanceof NoConnectionsError);
-    t.assert.match(partial.message, /requireAll: 1 of 2 hosts could not be reached: 127\.0\.0\.1:1/);
+    t.assert.match(partial.message, /requireAll: 1 of 2 hosts could not be reached: cannot connect to 127\.0\.0\.1:1: /);
     const ok = await startHarness({ hosts: [...cluster.addresses, '127.0.0.1:1'], discover: false, reconnect: false });
     t.assert.deepStrictEqual(ok.set.connectResults.map((r) => r.ok), [true, true, false]);
     t.assert.strictEqual(ok.set.reconnecting, false, 'reconnect: false leaves a failed host alone');

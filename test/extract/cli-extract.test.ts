@@ -67,7 +67,7 @@ describe('voltwire extract', () => {
     const { stdout, stderr, ctx } = await run(server, ['--table', 'EVENTS', '--format', 'arrow', '--out', out, '--concurrency', '2', '--batch-rows', '6000']);
     assert.equal(ctx.exitCode, 0);
     assert.match(stdout.text, /^wrote 12,000 rows \(\d+\.\d (KiB|MiB) arrow\) to .*events\.arrow in 0:\d\d .* key-range, 2 lanes\n$/);
-    assert.match(stderr.text, /12,000\/12,000 rows \| .* rows\/s \| .* MB\/s \| ranges 2\/2 \| ETA 0:00/);
+    assert.match(stderr.text, /12,000\/12,000 rows \| .* rows\/s \| .* (B|KiB|MiB|GiB)\/s \| ranges 2\/2 \| ETA 0:00/);
     const { rows, schema } = arrowRows(out);
     assertArrowSchema(schema);
     assert.equal(rows.length, 12_000);
@@ -86,11 +86,11 @@ describe('voltwire extract', () => {
     assert.equal(arrowRows(arrows).rows.length, 12_000);
   });
 
-  test('on a terminal: a cli-progress bar with rows, MB/s, partitions done of total and ETA', async () => {
+  test('on a terminal: a cli-progress bar with rows, bytes/s, partitions done of total and ETA', async () => {
     const out = join(dir, 'tty.ndjson');
     const terminal = new Terminal();
     await run(server, ['--table', 'EVENTS_P', '--procedure', EVENTS_P_PAGE, '--out', out, '--batch-rows', '500'], terminal);
-    assert.match(terminal.text, /[█░]{24} +\d+% \| [\d,]+\/12,000 rows \| [\d,]+ rows\/s \| [\d.]+ MB\/s \| partitions \d\/8 \| ETA /);
+    assert.match(terminal.text, /[█░]{24} +\d+% \| [\d,]+\/12,000 rows \| [\d,]+ rows\/s \| [\d.]+ (B|KiB|MiB|GiB)\/s \| partitions \d\/8 \| ETA /);
     assert.equal(readFileSync(out, 'utf8').split('\n').length, 12_001);
   });
 
