@@ -33,7 +33,8 @@ import type { ExtractStrategy } from '../src/extract/options.js';
 import type { ExtractFormat } from '../src/extract/writers/batch-writer.js';
 import { VOLT_TYPE } from '../src/protocol/constants.js';
 import { Decimal } from '../src/protocol/decimal.js';
-import { Geography, GeographyPoint, readGeography } from '../src/protocol/geography.js';
+import { Geography, GeographyPoint } from '../src/protocol/geography.js';
+import { geographyFromWkb } from '../src/decode/wkb.js';
 import { EVENTS_SCHEMA, eventCell } from '../src/server/workloads/analytics.js';
 import { startServerProcess, strategyOptions } from './extract.js';
 
@@ -125,7 +126,7 @@ async function verifyArrowFile(path: string, rows: number): Promise<number> {
             const bytes = Buffer.from((data.values as Uint8Array).subarray(offsets[k]!, offsets[k + 1]!));
             if (types[c] === VOLT_TYPE.STRING) ok = bytes.toString('utf8') === expected;
             else if (types[c] === VOLT_TYPE.VARBINARY) ok = bytes.equals(expected as Uint8Array);
-            else ok = (expected as Geography).equals(readGeography(bytes, 0, bytes.length), 1e-9);
+            else ok = (expected as Geography).equals(geographyFromWkb(bytes), 1e-9);
             break;
           }
           case VOLT_TYPE.GEOGRAPHY_POINT: {

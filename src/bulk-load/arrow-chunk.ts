@@ -8,7 +8,7 @@
  * timestamps as their integer µs/ms/s/ns (`get` gives float milliseconds), dates as days, and
  * Decimal128 written straight from its 16 bytes (a byte reversal at scale 12, the scale
  * extraction writes). The inverse of `toArrow()` / extraction (src/decode/arrow.ts):
- * Int8..Int64, Float64, Timestamp, Date, Decimal128, Utf8, Binary (GEOGRAPHY as its wire
+ * Int8..Int64, Float64, Timestamp, Date, Decimal128, Utf8, Binary (GEOGRAPHY as WKB or its wire
  * body), FixedSizeList(2, Float64) as a GEOGRAPHY_POINT.
  */
 import { ParameterError } from '../errors.js';
@@ -16,6 +16,7 @@ import type { BufferWriter } from '../protocol/buffer-writer.js';
 import { VOLT_TYPE } from '../protocol/constants.js';
 import { writeDecimal128 } from '../protocol/decimal-writer.js';
 import { GeographyPoint, readGeography } from '../protocol/geography.js';
+import { geographyFromWkb } from '../decode/wkb.js';
 import type { TableColumn } from '../protocol/table-writer.js';
 import { refuse, writeValue, type ValueContext } from '../protocol/values.js';
 import type { RowChunk } from './row-source.js';
@@ -130,7 +131,13 @@ function floorDiv(a: bigint, b: bigint): bigint {
   return a < 0n && q * b !== a ? q - 1n : q;
 }
 
+/** A GEOGRAPHY cell: WKB (what extraction writes, GeoArrow's `geoarrow.wkb`) or VoltDB's wire body. */
 function geographyOf(bytes: Uint8Array): unknown {
+  try {
+    return geographyFromWkb(bytes);
+  } catch {
+    // not WKB: read it as a wire body below
+  }
   try {
     return readGeography(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, bytes.byteLength);
   } catch {

@@ -21,6 +21,11 @@ export interface BatchOrigin {
   partition: number | null;
   /** 0-based page number within its lane. */
   page: number;
+  /**
+   * Names of the columns the catalog declares NOT NULL (a table's extraction knows them): their
+   * Arrow fields are non-nullable. Absent: every field nullable.
+   */
+  notNull?: ReadonlySet<string>;
 }
 
 /** One page of an extraction as columns, with where it came from (`lane`, `partition`, `page`). */
@@ -34,6 +39,7 @@ export class ExtractBatch {
   /** Indices into `table.columns` of the batch's columns, in order. */
   private readonly projection: readonly number[];
   private decoded: readonly Column[] | null = null;
+  private readonly notNull: ReadonlySet<string> | null;
 
   constructor(table: VoltTable, projection: readonly number[], origin: BatchOrigin) {
     this.table = table;
@@ -42,6 +48,7 @@ export class ExtractBatch {
     this.lane = origin.lane;
     this.partition = origin.partition;
     this.page = origin.page;
+    this.notNull = origin.notNull ?? null;
   }
 
   /** Name and VoltDB type code of each column. */
@@ -93,12 +100,15 @@ export class ExtractBatch {
   }
 
   /**
-   * An apache-arrow `RecordBatch` over the column buffers (no copy): Decimal128(38,12),
-   * Timestamp(µs, UTC), Utf8, Binary, … (see src/decode/arrow.ts). Loads `apache-arrow` on
-   * first use.
+   * An apache-arrow `RecordBatch` over the column buffers (no copy but GEOGRAPHY's WKB):
+   * Decimal128(38,12), Timestamp(µs, UTC), Utf8, Binary, …, each field with its VoltDB type in
+   * its metadata and non-nullable where the catalog says NOT NULL (see src/decode/arrow.ts).
+   * Loads `apache-arrow` on first use.
    */
   async toArrow(): Promise<Arrow.RecordBatch> {
-    const table = await tableToArrow(this.columns);
+    const notNull = this.notNull;
+    const columns = this.columns;
+    const table = await tableToArrow(columns, notNull === null ? {} : { nullable: columns.map((c) => !notNull.has(c.name)) });
     return table.batches[0]!;
   }
 }

@@ -14,6 +14,8 @@ export interface TableColumn {
   name: string;
   /** VOLT_TYPE code. */
   type: number;
+  /** False when the column is declared NOT NULL (`IS_NULLABLE` `NO`). */
+  nullable: boolean;
 }
 
 export interface TableInfo {
@@ -55,7 +57,7 @@ function text(value: unknown): string | null {
 export async function describeTable(client: ExtractClient, table: string, options: CallOptions, who = 'extract'): Promise<TableInfo> {
   const response = await client.call('@SystemCatalog', ['COLUMNS'], options);
   const wanted = table.toUpperCase();
-  const found: { name: string; type: number; position: number; partition: boolean }[] = [];
+  const found: { name: string; type: number; nullable: boolean; position: number; partition: boolean }[] = [];
   const tables = new Set<string>();
   let name = table;
   for (const row of response.tables[0]!.rowObjects()) {
@@ -67,6 +69,7 @@ export async function describeTable(client: ExtractClient, table: string, option
     found.push({
       name: text(row['COLUMN_NAME']) ?? '',
       type: TYPE_NAMES[typeName.toUpperCase()] ?? VOLT_TYPE.NULL,
+      nullable: text(row['IS_NULLABLE'])?.toUpperCase() !== 'NO',
       position: Number(row['ORDINAL_POSITION']),
       partition: text(row['REMARKS']) === 'PARTITION_COLUMN',
     });
@@ -77,7 +80,7 @@ export async function describeTable(client: ExtractClient, table: string, option
   found.sort((a, b) => a.position - b.position);
   return {
     name,
-    columns: found.map(({ name: column, type }) => ({ name: column, type })),
+    columns: found.map(({ name: column, type, nullable }) => ({ name: column, type, nullable })),
     partitionColumn: found.find((c) => c.partition)?.name ?? null,
     primaryKey: await primaryKey(client, name, options),
   };

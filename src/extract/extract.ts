@@ -54,6 +54,8 @@ export class Extraction implements AsyncIterableIterator<ExtractBatch>, AsyncDis
   private finished = false;
   private readonly onAbort: () => void;
   private emptySeen: ExtractBatch | null = null;
+  /** The table's NOT NULL columns, once the plan has read the catalog (a table's extraction). */
+  private notNull: ReadonlySet<string> | undefined;
 
   /** @internal Use {@link extract}. */
   constructor(
@@ -172,9 +174,12 @@ export class Extraction implements AsyncIterableIterator<ExtractBatch>, AsyncDis
   private async plan(): Promise<Plan> {
     const env: PlanEnv = { client: this.client, options: this.options, call: this.ctx.call };
     const by = await this.strategy(env);
-    if (by === 'partition') return planPartition(env);
-    if (by === 'key-range') return planKeyRange(env);
-    return planQuery(env);
+    let plan: Plan;
+    if (by === 'partition') plan = await planPartition(env);
+    else if (by === 'key-range') plan = await planKeyRange(env);
+    else plan = await planQuery(env);
+    if (env.info !== undefined) this.notNull = new Set(env.info.columns.filter((c) => !c.nullable).map((c) => c.name));
+    return plan;
   }
 
   /** The `by` option, or the default: partition when the table is partitioned and a page procedure is given. */
@@ -211,7 +216,7 @@ export class Extraction implements AsyncIterableIterator<ExtractBatch>, AsyncDis
       }
       if (table === null) return;
       this.tracker.requests++;
-      const batch = new ExtractBatch(table, plan.project(table), { lane: lane.index, partition: lane.partition, page });
+      const batch = new ExtractBatch(table, plan.project(table), { lane: lane.index, partition: lane.partition, page, ...(this.notNull === undefined ? {} : { notNull: this.notNull }) });
       if (table.rowCount === 0) {
         this.emptySeen ??= batch;
         continue;

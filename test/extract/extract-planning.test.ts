@@ -78,10 +78,10 @@ describe('planning helpers', () => {
     const info: TableInfo = {
       name: 'T',
       columns: [
-        { name: 'A', type: T.STRING },
-        { name: 'B', type: T.BIGINT },
-        { name: 'C', type: T.INTEGER },
-        { name: 'G', type: T.GEOGRAPHY },
+        { name: 'A', type: T.STRING, nullable: true },
+        { name: 'B', type: T.BIGINT, nullable: true },
+        { name: 'C', type: T.INTEGER, nullable: true },
+        { name: 'G', type: T.GEOGRAPHY, nullable: true },
       ],
       partitionColumn: 'C',
       primaryKey: ['B'],
@@ -94,7 +94,7 @@ describe('planning helpers', () => {
     assert.throws(() => chooseKey(info, 'Z'), /no column Z/);
   });
 
-  test('describeTable reads COLUMNS and PRIMARYKEYS; other failures pass through', async () => {
+  test('describeTable reads COLUMNS (NOT NULL included) and PRIMARYKEYS; other failures pass through', async () => {
     const rowsOf = (columns: { name: string; type: number }[], rows: unknown[][]) => ({ tables: [makeTable(columns, rows)] });
     const columns = rowsOf(
       [
@@ -103,12 +103,13 @@ describe('planning helpers', () => {
         { name: 'TYPE_NAME', type: T.STRING },
         { name: 'ORDINAL_POSITION', type: T.INTEGER },
         { name: 'REMARKS', type: T.STRING },
+        { name: 'IS_NULLABLE', type: T.STRING },
       ],
       [
-        ['T', 'V', 'VARCHAR', 2, 'PARTITION_COLUMN'],
-        ['T', 'K', 'BIGINT', 1, null],
-        ['T', 'X', 'MYSTERY', 3, null],
-        ['U', 'Z', 'INTEGER', 1, null],
+        ['T', 'V', 'VARCHAR', 2, 'PARTITION_COLUMN', 'NO'],
+        ['T', 'K', 'BIGINT', 1, null, 'NO'],
+        ['T', 'X', 'MYSTERY', 3, null, 'YES'],
+        ['U', 'Z', 'INTEGER', 1, null, 'NO'],
       ],
     );
     const keys = rowsOf(
@@ -137,9 +138,9 @@ describe('planning helpers', () => {
     assert.deepEqual(info, {
       name: 'T',
       columns: [
-        { name: 'K', type: T.BIGINT },
-        { name: 'V', type: T.STRING },
-        { name: 'X', type: T.NULL },
+        { name: 'K', type: T.BIGINT, nullable: false },
+        { name: 'V', type: T.STRING, nullable: false },
+        { name: 'X', type: T.NULL, nullable: true },
       ],
       partitionColumn: 'V',
       primaryKey: ['K', 'V'],

@@ -42,6 +42,7 @@ export async function planPartition(env: PlanEnv): Promise<Plan> {
   let keyName = options.key;
   if (options.table !== null) {
     info = env.info ?? (await describeTable(env.client, options.table, env.call));
+    env.info = info;
     if (info.partitionColumn === null) {
       throw new ParameterError(`extract: table ${info.name} is replicated (every partition holds all of its rows), so by 'partition' would read it once per partition; use by 'key-range'`, { procedure: 'extract' });
     }

@@ -18,7 +18,8 @@ export interface TableSelection {
 }
 
 export async function selectTable(env: PlanEnv, table: string): Promise<TableSelection> {
-  const info = await describeTable(env.client, table, env.call);
+  const info = env.info ?? (await describeTable(env.client, table, env.call));
+  env.info = info;
   return selection(info, env.options.columns, env.options.key);
 }
 
