@@ -14,6 +14,7 @@ import { extractCommand } from './extract.js';
 import { EXIT_CODE, reportError } from './exit.js';
 import { pingCommand } from './ping.js';
 import { queryCommand } from './query.js';
+import { reportCommand } from './report.js';
 import { serveCommandLine } from './serve.js';
 
 export const VERSION = '0.1.0';
@@ -44,6 +45,7 @@ export function buildProgram(ctx: CliContext): Command {
     extractCommand(ctx),
     bulkLoadCommand(ctx),
     dumpCommand(ctx),
+    reportCommand(ctx),
   ]) {
     program.addCommand(command);
   }
@@ -83,5 +85,5 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 /** `bench ` when argv names a known command, else ''. */
 function commandPath(argv: readonly string[]): string {
   const first = argv.find((arg) => !arg.startsWith('-'));
-  return first !== undefined && ['bench', 'call', 'query', 'ping', 'serve', 'extract', 'load', 'dump'].includes(first) ? `${first} ` : '';
+  return first !== undefined && ['bench', 'call', 'query', 'ping', 'serve', 'extract', 'load', 'dump', 'report'].includes(first) ? `${first} ` : '';
 }

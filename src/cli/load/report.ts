@@ -5,8 +5,22 @@
  * microsecond resolution, at the percentiles VoltDB's AsyncBenchmark prints.
  */
 import { cpus } from 'node:os';
+import * as hdr from 'hdr-histogram-js';
 import type { IntervalSnapshot } from './load-stats.js';
 import type { Tally } from './tally.js';
+
+/**
+ * The measured window's latency histogram in HdrHistogram's standard encoded form (the
+ * compressed V2 encoding, base64, as Java's `HistogramLogWriter` writes it and every
+ * HdrHistogram port reads), so runs from several machines merge exactly (`voltwire report merge`).
+ */
+export interface EncodedHistogram {
+  encoding: 'HdrHistogram compressed V2, base64';
+  /** The unit of the recorded values. */
+  unit: 'microseconds';
+  /** Empty when nothing was recorded. */
+  data: string;
+}
 
 export const PERCENTILES = [10, 25, 50, 75, 90, 95, 99, 99.5, 99.9] as const;
 
@@ -53,6 +67,8 @@ export interface BenchReport {
   maxScheduleLagMs: number;
   stoppedEarly: string | null;
   intervals: IntervalSnapshot[];
+  /** Latencies of the measured window, every call (see {@link EncodedHistogram}). */
+  histogram: EncodedHistogram;
 }
 
 export interface ReportInput {
@@ -71,15 +87,25 @@ export interface ReportInput {
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
-export function buildReport(input: ReportInput): BenchReport {
-  const { measured, measuredMs } = input;
-  const h = measured.histogram;
+/** `min`, `mean`, the percentiles and `max` in milliseconds, from a histogram of microseconds. */
+export function latencySummary(h: hdr.Histogram): Record<string, number> {
   const empty = h.totalCount === 0;
   const max = empty ? 0 : h.maxValue / 1000;
   const latencyMs: Record<string, number> = { min: empty ? 0 : h.minNonZeroValue / 1000, mean: empty ? 0 : round3(h.mean / 1000) };
   // A percentile is its bucket's highest equivalent value, which can exceed the exact maximum.
-  for (const p of PERCENTILES) latencyMs[percentileKey(p)] = Math.min(measured.percentileMs(p), max);
+  for (const p of PERCENTILES) latencyMs[percentileKey(p)] = empty ? 0 : Math.min(h.getValueAtPercentile(p) / 1000, max);
   latencyMs.max = max;
+  return latencyMs;
+}
+
+/** The histogram in its standard encoded form. */
+export function encodeHistogram(h: hdr.Histogram): EncodedHistogram {
+  return { encoding: 'HdrHistogram compressed V2, base64', unit: 'microseconds', data: h.totalCount === 0 ? '' : hdr.encodeIntoCompressedBase64(h) };
+}
+
+export function buildReport(input: ReportInput): BenchReport {
+  const { measured, measuredMs } = input;
+  const latencyMs = latencySummary(measured.histogram);
   const seconds = measuredMs / 1000;
   const cpuSeconds = (input.cpuUserUs + input.cpuSystemUs) / 1e6;
   const cpuInfo = cpus();
@@ -107,6 +133,7 @@ export function buildReport(input: ReportInput): BenchReport {
     maxScheduleLagMs: round3(input.maxScheduleLagMs),
     stoppedEarly: input.stoppedEarly ?? null,
     intervals: input.intervals,
+    histogram: encodeHistogram(measured.histogram),
   };
 }
 
