@@ -17,7 +17,7 @@ import { StatsCollector, type ProcedureCounters } from './calls/stats.js';
 import type { ClientEvents } from './client-events.js';
 import { ConnectionSet } from './cluster/connection-set.js';
 import { RetryPolicy } from './cluster/retry.js';
-import { Connection } from './connection/connection.js';
+import { Connection, callTarget } from './connection/connection.js';
 import { createResponseDecoder, type ClientDecoder } from './decode/response-decoder.js';
 import { WireDumpWriter } from './connection/wire-dump.js';
 import type { DecodedResponse } from './decode/decode-response.js';
@@ -177,7 +177,7 @@ export class ClientEngine implements CallSubmitter {
     const connection = this.cluster.pick(procedure, params, partition);
     if (connection === null) return this.#whenConnected(procedure, params, types, options, counters);
     const awaitResponse = options === undefined || options.response !== false;
-    return startCall(connection, procedure, params, types, options, this.#defaults, counters, awaitResponse) as Promise<DecodedResponse>;
+    return startCall(callTarget(connection), procedure, params, types, options, this.#defaults, counters, awaitResponse) as Promise<DecodedResponse>;
   }
 
   /**

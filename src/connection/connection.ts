@@ -27,7 +27,7 @@ import { WriteScheduler, type FrameProducer } from './write-scheduler.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_OUTSTANDING, type ConnectionEvents, type ConnectionOptions, type ConnectionState } from './connection-options.js';
 import { DEFAULT_CALL_TIMEOUT_MS, type ConnectionCallOptions, type ConnectOptions } from './connection-options.js';
 import { createResponseDecoder } from '../decode/response-decoder.js';
-import { checkCall, startCall, type CallDefaults } from '../calls/start-call.js';
+import { checkCall, startCall, type CallDefaults, type CallTarget } from '../calls/start-call.js';
 import { announceClose, failLostCalls, lossCause } from './connection-loss.js';
 import type { WireDumpWriter } from './wire-dump.js';
 import { LoginHandshake } from './login-handshake.js';
@@ -37,6 +37,21 @@ export type { ConnectionEvents, ConnectionOptions, ConnectionState } from './con
 export type { ConnectionCallOptions, ConnectOptions } from './connection-options.js';
 
 const NO_PARAMS: readonly unknown[] = Object.freeze([]);
+
+/**
+ * How the calls layer and the write scheduler reach a connection: queue a started call, forget a
+ * settled one, and the scheduler's questions. Kept off `Connection`'s public type (its methods
+ * are `#` private); the engine gets it with {@link callTarget}.
+ */
+export interface ConnectionPort extends CallTarget, CallOwner, FrameProducer<PendingCall> {}
+
+// Set by Connection's static block: the one way to a connection's port from outside the class.
+let portOf: (connection: Connection) => ConnectionPort;
+
+/** Where `startCall` queues a call routed to `connection` (engine-internal, not exported by the package). */
+export function callTarget(connection: Connection): ConnectionPort {
+  return portOf(connection);
+}
 
 /**
  * One socket to one VoltDB host (see the file comment): no routing, no reconnect. The managed
@@ -49,7 +64,11 @@ const NO_PARAMS: readonly unknown[] = Object.freeze([]);
  * await connection.close();
  * ```
  */
-export class Connection extends EventEmitter<ConnectionEvents> implements CallOwner, FrameProducer<PendingCall> {
+export class Connection extends EventEmitter<ConnectionEvents> {
+  static {
+    portOf = (connection) => connection.#port;
+  }
+
   readonly host: string;
   readonly port: number;
   /** Index of this connection in the client's wire dump. */
@@ -91,6 +110,8 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
   private readonly kickBound: () => void;
   /** Closes the connection on an off-thread decoding error (one function, not one per response). */
   private readonly destroyBound: (error: Error) => void;
+  /** This connection as its call target, call owner and frame producer (see {@link ConnectionPort}). */
+  readonly #port: ConnectionPort;
 
   /**
    * Connect and log in, for direct use: a private call tracker (timeouts, statistics) unless
@@ -124,6 +145,17 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
     this.callDefaults = { timeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS };
     this.kickBound = () => this.scheduler.kick();
     this.destroyBound = (error) => this.destroy(error);
+    this.#port = {
+      host: this.host,
+      port: this.port,
+      tracker: this.tracker,
+      submit: (call) => this.#submit(call),
+      detach: (call) => this.#detach(call),
+      mayWrite: () => this.#mayWrite(),
+      encode: (writer, call) => this.#encode(writer, call),
+      encodeFailed: (call, error) => this.#encodeFailed(call, error),
+      flushed: () => this.#flushed(),
+    };
     this.slabs = new SlabPool({ slabBytes: options.slabBytes, maxSlabs: options.maxSlabs });
     this.frames = new FrameDecoder({
       maxFrameBytes: options.maxFrameBytes,
@@ -136,7 +168,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
       this.socket.destroy();
     });
     this.socket = this.opening.socket;
-    this.scheduler = new WriteScheduler<PendingCall>(this.socket, this.slabs, this);
+    this.scheduler = new WriteScheduler<PendingCall>(this.socket, this.slabs, this.#port);
     this.socket.on(this.opening.readyEvent, () => this.onConnect());
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (error) => {
@@ -194,7 +226,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
     if (refused !== null) return tracker.refuse(counters, refused, FAILURE_KIND.PARAMETER);
     const signal = options.signal;
     if (signal !== undefined && signal.aborted) return tracker.refuse(counters, signal.reason, FAILURE_KIND.ABORTED);
-    return startCall(this, procedure, params, options.types, options, this.callDefaults, counters) as Promise<DecodedResponse>;
+    return startCall(this.#port, procedure, params, options.types, options, this.callDefaults, counters) as Promise<DecodedResponse>;
   }
 
   /**
@@ -202,7 +234,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
    * flush. On a connection that is not open the call fails at once with `ConnectionLostError`
    * (not sent).
    */
-  submit(call: PendingCall): void {
+  #submit(call: PendingCall): void {
     if (this.state !== 'open') {
       this.tracker.fail(
         call,
@@ -211,14 +243,14 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
       );
       return;
     }
-    call.owner = this;
+    call.owner = this.#port;
     call.inQueue = true;
     this.live++;
     this.scheduler.enqueue(call);
   }
 
   /** CallOwner: `call` settled. Frees its handle and in-flight slot. */
-  detach(call: PendingCall): void {
+  #detach(call: PendingCall): void {
     this.live--;
     if (call.handle !== 0) {
       const wasFull = this.outstanding >= this.maxOutstanding;
@@ -229,7 +261,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
   }
 
   /** FrameProducer: may another call go on the wire now? */
-  mayWrite(): boolean {
+  #mayWrite(): boolean {
     if (this.outstanding >= this.maxOutstanding) return false;
     if (this.rate !== null && !this.rate.tryTake()) {
       this.rate.waitForToken(this.kickBound);
@@ -241,9 +273,9 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
   /**
    * FrameProducer: encode one queued call (skips calls settled while queued). A refused
    * parameter throws out of here; the scheduler rolls the writer back and calls
-   * {@link encodeFailed}. Everything that can throw happens before the call is marked written.
+   * `#encodeFailed`. Everything that can throw happens before the call is marked written.
    */
-  encode(writer: BufferWriter, call: PendingCall): boolean {
+  #encode(writer: BufferWriter, call: PendingCall): boolean {
     if (call.state !== CALL_STATE.QUEUED) {
       this.tracker.dequeued(call);
       return false;
@@ -276,12 +308,12 @@ export class Connection extends EventEmitter<ConnectionEvents> implements CallOw
   }
 
   /** FrameProducer: the flush handed its bytes to the socket; fire-and-forget calls written by it resolve null now. */
-  flushed(): void {
+  #flushed(): void {
     if (this.inflight.unawaited.length !== 0) this.inflight.settleUnawaited(this.tracker);
   }
 
   /** FrameProducer: `encode` threw (a refused parameter); nothing was written for `call`. */
-  encodeFailed(call: PendingCall, error: unknown): void {
+  #encodeFailed(call: PendingCall, error: unknown): void {
     call.inQueue = false;
     const refused = VoltError.is(error)
       ? error

@@ -1,7 +1,7 @@
 import { getEventListeners, once } from 'node:events';
 import { after, afterEach, before, describe, test, type TestContext } from 'node:test';
 import { CallTracker } from '../../src/calls/call-tracker.js';
-import { Connection } from '../../src/connection/connection.js';
+import { Connection, callTarget } from '../../src/connection/connection.js';
 import { createResponseDecoder } from '../../src/decode/response-decoder.js';
 import { CALL_STATE } from '../../src/calls/pending-call.js';
 import { HandleTable } from '../../src/calls/handle-table.js';
@@ -54,7 +54,7 @@ describe('Connection (fake server)', () => {
       call.reject = resolve;
     });
     tracker.start(call, 0, null, connection);
-    connection.submit(call);
+    callTarget(connection).submit(call);
     await until(() => connection.outstanding === 1, 'the call to be written');
     t.assert.strictEqual(connection.pending, 1);
     connection.destroy(new Error('operator pulled the plug'));
@@ -71,7 +71,7 @@ describe('Connection (fake server)', () => {
       late.reject = resolve;
     });
     tracker.start(late, 1000, null, connection);
-    connection.submit(late);
+    callTarget(connection).submit(late);
     const lost = (await refused) as ConnectionLostError;
     t.assert.ok(lost instanceof ConnectionLostError);
     t.assert.strictEqual(lost.sent, false);
