@@ -25,7 +25,9 @@ export function decodeResponse(frame: Uint8Array, options: DecodeOptions = {}): 
 
 /** {@link decodeResponse} once the header has been read (the decode pool reads it to choose where to decode). */
 export function decodeAfterHeader(frame: Uint8Array, header: ResponseHeader, options: DecodeOptions): DecodedResponse {
-  const tables = tableLayouts(frame, header).map((layout) => VoltTable.fromLayout(frame, layout, options));
+  const layouts = tableLayouts(frame, header);
+  const tables = new Array<VoltTable>(layouts.length);
+  for (let i = 0; i < layouts.length; i++) tables[i] = VoltTable.fromLayout(frame, layouts[i]!, options);
   return withTables(header, tables);
 }
 

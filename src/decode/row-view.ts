@@ -28,13 +28,14 @@ export class RowView {
   /** `index[r]` = offset of row r's i32 length; `index[rowCount]` = end of the rows. */
   private index: Int32Array | null = null;
   /** Per column: its constant offset inside a row (after the i32 length), or -1 when it moves. */
-  private readonly fixedOffsets: Int32Array;
+  // A plain array: allocating a typed array per response costs more than the few slots it holds.
+  private readonly fixedOffsets: number[];
 
   constructor(bytes: Uint8Array, shape: TableShape) {
     this.bytes = asBuffer(bytes);
     this.shape = shape;
     this.reader = new BufferReader(this.bytes, shape.rowsOffset, shape.end);
-    this.fixedOffsets = new Int32Array(shape.columns.length).fill(-1);
+    this.fixedOffsets = new Array<number>(shape.columns.length).fill(-1);
     let at = 0;
     for (let c = 0; c < shape.columns.length; c++) {
       this.fixedOffsets[c] = at;
@@ -87,11 +88,21 @@ export class RowView {
 
   /** A reader positioned at the value, bounded by the row's end. */
   private seek(row: number, column: number): BufferReader {
-    const index = this.rowIndex();
     const reader = this.reader;
-    const start = index[row]! + 4;
-    reader.offset = start;
-    reader.end = index[row + 1]!;
+    let start = this.shape.rowsOffset + 4;
+    let rowEnd = -1;
+    // The only row (a call's usual answer) needs no row index when it ends where the table does
+    // (else `rowIndex` says what is wrong).
+    if (this.index === null && this.shape.rowCount === 1 && start <= this.shape.end && start <= this.bytes.length) rowEnd = start + this.bytes.readInt32BE(start - 4);
+    if (rowEnd === this.shape.end) {
+      reader.offset = start;
+      reader.end = rowEnd;
+    } else {
+      const index = this.rowIndex();
+      start = index[row]! + 4;
+      reader.offset = start;
+      reader.end = index[row + 1]!;
+    }
     const fixed = this.fixedOffsets[column]!;
     if (fixed >= 0) {
       reader.offset = start + fixed;

@@ -83,7 +83,8 @@ export class VoltTable implements Iterable<unknown[]> {
     if ('bytes' in source) {
       this.bytes = source.bytes;
       this.shape = source.shape;
-      this.view = new RowView(source.bytes, source.shape);
+      // The row view is made on first read: a response whose rows are never read does not pay for it.
+      this.view = null;
       this.decoded = null;
     } else {
       this.bytes = null;
@@ -120,6 +121,11 @@ export class VoltTable implements Iterable<unknown[]> {
     return new VoltTable(infos, parts.rowCount, parts.status, options, { decoded });
   }
 
+  /** The lazy row view over the bytes (only while the table is byte-backed). */
+  private rowView(): RowView {
+    return (this.view ??= new RowView(this.bytes!, this.shape!));
+  }
+
   /** True when the values are held in decoded columns rather than read from the bytes. */
   get isColumnar(): boolean {
     return this.decoded !== null;
@@ -153,7 +159,7 @@ export class VoltTable implements Iterable<unknown[]> {
   get(row: number, column: number | string): unknown {
     const c = this.columnIndex(column);
     checkRow(row, this.rowCount);
-    const value = this.decoded !== null ? this.decoded[c]!.get(row) : this.view!.get(row, c, this.timestamps);
+    const value = this.decoded !== null ? this.decoded[c]!.get(row) : this.rowView().get(row, c, this.timestamps);
     return this.wide !== null && this.wide[c] === 1 ? this.inMode(value as bigint | null, row, c) : value;
   }
 
@@ -161,7 +167,7 @@ export class VoltTable implements Iterable<unknown[]> {
     const c = this.columnIndex(column);
     checkRow(row, this.rowCount);
     if (this.decoded !== null) return this.decoded[c]!.isNull(row);
-    return this.view!.get(row, c, 'bigint') === null;
+    return this.rowView().get(row, c, 'bigint') === null;
   }
 
   /** TINYINT, SMALLINT, INTEGER, FLOAT; BIGINT and TIMESTAMP (µs) only when a safe integer. */
@@ -170,7 +176,7 @@ export class VoltTable implements Iterable<unknown[]> {
     checkRow(row, this.rowCount);
     if (this.decoded !== null) return this.decoded[c]!.getNumber(row);
     this.expect(c, 'getNumber', NUMBER_TYPES, 'a TINYINT, SMALLINT, INTEGER, BIGINT, TIMESTAMP or FLOAT');
-    const value = this.view!.get(row, c, 'bigint') as number | bigint | null;
+    const value = this.rowView().get(row, c, 'bigint') as number | bigint | null;
     if (typeof value !== 'bigint') return value;
     if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
       throw new VoltError(`column ${this.columns[c]!.name} row ${row}: ${value} is not a safe integer; use getBigInt`);
@@ -184,7 +190,7 @@ export class VoltTable implements Iterable<unknown[]> {
     checkRow(row, this.rowCount);
     if (this.decoded !== null) return this.decoded[c]!.getBigInt(row);
     this.expect(c, 'getBigInt', BIGINT_TYPES, 'an integer or TIMESTAMP');
-    const value = this.view!.get(row, c, 'bigint') as number | bigint | null;
+    const value = this.rowView().get(row, c, 'bigint') as number | bigint | null;
     return value === null ? null : BigInt(value);
   }
 
@@ -193,7 +199,7 @@ export class VoltTable implements Iterable<unknown[]> {
     checkRow(row, this.rowCount);
     if (this.decoded !== null) return this.decoded[c]!.getString(row);
     this.expect(c, 'getString', STRING_TYPES, 'a STRING');
-    const bytes = this.view!.valueBytes(row, c);
+    const bytes = this.rowView().valueBytes(row, c);
     return bytes === null ? null : decodeUtf8(asBuffer(bytes), 0, bytes.length);
   }
 
@@ -203,7 +209,7 @@ export class VoltTable implements Iterable<unknown[]> {
     checkRow(row, this.rowCount);
     if (this.decoded !== null) return this.decoded[c]!.getBytes(row);
     this.expect(c, 'getBytes', BYTES_TYPES, 'a STRING or VARBINARY');
-    return this.view!.valueBytes(row, c);
+    return this.rowView().valueBytes(row, c);
   }
 
   getDecimal(row: number, column: number | string): Decimal | null {
@@ -211,7 +217,7 @@ export class VoltTable implements Iterable<unknown[]> {
     checkRow(row, this.rowCount);
     if (this.decoded !== null) return this.decoded[c]!.getDecimal(row);
     this.expect(c, 'getDecimal', DECIMAL_TYPES, 'a DECIMAL');
-    return this.view!.get(row, c, 'date') as Decimal | null;
+    return this.rowView().get(row, c, 'date') as Decimal | null;
   }
 
   /** TIMESTAMP as a `Date` whatever `timestamps` says, or DATE as a `Date` at UTC midnight. */
@@ -220,7 +226,7 @@ export class VoltTable implements Iterable<unknown[]> {
     checkRow(row, this.rowCount);
     if (this.decoded !== null) return this.decoded[c]!.getDate(row);
     this.expect(c, 'getDate', DATE_TYPES, 'a TIMESTAMP or DATE');
-    const value = this.view!.get(row, c, 'bigint') as bigint | VoltDate | null;
+    const value = this.rowView().get(row, c, 'bigint') as bigint | VoltDate | null;
     if (value === null) return null;
     return typeof value === 'bigint' ? timestampToDate(value) : value.toDate();
   }
@@ -233,7 +239,7 @@ export class VoltTable implements Iterable<unknown[]> {
 
   private *rawRows(): IterableIterator<unknown[]> {
     if (this.decoded === null) {
-      yield* this.view!.rows(this.timestamps);
+      yield* this.rowView().rows(this.timestamps);
       return;
     }
     const columns = this.decoded;

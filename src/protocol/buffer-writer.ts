@@ -17,8 +17,6 @@ import { asBuffer } from './utf8.js';
 
 /** 2^32, to split a 64-bit value into two u32 halves. */
 const TWO_32 = 4294967296;
-const SAFE_MAX = 9007199254740991n;
-const SAFE_MIN = -9007199254740991n;
 const U32 = 0xffffffffn;
 const INT64_MAX = (1n << 63n) - 1n;
 const INT64_MIN = -(1n << 63n);
@@ -34,8 +32,9 @@ export function writeInt64(target: Uint8Array, offset: number, value: number | b
   if (typeof value === 'number') {
     high = Math.floor(value / TWO_32);
     low = value - high * TWO_32;
-  } else if (value <= SAFE_MAX && value >= SAFE_MIN) {
-    // Handles and most values are small: Number arithmetic, no BigInt shifts.
+  } else if (Number.isSafeInteger(Number(value))) {
+    // Handles and most values are small: Number arithmetic, no BigInt shifts. (Number(bigint) is
+    // exact below 2^53 and unsafe above, so no BigInt comparison is needed to know.)
     const n = Number(value);
     high = Math.floor(n / TWO_32);
     low = n - high * TWO_32;

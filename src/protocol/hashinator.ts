@@ -169,6 +169,32 @@ export function murmur3Hash32(bytes: Uint8Array): number {
   return H | 0;
 }
 
+/**
+ * {@link murmur3Hash32} of the 8 little-endian bytes of the 64-bit integer `high:low` (an
+ * integer partition key), without going through bytes: with no 16-byte block, the whole input
+ * is the first tail word k1.
+ */
+function murmur3Int64(high: number, low: number): number {
+  mul64(high >>> 0, low >>> 0, C1H, C1L);
+  rotl64(H, L, 31);
+  mul64(H, L, C2H, C2L);
+  // h1 = k1 ^ len, h2 = 0 ^ len (len = 8); then h1 += h2; h2 += h1; fmix both; h1 += h2.
+  const h1h = H;
+  const h1l = (L ^ 8) >>> 0;
+  add64(h1h, h1l, 0, 8);
+  const a1h = H;
+  const a1l = L;
+  add64(0, 8, a1h, a1l);
+  const a2h = H;
+  const a2l = L;
+  fmix64(a1h, a1l);
+  const f1h = H;
+  const f1l = L;
+  fmix64(a2h, a2l);
+  add64(f1h, f1l, H, L);
+  return H | 0;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Value → hashed bytes
 
@@ -179,6 +205,8 @@ const INTEGER_NULL: Readonly<Record<number, bigint>> = {
   [VOLT_TYPE.INTEGER]: BigInt(NULL_VALUE.INTEGER),
   [VOLT_TYPE.BIGINT]: NULL_VALUE.BIGINT,
 };
+/** {@link INTEGER_NULL} as numbers (the BIGINT one is not a safe integer, so no safe key equals it). */
+const INTEGER_NULL_NUMBER: Readonly<Record<number, number>> = Object.fromEntries(Object.entries(INTEGER_NULL).map(([type, value]) => [type, Number(value)]));
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
 const encoder = new TextEncoder();
@@ -253,13 +281,13 @@ function describe(value: unknown): string {
 /** The int32 hash of a partition value (NULL has no hash: `null`). */
 export function hashValue(value: unknown, type: number): number | null {
   // Fast path for the common integer key: no bigint and no Uint8Array per call.
-  if (typeof value === 'number' && Number.isSafeInteger(value) && INTEGER_TYPES.has(type)) {
-    if (value === Number(INTEGER_NULL[type])) return null;
-    const high = Math.floor(value / 4294967296);
-    const low = value - high * 4294967296;
-    scratchView.setUint32(0, low, true);
-    scratchView.setInt32(4, high, true);
-    return murmur3Hash32(scratch8);
+  // A bigint below 2^53 converts exactly (and one above converts to an unsafe number): the same
+  // path as a number, no BigInt comparison.
+  const safe = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : NaN;
+  if (Number.isSafeInteger(safe) && INTEGER_TYPES.has(type)) {
+    if (safe === INTEGER_NULL_NUMBER[type]) return null;
+    const high = Math.floor(safe / 4294967296);
+    return murmur3Int64(high, safe - high * 4294967296);
   }
   if (typeof value === 'bigint' && INTEGER_TYPES.has(type) && value >= INT64_MIN && value <= INT64_MAX) {
     if (value === INTEGER_NULL[type] || value === NULL_VALUE.BIGINT) return null;

@@ -133,6 +133,9 @@ export function readTableLayout(bytes: Uint8Array, offset: number): TableLayout 
   return { offset, end, status, columns, rowCount, rowsOffset };
 }
 
+/** Below this many rows `walkRows` reads lengths byte by byte rather than through a DataView made for the table. */
+const SMALL_TABLE_ROWS = 16;
+
 /**
  * The hot loop, kept small so it optimizes on its own: returns where `rowCount` rows starting
  * at `pos` end, or −1 when a row length is negative or runs past `end`. A DataView read is
@@ -140,6 +143,17 @@ export function readTableLayout(bytes: Uint8Array, offset: number): TableLayout 
  * byte shifts 4.6, Buffer.readInt32BE 8.4).
  */
 function walkRows(buf: Buffer, pos: number, rowCount: number, end: number): number {
+  // A few rows (the usual call's answer): byte reads, no DataView made per table.
+  if (rowCount < SMALL_TABLE_ROWS) {
+    for (let r = 0; r < rowCount; r++) {
+      if (pos + 4 > end) return -1;
+      const rowLength = ((buf[pos]! << 24) | (buf[pos + 1]! << 16) | (buf[pos + 2]! << 8) | buf[pos + 3]!) >>> 0;
+      pos += 4;
+      if (rowLength > end - pos) return -1;
+      pos += rowLength;
+    }
+    return pos;
+  }
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   for (let r = 0; r < rowCount; r++) {
     if (pos + 4 > end) return -1;

@@ -67,6 +67,9 @@ export function writeValue(w: BufferWriter, type: number, value: unknown, where:
     case VOLT_TYPE.BIGINT:
       if (value == null) w.int64(NULL_VALUE.BIGINT);
       else if (typeof value === 'number' && Number.isSafeInteger(value)) w.int64(value);
+      // Number(bigint) is exact below 2^53 and rounds to an unsafe number above: a safe result
+      // means a safe value, written without the four BigInt comparisons of the general range check.
+      else if (typeof value === 'bigint' && Number.isSafeInteger(Number(value))) w.int64(Number(value));
       else if (typeof value === 'bigint' && value > INT64_MIN && value <= INT64_MAX) w.int64(value);
       else throw refuse(where, value, type, rangeDetail(value, 'an integer (number or bigint)', '-9223372036854775807..9223372036854775807'));
       return;

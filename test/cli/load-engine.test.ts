@@ -8,7 +8,7 @@ import { Tally } from '../../src/cli/load/tally.js';
 import { VoterWorkload } from '../../src/cli/load/voter-workload.js';
 import type { WorkloadResponse } from '../../src/cli/load/workload.js';
 
-const VOTE_OK: WorkloadResponse = { tables: [{ rowCount: 1, rows: () => [[0n]][Symbol.iterator]() }] };
+const VOTE_OK: WorkloadResponse = { tables: [{ rowCount: 1, get: () => 0n }] };
 
 test('SendSchedule: intended times on a fixed grid, unlimited means now', (t: TestContext) => {
   const s = new SendSchedule(1000, 100);

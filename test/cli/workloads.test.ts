@@ -7,7 +7,7 @@ import { createWorkload } from '../../src/cli/load/workloads.js';
 import { firstValue, type WorkloadClient, type WorkloadResponse } from '../../src/cli/load/workload.js';
 
 function table(rows: unknown[][]): WorkloadResponse {
-  return { tables: [{ rowCount: rows.length, rows: () => rows[Symbol.iterator]() }] };
+  return { tables: [{ rowCount: rows.length, get: (row, column) => rows[row]![column] }] };
 }
 
 test('SeededRandom is deterministic per seed and spreads values', (t: TestContext) => {

@@ -71,6 +71,8 @@ export class LoadRunner {
   readonly stats: LoadStats;
   private readonly options: LoadRunnerOptions;
   private readonly maxOutstanding: number;
+  /** One options object for every call (the client checks a given options object once, not per call). */
+  private readonly callOptions: { timeoutMs?: number } | undefined;
   private readonly handles = new Map<string, Handle>();
   private schedule!: SendSchedule;
   private startMs = 0;
@@ -90,6 +92,7 @@ export class LoadRunner {
     this.options = options;
     this.stats = options.stats ?? new LoadStats();
     this.maxOutstanding = options.maxOutstanding ?? 1000;
+    this.callOptions = options.timeoutMs === undefined ? undefined : { timeoutMs: options.timeoutMs };
   }
 
   async run(): Promise<LoadRunResult> {
@@ -215,7 +218,7 @@ export class LoadRunner {
     this.stats.outstanding++;
     let promise: Promise<WorkloadResponse>;
     try {
-      promise = this.handle(call).call(call.params, { timeoutMs: this.options.timeoutMs });
+      promise = this.handle(call).call(call.params, this.callOptions);
     } catch (error) {
       promise = Promise.reject(error);
     }

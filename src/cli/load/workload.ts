@@ -18,7 +18,8 @@ export interface WorkloadResponse {
 
 export interface WorkloadTable {
   readonly rowCount: number;
-  rows(): Iterable<readonly unknown[]>;
+  /** One value (a `VoltTable` reads it straight from the response bytes: no row is built). */
+  get(row: number, column: number): unknown;
 }
 
 /** One call of the stream. `types` are declared parameter types (checked before sending). */
@@ -45,6 +46,5 @@ export interface Workload {
 export function firstValue(response: WorkloadResponse): unknown {
   const table = response.tables?.[0];
   if (table === undefined || table.rowCount === 0) return undefined;
-  for (const row of table.rows()) return row[0];
-  return undefined;
+  return table.get(0, 0);
 }
