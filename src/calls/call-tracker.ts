@@ -4,10 +4,13 @@
  *
  * One tracker per client: it owns the call pool, the timing wheel (one coarse timer for all
  * calls of all connections), the statistics and the queue accounting, and publishes the call
- * diagnostics. Settling a call removes its timeout and abort listener, detaches it from its
+ * diagnostics. A response matched to its call is decoded through the client's decoder (inline,
+ * or off-thread for a large frame) and settles the call here: resolved on SUCCESS, else
+ * rejected with `ProcedureError`. Settling a call removes its timeout and abort listener, detaches it from its
  * connection (handle table, in-flight count) and returns the record to the pool.
  */
-import { AbortedError, CallTimeoutError, VoltError } from '../errors.js';
+import { AbortedError, CallTimeoutError, ProcedureError, ProtocolError, VoltError } from '../errors.js';
+import { STATUS, statusName } from '../protocol/constants.js';
 import { callEndChannel, callStartChannel, type CallMessage } from './diagnostics.js';
 import type { FlowControl } from './flow-control.js';
 import { CALL_STATE, CallPool, type CallAborter, type PendingCall } from './pending-call.js';
@@ -25,6 +28,26 @@ export const FAILURE_KIND = {
   CLOSED: 'CLOSED',
   NO_CONNECTION: 'NO_CONNECTION',
 } as const;
+
+/** The response fields settling a call looks at (the decode layer's `DecodedResponse` has them all). */
+export interface ResponseStatus {
+  status: number;
+  statusString: string | null;
+  appStatus: number;
+  appStatusString: string | null;
+  exception: unknown;
+}
+
+/**
+ * Turns response frames into responses; the client builds one over the decode layer
+ * (`createResponseDecoder`), which alone decides what is decoded inline and what off-thread.
+ */
+export interface ResponseDecoder {
+  /** Frames of at least this many bytes (prefix included) go off-thread: the frame decoder assembles them in their own shared memory. */
+  readonly ownBufferAtBytes: number;
+  /** The response at once (decoded inline) or a promise of it (off-thread); throws or rejects `ProtocolError` on malformed bytes. */
+  decode(frame: Buffer): ResponseStatus | Promise<ResponseStatus>;
+}
 
 /** Options of {@link CallTracker}. */
 export interface CallTrackerOptions {
@@ -102,6 +125,54 @@ export class CallTracker implements CallAborter {
   refuse(counters: ProcedureCounters, error: unknown, kind: string): Promise<never> {
     this.stats.failure(counters, kind, -1);
     return Promise.reject(error);
+  }
+
+  /**
+   * Decode `frame`, the response to `call`, and settle the call. Inline decoding throws its
+   * `ProtocolError` to the caller (the connection closes). Off-thread, the outcome arrives
+   * later: if the call settled meanwhile (timeout, abort, loss) the response is dropped; a
+   * `ProtocolError` fails the call and is passed to `onProtocolError` (the connection closes).
+   */
+  settleFrom(decoder: ResponseDecoder, call: PendingCall, frame: Buffer, onProtocolError: (error: Error) => void): void {
+    const decoded = decoder.decode(frame);
+    if (!(decoded instanceof Promise)) {
+      this.deliver(call, decoded);
+      return;
+    }
+    const generation = call.generation;
+    const current = (): boolean => call.generation === generation && call.state === CALL_STATE.WRITTEN;
+    decoded.then(
+      (response) => {
+        if (current()) this.deliver(call, response);
+      },
+      (error: unknown) => {
+        const failure = VoltError.is(error) ? error : new ProtocolError(`decoding a ${frame.length}-byte response failed: ${String(error)}`, { cause: error });
+        if (current()) this.fail(call, failure, failure instanceof ProtocolError ? FAILURE_KIND.PROTOCOL : 'DECODE');
+        if (failure instanceof ProtocolError) onProtocolError(failure);
+      },
+    );
+  }
+
+  /** Resolve `call` with a decoded response on SUCCESS, else reject it with `ProcedureError`. */
+  deliver(call: PendingCall, response: ResponseStatus): void {
+    if (response.status === STATUS.SUCCESS) {
+      this.succeed(call, response);
+      return;
+    }
+    const name = statusName(response.status);
+    let message = `${call.procedure} failed with ${name} (${response.status})`;
+    if (response.statusString !== null && response.statusString !== '') message += `: ${response.statusString}`;
+    if (response.appStatusString !== null && response.appStatusString !== '') message += ` [app status ${response.appStatus}: ${response.appStatusString}]`;
+    const error = new ProcedureError(message, {
+      procedure: call.procedure,
+      status: response.status,
+      statusString: response.statusString,
+      appStatus: response.appStatus,
+      appStatusString: response.appStatusString,
+      exception: response.exception,
+      response,
+    });
+    this.fail(call, error, name, true);
   }
 
   /** The call's response arrived with SUCCESS. */

@@ -55,6 +55,12 @@ interface Waiter {
 /** See the file comment. */
 export class ConnectionSet extends EventEmitter<ClusterEvents> {
   readonly router: PartitionRouter;
+  /**
+   * The connection for one call: the leader of `partition` when given (PARTITION_DESTINATION),
+   * else of the partition its parameters hash to, else a weighted choice; null when none is open.
+   * It is the router's own `pick`, handed out as it is: a call makes no hop through the set.
+   */
+  readonly pick: (procedure: string, params: readonly unknown[], partition?: number) => Connection | null;
   readonly connectResults: ConnectResult[] = [];
   readonly keepalive: Keepalive;
   readonly tracker: TopologyTracker | null;
@@ -77,6 +83,7 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
   ) {
     super();
     this.router = new PartitionRouter(options.clientAffinity);
+    this.pick = this.router.pick.bind(this.router);
     this.backoff = { initialDelayMs: options.reconnectDelayMs, maxDelayMs: options.maxReconnectDelayMs, jitter: options.reconnectJitter, random };
     this.internalTimeoutMs = options.connectTimeoutMs > 0 ? options.connectTimeoutMs : 10_000;
     const pingTimeout = options.connectionTimeoutMs > 0 ? options.connectionTimeoutMs : options.pingIntervalMs;
@@ -117,13 +124,6 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
     return this.tracker?.topology ?? null;
   }
 
-  /**
-   * The connection for one call: the leader of `partition` when given (PARTITION_DESTINATION),
-   * else of the partition its parameters hash to, else a weighted choice; null when none is open.
-   */
-  pick(procedure: string, params: readonly unknown[], partition?: number): Connection | null {
-    return partition === undefined ? this.router.pick(procedure, params) : this.router.pickPartition(partition);
-  }
 
   /** Every connection routed to now. */
   get connections(): readonly Connection[] {

@@ -195,8 +195,12 @@ export class PartitionRouter {
     return fallback?.connection ?? null;
   }
 
-  /** The connection for one call, or null when none is open. */
-  pick(procedure: string, params: readonly unknown[]): Connection | null {
+  /**
+   * The connection for one call, or null when none is open: the leader of `partition` when given
+   * (PARTITION_DESTINATION), else of the partition its parameters hash to, else a weighted choice.
+   */
+  pick(procedure: string, params: readonly unknown[], partition?: number): Connection | null {
+    if (partition !== undefined) return this.pickPartition(partition);
     if (this.clientAffinity && this.topology !== null) {
       const partition = this.partitionOf(procedure, params);
       if (partition >= 0 && partition !== MP_PARTITION_ID) {

@@ -2,7 +2,7 @@
 import type { CallTracker } from '../calls/call-tracker.js';
 import type { CallOptions } from '../calls/start-call.js';
 import type { RateLimiter } from '../calls/flow-control.js';
-import type { ResponseDecoder } from './response-handler.js';
+import type { ResponseDecoder } from '../calls/call-tracker.js';
 import type { WireDumpWriter } from './wire-dump.js';
 import type { TlsSetting } from './tls.js';
 import type { TimestampMode } from '../decode/values.js';

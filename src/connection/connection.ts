@@ -17,11 +17,11 @@ import { FrameDecoder } from '../protocol/frame-decoder.js';
 import { writeInvocation, type InvocationRequest } from '../protocol/invocation.js';
 import { readResponseHandle } from '../protocol/response-reader.js';
 import type { LoginResponse } from '../protocol/login.js';
-import { CallTracker, FAILURE_KIND } from '../calls/call-tracker.js';
+import { CallTracker, FAILURE_KIND, type ResponseDecoder } from '../calls/call-tracker.js';
 import type { RateLimiter } from '../calls/flow-control.js';
 import { CALL_STATE, type CallOwner, type PendingCall } from '../calls/pending-call.js';
 import { HandleTable } from '../calls/handle-table.js';
-import { dropUnmatched, settleResponse, type ResponseDecoder } from './response-handler.js';
+import { dropUnmatched } from './unmatched-response.js';
 import { SlabPool } from './slab-pool.js';
 import { WriteScheduler, type FrameProducer } from './write-scheduler.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_OUTSTANDING, type ConnectionEvents, type ConnectionOptions, type ConnectionState } from './connection-options.js';
@@ -405,7 +405,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     // Decoding errors propagate to onData, which closes the connection; fail this call first
     // with the precise error so only the others see ConnectionLostError.
     try {
-      settleResponse(this.tracker, this.decoder, call, frame, this.destroyBound);
+      this.tracker.settleFrom(this.decoder, call, frame, this.destroyBound);
     } catch (error) {
       this.tracker.fail(call, error, FAILURE_KIND.PROTOCOL);
       throw error;

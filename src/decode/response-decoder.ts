@@ -35,7 +35,8 @@ export function createResponseDecoder(options: ResponseDecoderOptions = {}): Cli
   const pool = new DecodePool(options);
   return {
     ownBufferAtBytes: pool.ownBufferAtBytes,
-    decode: (frame) => pool.decodeFrame(frame),
+    // The pool's own method, bound: a frame goes straight to the policy, no hop through here.
+    decode: pool.decodeFrame.bind(pool) as (frame: Buffer) => DecodedResponse | Promise<DecodedResponse>,
     get saturated(): boolean {
       return pool.needsDrain;
     },

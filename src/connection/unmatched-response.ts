@@ -1,0 +1,47 @@
+/**
+ * What becomes of a response that matched no waiting call: the reply to a fire-and-forget call,
+ * a late reply, a server push or ping answer, or a stray. (A matched one settles its call in the
+ * call tracker.)
+ */
+import type { EventEmitter } from 'node:events';
+import type { CallTracker } from '../calls/call-tracker.js';
+import type { ConnectionEvents } from './connection-events.js';
+import { lateResponseChannel } from '../calls/diagnostics.js';
+import { UNMATCHED, isReservedHandle, type UnmatchedKind } from '../calls/handle-table.js';
+
+/** The connection a response that matched no waiting call arrived on (a `Connection`). */
+export interface ResponseSource extends EventEmitter<ConnectionEvents> {
+  readonly host: string;
+  readonly port: number;
+  readonly tracker: CallTracker;
+  lateResponses: number;
+  ignoredResponses: number;
+}
+
+/**
+ * A response whose handle matched no waiting call, as the handle table classified it
+ * (`kind`): the reply to a fire-and-forget call (dropped unread, counted), a late reply to a
+ * call that timed out or was aborted (dropped, counted, published, 'late-response'; silently
+ * for an internal call), a server push or ping answer on a reserved handle ('unsolicited'), or
+ * a stray (counted). True when it freed an in-flight slot (the fire-and-forget reply).
+ */
+export function dropUnmatched(source: ResponseSource, frame: Buffer, handle: number, kind: UnmatchedKind): boolean {
+  const stats = source.tracker.stats;
+  if (kind === UNMATCHED.IGNORED) {
+    source.ignoredResponses++;
+    stats.ignoredResponses++;
+    return true;
+  }
+  if (kind === UNMATCHED.LATE) {
+    source.lateResponses++;
+    stats.lateResponses++;
+    const wide = BigInt(handle);
+    if (lateResponseChannel.hasSubscribers) lateResponseChannel.publish({ host: source.host, port: source.port, handle: wide, bytes: frame.length });
+    source.emit('late-response', wide);
+  } else if (kind === UNMATCHED.FOREIGN) {
+    const wide = frame.readBigInt64BE(5);
+    if (isReservedHandle(wide)) source.emit('unsolicited', frame, wide);
+    else stats.unknownResponses++;
+  }
+  return false;
+}
