@@ -71,7 +71,10 @@ export class VoltTable implements Iterable<unknown[]> {
     rowCount: number,
     status: number,
     options: TableOptions,
-    source: { bytes: Uint8Array; shape: TableShape } | { decoded: Column[] },
+    // Either the bytes and their shape, or decoded columns (positional: no source object per table).
+    bytes: Uint8Array | null,
+    shape: TableShape | null,
+    decoded: Column[] | null,
   ) {
     this.columns = columns;
     this.rowCount = rowCount;
@@ -80,18 +83,11 @@ export class VoltTable implements Iterable<unknown[]> {
     this.codegen = options.codegen ?? true;
     this.bigint = options.bigint ?? 'bigint';
     this.wide = this.bigint === 'bigint' ? null : wideColumns(columns, this.timestamps);
-    if ('bytes' in source) {
-      this.bytes = source.bytes;
-      this.shape = source.shape;
-      // The row view is made on first read: a response whose rows are never read does not pay for it.
-      this.view = null;
-      this.decoded = null;
-    } else {
-      this.bytes = null;
-      this.shape = null;
-      this.view = null;
-      this.decoded = source.decoded;
-    }
+    this.bytes = bytes;
+    this.shape = shape;
+    // The row view is made on first read: a response whose rows are never read does not pay for it.
+    this.view = null;
+    this.decoded = decoded;
   }
 
   /** A byte-backed table over `bytes` (usually the whole frame) as described by a validated layout. */
@@ -100,8 +96,9 @@ export class VoltTable implements Iterable<unknown[]> {
     layout: TableShape & { status: number },
     options: TableOptions = {},
   ): VoltTable {
-    const columns = layout.columns.map(({ name, type }) => ({ name, type }));
-    return new VoltTable(columns, layout.rowCount, layout.status, options, { bytes, shape: layout });
+    // A layout from `readTableLayout` has frozen columns that tables may share; copy any other.
+    const columns = Object.isFrozen(layout.columns) ? layout.columns : layout.columns.map(({ name, type }) => ({ name, type }));
+    return new VoltTable(columns, layout.rowCount, layout.status, options, bytes, layout, null);
   }
 
   /** A bare serialized VoltTable (PROTOCOL.md 6), e.g. `serialized_table.bin`, starting at `offset`. */
@@ -118,7 +115,7 @@ export class VoltTable implements Iterable<unknown[]> {
       }
     }
     const infos = decoded.map(({ name, type }) => ({ name, type }));
-    return new VoltTable(infos, parts.rowCount, parts.status, options, { decoded });
+    return new VoltTable(infos, parts.rowCount, parts.status, options, null, null, decoded);
   }
 
   /** The lazy row view over the bytes (only while the table is byte-backed). */

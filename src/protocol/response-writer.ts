@@ -27,7 +27,7 @@ import { describeValue } from './value-errors.js';
 /** A table to send: encoded bytes (a whole VoltTable, from its i32 length) or columns and rows of JS values. */
 export type TableInput =
   | Uint8Array
-  | { columns: ColumnInfo[]; rows: readonly (readonly unknown[])[]; status?: number };
+  | { columns: readonly ColumnInfo[]; rows: readonly (readonly unknown[])[]; status?: number };
 
 /** What `encodeResponse` / `writeResponse` write: status fields, an optional exception and the tables. */
 export interface ResponseInput {

@@ -45,7 +45,8 @@ export interface TableLayout {
   end: number;
   /** The table status byte. */
   status: number;
-  columns: ColumnInfo[];
+  /** Frozen: equal headers share one array. */
+  columns: readonly ColumnInfo[];
   rowCount: number;
   /** Offset of the first row's i32 length (equals `end` when there are no rows). */
   rowsOffset: number;
@@ -89,8 +90,52 @@ export function readTableLayout(bytes: Uint8Array, offset: number): TableLayout 
     );
   }
   const typesAt = pos;
-  pos += columnCount;
-  const columns: ColumnInfo[] = new Array<ColumnInfo>(columnCount);
+  let columns = sameAsLastHeader(buf, typesAt - 2, headerEnd) ? lastColumns : null;
+  if (columns === null) {
+    columns = readColumns(buf, typesAt, columnCount, headerEnd, offset, headerLength);
+    rememberHeader(buf, typesAt - 2, headerEnd, columns);
+  }
+  pos = headerEnd;
+  // headerLength ≤ totalLength − 8 guarantees these 4 bytes are inside the table.
+  const rowCount = buf.readInt32BE(pos);
+  pos += 4;
+  const rowsOffset = pos;
+  if (rowCount < 0 || rowCount > (end - pos) / 4) {
+    throw new ProtocolError(
+      `table row count ${rowCount} is impossible with ${end - pos} bytes of rows (each row needs at least 4)`,
+      { offset: pos - 4 },
+    );
+  }
+  checkZeroWidthCells(columns, rowCount, end - offset, pos - 4);
+  const rowsEnd = walkRows(buf, pos, rowCount, end);
+  if (rowsEnd !== end) explainRows(buf, pos, rowCount, end);
+  return { offset, end, status, columns, rowCount, rowsOffset };
+}
+
+/** The last table header read (column types and names, copied) and the columns it gave: a call's answers repeat one shape. */
+const LAST_HEADER_MAX_BYTES = 512;
+const lastHeader = new Uint8Array(LAST_HEADER_MAX_BYTES);
+let lastHeaderBytes = -1;
+let lastColumns: readonly ColumnInfo[] = [];
+
+/** True when `buf[from, to)` repeats the last header remembered (so its columns, already checked, apply). */
+function sameAsLastHeader(buf: Buffer, from: number, to: number): boolean {
+  if (to - from !== lastHeaderBytes) return false;
+  for (let i = 0; i < lastHeaderBytes; i++) if (buf[from + i] !== lastHeader[i]) return false;
+  return true;
+}
+
+function rememberHeader(buf: Buffer, from: number, to: number, columns: readonly ColumnInfo[]): void {
+  if (to - from > LAST_HEADER_MAX_BYTES) return;
+  lastHeader.set(buf.subarray(from, to));
+  lastHeaderBytes = to - from;
+  lastColumns = columns;
+}
+
+/** Read and check the column types and names of a header (`columnCount` types at `typesAt`, names up to `headerEnd`); frozen, so tables may share them. */
+function readColumns(buf: Buffer, typesAt: number, columnCount: number, headerEnd: number, offset: number, headerLength: number): readonly ColumnInfo[] {
+  const columns = new Array<ColumnInfo>(columnCount);
+  let pos = typesAt + columnCount;
   for (let i = 0; i < columnCount; i++) {
     if (headerEnd - pos < 4) {
       throw new ProtocolError(`truncated table header: column ${i} name length does not fit the header`, {
@@ -108,7 +153,7 @@ export function readTableLayout(bytes: Uint8Array, offset: number): TableLayout 
     if (!COLUMN_TYPES.has(type)) {
       throw new ProtocolError(`column ${i} has unknown type code ${type}`, { offset: typesAt + i });
     }
-    columns[i] = { name: decodeUtf8(buf, pos + 4, pos + 4 + nameLength), type };
+    columns[i] = Object.freeze({ name: decodeUtf8(buf, pos + 4, pos + 4 + nameLength), type });
     pos += 4 + nameLength;
   }
   if (pos !== headerEnd) {
@@ -117,20 +162,7 @@ export function readTableLayout(bytes: Uint8Array, offset: number): TableLayout 
       { offset: offset + 4 },
     );
   }
-  // headerLength ≤ totalLength − 8 guarantees these 4 bytes are inside the table.
-  const rowCount = buf.readInt32BE(pos);
-  pos += 4;
-  const rowsOffset = pos;
-  if (rowCount < 0 || rowCount > (end - pos) / 4) {
-    throw new ProtocolError(
-      `table row count ${rowCount} is impossible with ${end - pos} bytes of rows (each row needs at least 4)`,
-      { offset: pos - 4 },
-    );
-  }
-  checkZeroWidthCells(columns, rowCount, end - offset, pos - 4);
-  const rowsEnd = walkRows(buf, pos, rowCount, end);
-  if (rowsEnd !== end) explainRows(buf, pos, rowCount, end);
-  return { offset, end, status, columns, rowCount, rowsOffset };
+  return Object.freeze(columns);
 }
 
 /** Below this many rows `walkRows` reads lengths byte by byte rather than through a DataView made for the table. */

@@ -13,7 +13,7 @@ import { readValue, type TimestampMode } from '../../src/protocol/values.js';
 
 export interface DecodedTable {
   status: number;
-  columns: { name: string; type: number }[];
+  columns: readonly { name: string; type: number }[];
   rows: unknown[][];
 }
 
