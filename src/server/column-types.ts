@@ -26,6 +26,12 @@ export interface TableIndex {
   columns: number[];
   /** UNIQUE or ASSUMEUNIQUE: a second row with the same values is a CONSTRAINT VIOLATION. */
   unique: boolean;
+  /**
+   * ASSUMEUNIQUE: VoltDB checks the index in each partition only and leaves uniqueness across
+   * partitions to the application. (Every unique index is checked per partition; a UNIQUE one on a
+   * partitioned table must include the partition column, which makes that check global.)
+   */
+  assumeUnique?: boolean;
 }
 
 export interface TableSchema {

@@ -7,7 +7,8 @@
  *
  * Row writes go through {@link Database.insertRow} / {@link Database.updateRow}, which apply
  * the checks a real server applies, in its words: NOT NULL, sizes of VARCHAR / VARBINARY /
- * GEOGRAPHY, primary-key uniqueness (CONSTRAINT VIOLATION), and partitioning.
+ * GEOGRAPHY, primary-key and UNIQUE / ASSUMEUNIQUE uniqueness (CONSTRAINT VIOLATION, checked in
+ * the row's partition, as VoltDB's indexes are), and partitioning.
  */
 import { MP_PARTITION_ID, VOLT_TYPE } from '../protocol/constants.js';
 import { Hashinator } from '../protocol/hashinator.js';
@@ -17,7 +18,7 @@ import { constraintViolation, partitionInAnotherProcess, sqlError, valueTooLong 
 import type { NodeInfo, ProcedureDefinition } from './procedure.js';
 import { ProcedureStatistics } from './procedure-statistics.js';
 import { MAX_RESULT_BYTES } from './result-set.js';
-import { keyOf, StoredTable, type Relation } from './store.js';
+import { keyOf, StoredTable, type Relation, type Segment } from './store.js';
 import { geographyByteLength, type Geography } from '../protocol/geography.js';
 
 export interface DatabaseOptions {
@@ -32,6 +33,12 @@ export interface DatabaseOptions {
   remoteLeader?: (partition: number) => NodeInfo | undefined;
   /** Names of the configured users (`@SystemCatalog('USERS')`); none when security is off. */
   userNames?: readonly string[];
+}
+
+/** Tables and procedures at one moment (see {@link Database.catalogSnapshot}). */
+export interface CatalogSnapshot {
+  readonly tables: ReadonlyMap<string, Relation>;
+  readonly procedures: ReadonlyMap<string, ProcedureDefinition>;
 }
 
 /** Where a statement runs: one partition (single-partition procedure) or all of them. */
@@ -92,6 +99,20 @@ export class Database {
     if (notify) this.catalogChanged();
   }
 
+  /** The tables and procedures as they are now, for {@link Database.restoreCatalog}. */
+  catalogSnapshot(): CatalogSnapshot {
+    return { tables: new Map(this.tables), procedures: new Map(this.procedures) };
+  }
+
+  /** Put back the tables (with their rows) and procedures of a snapshot: a refused DDL batch changes nothing. */
+  restoreCatalog(snapshot: CatalogSnapshot): void {
+    this.tables.clear();
+    for (const [name, relation] of snapshot.tables) this.tables.set(name, relation);
+    this.procedures.clear();
+    for (const [name, procedure] of snapshot.procedures) this.procedures.set(name, procedure);
+    this.catalogChanged();
+  }
+
   table(name: string): Relation | undefined {
     return this.tables.get(name);
   }
@@ -146,49 +167,59 @@ export class Database {
       if (leader !== undefined) throw partitionInAnotherProcess(scope.procedure, segmentIndex, leader);
     }
     const segment = table.segments[segmentIndex]!;
-    if (table.schema.primaryKey.length === 0) {
-      segment.append(row);
-      table.onInsert?.(row);
+    const keyed = table.schema.primaryKey.length > 0;
+    const key = keyed ? keyOf(table.schema.primaryKey.map((c) => row[c])) : undefined;
+    const existing = key === undefined ? -1 : segment.find(key);
+    if (existing >= 0) {
+      if (!upsert) throw this.uniqueViolation(table, scope, row, segment.row(existing));
+      // An upsert of an existing key is an update of that row: its other unique keys are checked as an update's.
+      this.replaceChecked(table, segment, existing, row, scope);
       return 1;
     }
-    const key = keyOf(table.schema.primaryKey.map((c) => row[c]));
-    const existing = segment.find(key);
-    if (existing < 0) {
-      segment.append(row, key);
-      table.onInsert?.(row);
-    } else if (upsert) {
-      table.onDelete?.(segment.row(existing));
-      segment.replace(existing, row);
-      table.onInsert?.(row);
-    } else {
-      throw constraintViolation(
-        scope.procedure,
-        table.schema.name,
-        'UNIQUE',
-        table.schema.columns.map((c) => c.name),
-        [row, segment.row(existing)],
-      );
-    }
+    const twin = segment.uniqueConflict(row);
+    if (twin >= 0) throw this.uniqueViolation(table, scope, row, segment.row(twin));
+    segment.append(row, key);
+    table.onInsert?.(row);
     return 1;
   }
 
-  /** Replace the row at (segment, slot) with `row`; a key change onto another row is a violation. */
-  updateRow(table: StoredTable, segmentIndex: number, slot: number, row: unknown[], scope: Scope): void {
+  /**
+   * Replace the row at (segment, slot) with `row`; a primary or unique key moved onto another row
+   * is a CONSTRAINT VIOLATION naming the new values and the row's old ones, as VoltDB's update does.
+   * Returns the row as it was, for {@link Database.restoreRow}.
+   */
+  updateRow(table: StoredTable, segmentIndex: number, slot: number, row: unknown[], scope: Scope): unknown[] {
     this.checkRow(table.schema, row, scope.procedure);
     const segment = table.segments[segmentIndex]!;
     if (table.partitioned && this.segmentForRow(table, row) !== segmentIndex) {
       throw sqlError(scope.procedure, 'An update to a partitioning column triggered a partitioning error. Updating a partitioning column is not supported. Try delete followed by insert.');
     }
     if (table.schema.primaryKey.length > 0) {
-      const key = keyOf(table.schema.primaryKey.map((c) => row[c]));
-      const holder = segment.find(key);
-      if (holder >= 0 && holder !== slot) {
-        throw constraintViolation(scope.procedure, table.schema.name, 'UNIQUE', table.schema.columns.map((c) => c.name), [row, segment.row(holder)]);
-      }
+      const holder = segment.find(keyOf(table.schema.primaryKey.map((c) => row[c])));
+      if (holder >= 0 && holder !== slot) throw this.uniqueViolation(table, scope, row, segment.row(slot));
     }
+    return this.replaceChecked(table, segment, slot, row, scope);
+  }
+
+  /** Put back a row {@link Database.updateRow} replaced (undoing a statement that failed part-way). */
+  restoreRow(table: StoredTable, segmentIndex: number, slot: number, row: unknown[]): void {
+    const segment = table.segments[segmentIndex]!;
     table.onDelete?.(segment.row(slot));
     segment.replace(slot, row);
     table.onInsert?.(row);
+  }
+
+  private replaceChecked(table: StoredTable, segment: Segment, slot: number, row: unknown[], scope: Scope): unknown[] {
+    const before = segment.row(slot);
+    if (segment.uniqueConflict(row, slot) >= 0) throw this.uniqueViolation(table, scope, row, before);
+    table.onDelete?.(before);
+    segment.replace(slot, row);
+    table.onInsert?.(row);
+    return before;
+  }
+
+  private uniqueViolation(table: StoredTable, scope: Scope, row: readonly unknown[], other: readonly unknown[]): Error {
+    return constraintViolation(scope.procedure, table.schema.name, 'UNIQUE', table.schema.columns.map((c) => c.name), [row, other]);
   }
 
   /** Delete the row at (segment, slot); call `table.compact()` once a statement's deletes are done. */

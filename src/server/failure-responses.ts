@@ -68,6 +68,14 @@ export function sqlPlanningError(detail: string): ProcedureError<null> {
   return failure('@AdHoc', { status: STATUS.GRACEFUL_FAILURE, statusString: `SQL error while compiling query: ${detail}` });
 }
 
+/**
+ * DDL the schema compiler refuses, as `@AdHoc` reports it:
+ * `[Ad Hoc DDL Input]: VoltDB DDL Error: "Invalid use of UNIQUE. …"`.
+ */
+export function ddlError(detail: string): ProcedureError<null> {
+  return failure('@AdHoc', { status: STATUS.GRACEFUL_FAILURE, statusString: `[Ad Hoc DDL Input]: VoltDB DDL Error: "${detail}"` });
+}
+
 /** An unknown table or column, in the words of VoltDB's HSQL front end. */
 export function objectNotFound(name: string): ProcedureError<null> {
   return sqlPlanningError(`user lacks privilege or object not found: ${name}`);

@@ -103,11 +103,20 @@ export class Segment {
   private deletedCount = 0;
   /** Primary key → slot; null when the table has no key. */
   private readonly index: Map<RowKey, number> | null;
+  /**
+   * One map per UNIQUE / ASSUMEUNIQUE index of the schema (key → slot), in `uniqueColumns` order.
+   * They live in the segment, so each partition checks its own rows, as VoltDB's indexes do.
+   */
+  private readonly uniques: Map<RowKey, number>[];
+  /** Column indexes of each unique index. */
+  readonly uniqueColumns: readonly (readonly number[])[];
 
   constructor(private readonly schema: TableSchema) {
     this.columns = schema.columns.map((c) => newColumn(c.type, INITIAL_CAPACITY));
     this.nulls = schema.columns.map((c) => nullOf(c.type));
     this.index = schema.primaryKey.length > 0 ? new Map() : null;
+    this.uniqueColumns = (schema.indexes ?? []).filter((i) => i.unique).map((i) => i.columns);
+    this.uniques = this.uniqueColumns.map(() => new Map());
   }
 
   get liveCount(): number {
@@ -138,19 +147,38 @@ export class Segment {
     return keyOf(this.schema.primaryKey.map((c) => this.value(slot, c)));
   }
 
+  /**
+   * The slot of a live row other than `self` that holds `row`'s values in one of the unique
+   * indexes, or -1. NULLs count as equal values, as in VoltDB's index keys.
+   */
+  uniqueConflict(row: readonly unknown[], self = -1): number {
+    for (let i = 0; i < this.uniques.length; i++) {
+      const holder = this.uniques[i]!.get(keyOf(this.uniqueColumns[i]!.map((c) => row[c])));
+      if (holder !== undefined && holder !== self) return holder;
+    }
+    return -1;
+  }
+
+  private uniqueKeyOfSlot(index: number, slot: number): RowKey {
+    return keyOf(this.uniqueColumns[index]!.map((c) => this.value(slot, c)));
+  }
+
   /** Append a row (already converted to column types); the caller checked key uniqueness. */
   append(row: readonly unknown[], key?: RowKey): number {
     if (this.length === this.capacity) this.grow();
     const slot = this.length++;
     this.write(slot, row);
     if (this.index !== null) this.index.set(key ?? this.keyOfSlot(slot), slot);
+    for (let i = 0; i < this.uniques.length; i++) this.uniques[i]!.set(this.uniqueKeyOfSlot(i, slot), slot);
     return slot;
   }
 
   /** Overwrite a live row in place, re-keying it when its primary key changed. */
   replace(slot: number, row: readonly unknown[]): void {
     const before = this.index === null ? undefined : this.keyOfSlot(slot);
+    for (let i = 0; i < this.uniques.length; i++) this.uniques[i]!.delete(this.uniqueKeyOfSlot(i, slot));
     this.write(slot, row);
+    for (let i = 0; i < this.uniques.length; i++) this.uniques[i]!.set(this.uniqueKeyOfSlot(i, slot), slot);
     if (this.index !== null) {
       const after = this.keyOfSlot(slot);
       if (after !== before) {
@@ -163,6 +191,7 @@ export class Segment {
   remove(slot: number): void {
     if (!this.live(slot)) return;
     if (this.index !== null) this.index.delete(this.keyOfSlot(slot));
+    for (let i = 0; i < this.uniques.length; i++) this.uniques[i]!.delete(this.uniqueKeyOfSlot(i, slot));
     this.deleted ??= new Uint8Array(this.capacity);
     this.deleted[slot] = 1;
     this.deletedCount++;
@@ -180,6 +209,7 @@ export class Segment {
     this.deletedCount = 0;
     this.length = 0;
     this.index?.clear();
+    for (const unique of this.uniques) unique.clear();
     for (const row of rows) this.append(row);
   }
 
@@ -190,6 +220,7 @@ export class Segment {
     this.deletedCount = 0;
     this.length = 0;
     this.index?.clear();
+    for (const unique of this.uniques) unique.clear();
   }
 
   private write(slot: number, row: readonly unknown[]): void {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Client, Decimal, Geography, GeographyPoint, Hashinator, ProcedureError, STATUS, VOLT_TYPE } from '../../src/index.js';
 
 /** The tables the suite creates (and drops when done). */
-export const CONFORMANCE_TABLES = ['VWC_TYPES', 'VWC_KV', 'VWC_LOAD'] as const;
+export const CONFORMANCE_TABLES = ['VWC_TYPES', 'VWC_KV', 'VWC_LOAD', 'VWC_UNIQ', 'VWC_BADUNIQ'] as const;
 
 const DDL = [
   'CREATE TABLE VWC_TYPES (ID INTEGER NOT NULL, TI TINYINT, SI SMALLINT, I INTEGER, BI BIGINT, F FLOAT, D DECIMAL, S VARCHAR(64), VB VARBINARY(64), TS TIMESTAMP, PT GEOGRAPHY_POINT, G GEOGRAPHY, PRIMARY KEY (ID));',
@@ -17,6 +17,8 @@ const DDL = [
   'PARTITION TABLE VWC_KV ON COLUMN K;',
   'CREATE TABLE VWC_LOAD (ID BIGINT NOT NULL, NAME VARCHAR(32), AMOUNT DECIMAL, PRIMARY KEY (ID));',
   'PARTITION TABLE VWC_LOAD ON COLUMN ID;',
+  'CREATE TABLE VWC_UNIQ (ID INTEGER NOT NULL, CODE INTEGER NOT NULL, EMAIL VARCHAR(64) ASSUMEUNIQUE, UNIQUE (ID, CODE));',
+  'PARTITION TABLE VWC_UNIQ ON COLUMN ID;',
 ];
 
 export interface Check {
@@ -203,6 +205,39 @@ export const CHECKS: readonly Check[] = [
       assert.strictEqual(sum.get(0, 0), 500n);
       assert.ok((sum.get(0, 1) as Decimal).equals(new Decimal(499 * 500).dividedBy(16)));
       return `${report.inserted} rows in ${report.calls} calls`;
+    },
+  },
+  {
+    name: 'unique constraints: UNIQUE and ASSUMEUNIQUE refuse duplicates in the real words, ASSUMEUNIQUE per partition, DDL refusals',
+    async run(client) {
+      const keys = (await client.call('@GetPartitionKeys', ['INTEGER'])).tables[0]!;
+      const a = keys.get(0, 'PARTITION_KEY') as number;
+      const head = /^VOLTDB ERROR: CONSTRAINT VIOLATION Attempted violation of constraint\nConstraint Type UNIQUE, Table CatalogId VWC_UNIQ\nRelevant Tuples:\n/;
+      await client.call('VWC_UNIQ.insert', [a, 1, 'x@y']);
+      // ASSUMEUNIQUE within one partition: the new row, then the row it collides with.
+      const email = await rejection(client.call('VWC_UNIQ.insert', [a, 2, 'x@y']));
+      assert.strictEqual(email.status, STATUS.GRACEFUL_FAILURE);
+      assert.match(String(email.statusString), head);
+      assert.match(String(email.statusString), new RegExp(`\\n +${a} +2 x@y *\\n +${a} +1 x@y *$`));
+      // UNIQUE (ID, CODE).
+      assert.match(String((await rejection(client.call('VWC_UNIQ.insert', [a, 1, 'other']))).statusString), head);
+      // An update onto another row's value: the new values, then the row's old ones; nothing changes.
+      await client.call('VWC_UNIQ.insert', [a, 3, 'z@y']);
+      const update = await rejection(client.query("UPDATE VWC_UNIQ SET EMAIL = 'x@y' WHERE ID = ? AND CODE = 3;", [a]));
+      assert.match(String(update.statusString), new RegExp(`\\n +${a} +3 x@y *\\n +${a} +3 z@y *$`));
+      // Another partition does not see this one's values.
+      if (keys.rowCount > 1) await client.call('VWC_UNIQ.insert', [keys.get(1, 'PARTITION_KEY') as number, 1, 'x@y']);
+      const count = (await client.query("SELECT COUNT(*) FROM VWC_UNIQ WHERE EMAIL = 'x@y';")).tables[0]!.get(0, 0);
+      assert.strictEqual(count, keys.rowCount > 1 ? 2n : 1n);
+      // DDL: a UNIQUE index without the partition column, an ASSUMEUNIQUE one with it; the batch leaves nothing.
+      const unique = await rejection(client.query('CREATE TABLE VWC_BADUNIQ (ID INTEGER NOT NULL, E VARCHAR(16) NOT NULL UNIQUE); PARTITION TABLE VWC_BADUNIQ ON COLUMN ID;'));
+      assert.strictEqual(unique.status, STATUS.GRACEFUL_FAILURE);
+      assert.match(unique.message, /Invalid use of UNIQUE\. The UNIQUE INDEX \S+ on the partitioned table VWC_BADUNIQ does not include the partitioning column ID\./);
+      const assume = await rejection(client.query('CREATE TABLE VWC_BADUNIQ (ID INTEGER NOT NULL ASSUMEUNIQUE, E VARCHAR(16)); PARTITION TABLE VWC_BADUNIQ ON COLUMN ID;'));
+      assert.match(assume.message, /ASSUMEUNIQUE is not valid for an index that includes the partitioning column\. Please use UNIQUE instead/);
+      assert.ok(!(await tableNames(client)).has('VWC_BADUNIQ'), 'a refused DDL batch leaves no table');
+      await client.query('DELETE FROM VWC_UNIQ;');
+      return keys.rowCount > 1 ? 'checked across 2 partitions' : 'one partition: the cross-partition case is skipped';
     },
   },
 ];

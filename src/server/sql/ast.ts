@@ -26,8 +26,20 @@ export interface ColumnSpec {
   inBytes: boolean;
   notNull: boolean;
   primaryKey: boolean;
-  unique: boolean;
+  /** A column-level UNIQUE or ASSUMEUNIQUE, or null. */
+  unique: UniqueKind | null;
   defaultValue?: Expression;
+}
+
+/** UNIQUE holds across the table; ASSUMEUNIQUE is checked within each partition only (VoltDB's meaning). */
+export type UniqueKind = 'UNIQUE' | 'ASSUMEUNIQUE';
+
+/** A table-level `[CONSTRAINT name] UNIQUE|ASSUMEUNIQUE (columns)`. */
+export interface UniqueSpec {
+  kind: UniqueKind;
+  columns: string[];
+  /** The constraint's name when given. */
+  name?: string;
 }
 
 export type ComparisonOperator = '=' | '<>' | '<' | '<=' | '>' | '>=';
@@ -50,7 +62,7 @@ export interface OrderTerm {
 }
 
 export type Statement =
-  | { kind: 'create-table'; table: string; columns: ColumnSpec[]; primaryKey: string[]; primaryKeyName?: string; uniques: string[][] }
+  | { kind: 'create-table'; table: string; columns: ColumnSpec[]; primaryKey: string[]; primaryKeyName?: string; uniques: UniqueSpec[] }
   | { kind: 'partition-table'; table: string; column: string }
   | { kind: 'drop-table'; table: string; ifExists: boolean }
   | {

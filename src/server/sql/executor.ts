@@ -6,13 +6,13 @@
  * DDL → `STATUS` BIGINT 0.
  */
 import { MP_PARTITION_ID, VOLT_TYPE } from '../../protocol/constants.js';
-import { SQL_TYPES, column as makeColumn, isIntegerType, type Column, type TableSchema } from '../column-types.js';
+import { SQL_TYPES, column as makeColumn, isIntegerType, type Column, type TableIndex, type TableSchema } from '../column-types.js';
 import type { Database, Scope } from '../database.js';
 import { installDefaultProcedures, removeDefaultProcedures } from '../default-procedures.js';
-import { objectNotFound, sqlPlanningError } from '../failure-responses.js';
+import { ddlError, objectNotFound, sqlPlanningError } from '../failure-responses.js';
 import { ddlStatus, modifiedTuples, type ResultSet } from '../result-set.js';
 import { StoredTable } from '../store.js';
-import { type Statement, isDdl } from './ast.js';
+import { type Statement, type UniqueSpec, isDdl } from './ast.js';
 import { type Bindings, columnValue } from './operands.js';
 import { parseStatement } from './parser.js';
 import { executeQuery } from './query-engine.js';
@@ -54,10 +54,60 @@ function createTable(database: Database, statement: Extract<Statement, { kind: '
   });
   const schema: TableSchema = { name: statement.table, columns, primaryKey, partitionColumn: -1 };
   if (statement.primaryKeyName !== undefined) schema.primaryKeyName = statement.primaryKeyName;
+  const indexes = uniqueIndexes(statement, columns, primaryKey);
+  if (indexes.length > 0) schema.indexes = indexes;
   const table = new StoredTable(schema, database.partitionCount);
   database.addRelation(table, false);
   installDefaultProcedures(database, table);
   database.catalogChanged();
+}
+
+/**
+ * The UNIQUE / ASSUMEUNIQUE constraints of a CREATE TABLE as indexes, named as VoltDB names them
+ * (`VOLTDB_AUTOGEN_IDX_CT_<TABLE>_<COLUMNS>`, or `VOLTDB_AUTOGEN_CONSTRAINT_IDX_<NAME>` for a named
+ * constraint). One that repeats the primary key or another constraint's columns adds nothing.
+ */
+function uniqueIndexes(statement: Extract<Statement, { kind: 'create-table' }>, columns: Column[], primaryKey: number[]): TableIndex[] {
+  const specs: UniqueSpec[] = [...statement.columns.filter((c) => c.unique !== null).map((c) => ({ kind: c.unique!, columns: [c.name] })), ...statement.uniques];
+  const seen = new Set<string>([primaryKey.join(',')]);
+  const indexes: TableIndex[] = [];
+  for (const spec of specs) {
+    const positions = spec.columns.map((name) => {
+      const index = columns.findIndex((c) => c.name === name);
+      if (index < 0) throw objectNotFound(name);
+      return index;
+    });
+    if (seen.has(positions.join(','))) continue;
+    seen.add(positions.join(','));
+    const name = spec.name === undefined ? `VOLTDB_AUTOGEN_IDX_CT_${statement.table}_${spec.columns.join('_')}` : `VOLTDB_AUTOGEN_CONSTRAINT_IDX_${spec.name}`;
+    indexes.push({ name, columns: positions, unique: true, ...(spec.kind === 'ASSUMEUNIQUE' ? { assumeUnique: true } : {}) });
+  }
+  return indexes;
+}
+
+/**
+ * VoltDB's check of a partitioned table's unique indexes: a UNIQUE one (the primary key too)
+ * must include the partition column, an ASSUMEUNIQUE one must not.
+ */
+function checkUniqueIndexes(schema: TableSchema, partitionColumn: number): void {
+  const table = schema.name;
+  const column = schema.columns[partitionColumn]!.name;
+  const unique = [...(schema.primaryKey.length > 0 ? [{ name: null as string | null, columns: schema.primaryKey, assumeUnique: false }] : []), ...(schema.indexes ?? []).filter((i) => i.unique)];
+  for (const index of unique) {
+    const covers = index.columns.includes(partitionColumn);
+    if (covers && index.assumeUnique === true) {
+      throw ddlError('ASSUMEUNIQUE is not valid for an index that includes the partitioning column. Please use UNIQUE instead.');
+    }
+    if (!covers && index.assumeUnique !== true) {
+      // VoltDB calls an unnamed primary key's index PRIMARY KEY; a named one is reported by its index name.
+      const name = index.name ?? (schema.primaryKeyName === undefined ? null : `VOLTDB_AUTOGEN_CONSTRAINT_IDX_${schema.primaryKeyName}`);
+      const [keyword, what] = name === null ? ['PRIMARY KEY', 'PRIMARY KEY'] : ['UNIQUE', `UNIQUE INDEX ${name}`];
+      throw ddlError(
+        `Invalid use of ${keyword}. The ${what} on the partitioned table ${table} does not include the partitioning column ${column}. ` +
+          "See the documentation for the 'CREATE TABLE' and 'CREATE INDEX' commands and the 'ASSUMEUNIQUE' keyword.",
+      );
+    }
+  }
 }
 
 function partitionTable(database: Database, statement: Extract<Statement, { kind: 'partition-table' }>): void {
@@ -71,9 +121,7 @@ function partitionTable(database: Database, statement: Extract<Statement, { kind
   if (column.nullable) {
     throw sqlPlanningError(`Partition column '${table.schema.name}.${column.name}' is nullable. Partition columns must be constrained "NOT NULL".`);
   }
-  if (table.schema.primaryKey.length > 0 && !table.schema.primaryKey.includes(index)) {
-    throw sqlPlanningError(`Invalid use of PRIMARY KEY. The indexed table ${table.schema.name} is partitioned but the index does not include the partitioning column ${column.name}.`);
-  }
+  checkUniqueIndexes(table.schema, index);
   if (table.rowCount() > 0) throw sqlPlanningError(`Unable to partition table ${table.schema.name}: the embedded server only repartitions empty tables`);
   const schema: TableSchema = { ...table.schema, partitionColumn: index };
   removeDefaultProcedures(database, table.schema.name);
@@ -115,12 +163,18 @@ function update(database: Database, statement: Extract<Statement, { kind: 'updat
     return { index, value: columnValue(a.value, table.schema.columns[index]!, bindings) };
   });
   const matches = matchRows(database, table, statement.where, bindings, scope.partition);
-  for (let i = 0; i < matches.count; i++) {
-    const segment = matches.segments[i]!;
-    const slot = matches.slots[i]!;
-    const row = table.row(segment, slot);
-    for (const a of assignments) row[a.index] = a.value;
-    database.updateRow(table, segment, slot, row, scope);
+  // Rows are updated one at a time and checked as they go, as VoltDB does; a refusal part-way
+  // puts back the rows already changed (VoltDB rolls the statement back).
+  const before: unknown[][] = [];
+  try {
+    for (let i = 0; i < matches.count; i++) {
+      const row = table.row(matches.segments[i]!, matches.slots[i]!);
+      for (const a of assignments) row[a.index] = a.value;
+      before.push(database.updateRow(table, matches.segments[i]!, matches.slots[i]!, row, scope));
+    }
+  } catch (error) {
+    for (let i = before.length - 1; i >= 0; i--) database.restoreRow(table, matches.segments[i]!, matches.slots[i]!, before[i]!);
+    throw error;
   }
   return matches.count;
 }
@@ -207,5 +261,13 @@ export function executeBatch(database: Database, sql: string, params: readonly u
     throw sqlPlanningError(`Incorrect number of parameters passed: expected ${batch.paramCount}, passed ${params.length}`);
   }
   const bindings: Bindings = { params, procedure: scope.procedure };
-  return batch.statements.map((statement) => executeStatement(database, statement, bindings, scope));
+  if (!batch.ddl) return batch.statements.map((statement) => executeStatement(database, statement, bindings, scope));
+  // VoltDB compiles a DDL batch as one schema change: a refusal anywhere leaves the catalog as it was.
+  const before = database.catalogSnapshot();
+  try {
+    return batch.statements.map((statement) => executeStatement(database, statement, bindings, scope));
+  } catch (error) {
+    database.restoreCatalog(before);
+    throw error;
+  }
 }

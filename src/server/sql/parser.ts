@@ -3,7 +3,7 @@
  * (see `splitStatements`); `?` placeholders are numbered from `firstParam` so a batch's
  * statements share one parameter list.
  */
-import type { AggregateFunction, ColumnSpec, ComparisonOperator, Condition, Expression, OrderTerm, SelectItem, Statement } from './ast.js';
+import type { AggregateFunction, ColumnSpec, ComparisonOperator, Condition, Expression, OrderTerm, SelectItem, Statement, UniqueKind, UniqueSpec } from './ast.js';
 import { TokenStream } from './token-stream.js';
 
 const AGGREGATES: ReadonlySet<string> = new Set(['COUNT', 'MIN', 'MAX', 'SUM', 'AVG']);
@@ -153,7 +153,7 @@ class Parser extends TokenStream {
     const columns: ColumnSpec[] = [];
     let primaryKey: string[] = [];
     let primaryKeyName: string | undefined;
-    const uniques: string[][] = [];
+    const uniques: UniqueSpec[] = [];
     do {
       const constraint = this.wordIf('CONSTRAINT') ? this.identifier() : undefined;
       if (this.wordIf('PRIMARY')) {
@@ -161,8 +161,8 @@ class Parser extends TokenStream {
         primaryKey = this.columnList();
         primaryKeyName = constraint;
       } else if (this.peek().kind === 'word' && (this.peek().text === 'UNIQUE' || this.peek().text === 'ASSUMEUNIQUE') && this.peekAt(1).text === '(') {
-        this.next();
-        uniques.push(this.columnList());
+        const kind = this.next().text as UniqueKind;
+        uniques.push({ kind, columns: this.columnList(), ...(constraint === undefined ? {} : { name: constraint }) });
       } else {
         columns.push(this.columnSpec());
       }
@@ -178,7 +178,7 @@ class Parser extends TokenStream {
     let type = this.word('a column type');
     if (type === 'INT') type = 'INTEGER';
     if (type === 'DOUBLE') type = 'FLOAT';
-    const spec: ColumnSpec = { name, type, inBytes: false, notNull: false, primaryKey: false, unique: false };
+    const spec: ColumnSpec = { name, type, inBytes: false, notNull: false, primaryKey: false, unique: null };
     if (this.symbolIf('(')) {
       spec.size = this.integerLiteral();
       if (this.wordIf('BYTES')) spec.inBytes = true;
@@ -196,8 +196,10 @@ class Parser extends TokenStream {
       } else if (this.wordIf('PRIMARY')) {
         this.keyword('KEY');
         spec.primaryKey = true;
-      } else if (this.wordIf('UNIQUE') || this.wordIf('ASSUMEUNIQUE')) {
-        spec.unique = true;
+      } else if (this.wordIf('UNIQUE')) {
+        spec.unique = 'UNIQUE';
+      } else if (this.wordIf('ASSUMEUNIQUE')) {
+        spec.unique = 'ASSUMEUNIQUE';
       } else {
         return spec;
       }
