@@ -119,7 +119,11 @@ export interface ClientOptions extends Omit<ClusterOptions, 'hosts' | 'connectTi
   bigint?: BigIntMode;
   /** Result decoding: worker threads and the off-thread size threshold. */
   decode?: DecodeOptions;
-  /** Largest response frame accepted (bytes after the length prefix). Default 64 MiB. */
+  /**
+   * Largest response frame accepted (bytes after the length prefix). Default 64 MiB. A larger
+   * answer fails its call with `ProtocolError` (never resent by `retryOnConnectionLoss`); the
+   * client's own topology and catalog calls may get up to 1 MiB whatever this says.
+   */
   maxFrameBytes?: number;
   /** Bytes per write slab. Default 64 KiB. */
   slabBytes?: number;

@@ -29,6 +29,7 @@ import { DEFAULT_CALL_TIMEOUT_MS, type ConnectionCallOptions, type ConnectOption
 import { createResponseDecoder } from '../decode/response-decoder.js';
 import { checkCall, startCall, type CallDefaults, type CallTarget } from '../calls/start-call.js';
 import { announceClose, failLostCalls, lossCause } from './connection-loss.js';
+import { applicationFrameLimit, frameTooLarge, refusedFrameOwner, streamFrameLimit } from './frame-limit.js';
 import type { WireDumpWriter } from './wire-dump.js';
 import { LoginHandshake } from './login-handshake.js';
 
@@ -98,6 +99,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private readonly dump: WireDumpWriter | null;
   /** What {@link call} fills in when its options leave it out. */
   private readonly callDefaults: CallDefaults;
+  /** The application's `maxFrameBytes` (the stream's own limit may be higher: frame-limit.ts). */
+  private readonly maxFrameBytes: number;
   /** The one request object every invocation is encoded from (no object per call). */
   private readonly request: InvocationRequest = { procedure: '', handle: 0, params: [], types: undefined, queryTimeoutMs: undefined, priority: undefined, partitionDestination: undefined };
   /** Calls submitted here and not settled (queued + written). */
@@ -157,8 +160,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       flushed: () => this.#flushed(),
     };
     this.slabs = new SlabPool({ slabBytes: options.slabBytes, maxSlabs: options.maxSlabs });
+    this.maxFrameBytes = applicationFrameLimit(options.maxFrameBytes);
     this.frames = new FrameDecoder({
-      maxFrameBytes: options.maxFrameBytes,
+      maxFrameBytes: streamFrameLimit(options.maxFrameBytes),
       // The decode layer says which frames go off-thread: those are assembled in their own shared memory.
       ownBufferAtBytes: options.decoder.ownBufferAtBytes,
       onFrame: (frame) => this.onFrame(frame),
@@ -383,8 +387,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.frames.push(chunk);
     } catch (error) {
       const problem = VoltError.is(error) ? error : new ProtocolError(`response handling failed: ${(error as Error).message}`, { cause: error });
-      if (this.state === 'connecting') this.opening.unframed(chunk, problem);
-      else this.destroy(problem);
+      if (this.state === 'connecting') {
+        this.opening.unframed(chunk, problem);
+        return;
+      }
+      // A refused length prefix: its call gets the error itself (frame-limit.ts), the rest are lost.
+      const owner = refusedFrameOwner(this.frames.refusedHead, this.inflight.calls);
+      const why = owner === undefined ? problem : frameTooLarge(owner.procedure, this.frames.refusedHead!.readInt32BE(0), this.maxFrameBytes, problem);
+      if (owner !== undefined) this.tracker.fail(owner, why, FAILURE_KIND.PROTOCOL);
+      this.destroy(why);
     }
   }
 
@@ -402,6 +413,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       return;
     }
     if (call.internal) this.inflight.answered(handle);
+    else if (frame.length - 4 > this.maxFrameBytes) {
+      // Within the stream's limit but over the application's: refused, read past, the connection stays.
+      this.tracker.fail(call, frameTooLarge(call.procedure, frame.length - 4, this.maxFrameBytes), FAILURE_KIND.PROTOCOL, true);
+      return;
+    }
     // Decoding errors propagate to onData, which closes the connection; fail this call first
     // with the precise error so only the others see ConnectionLostError.
     try {

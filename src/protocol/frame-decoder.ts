@@ -73,6 +73,9 @@ export class FrameDecoder {
   /** Bytes consumed since construction / `reset()`: error offsets are stream offsets. */
   private consumed = 0;
   private failure: string | null = null;
+  /** See {@link FrameDecoder.refusedHead}: made up front, so a refusal allocates nothing. */
+  private readonly refused = Buffer.alloc(13);
+  private refusedLength = -1;
 
   constructor(options: FrameDecoderOptions) {
     const max = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
@@ -106,8 +109,18 @@ export class FrameDecoder {
       : Buffer.from(this.prefix.subarray(0, this.prefixFilled));
   }
 
+  /**
+   * After a length prefix was refused: the refused frame's first bytes as far as the chunk held
+   * them (its prefix and up to 9 more: the response version and client handle), so the reader can
+   * tell whose answer it was. Null until a refusal, and after `reset()`.
+   */
+  get refusedHead(): Buffer | null {
+    return this.refusedLength < 0 ? null : this.refused.subarray(0, this.refusedLength);
+  }
+
   /** Forget any buffered bytes and a previous error; the next byte starts a new frame. */
   reset(): void {
+    this.refusedLength = -1;
     this.partial = null;
     this.partialFilled = 0;
     this.prefixFilled = 0;
@@ -137,7 +150,7 @@ export class FrameDecoder {
       pos = this.fillPrefix(bytes);
       if (this.prefixFilled < 4) return;
       this.prefixFilled = 0;
-      const total = this.checkedTotal(this.prefix.readInt32BE(0), this.consumed - 4);
+      const total = this.checkedTotal(this.prefix.readInt32BE(0), this.consumed - 4, bytes, pos);
       const frame = total >= this.ownBufferAtBytes ? ownMemory(total) : Buffer.allocUnsafe(total);
       this.prefix.copy(frame, 0, 0, 4);
       this.partial = frame;
@@ -148,7 +161,7 @@ export class FrameDecoder {
 
     // Whole frames inside this chunk: views, or one copy into an own ArrayBuffer when big.
     while (length - pos >= 4) {
-      const total = this.checkedTotal(bytes.readInt32BE(pos), this.consumed);
+      const total = this.checkedTotal(bytes.readInt32BE(pos), this.consumed, bytes, pos + 4);
       if (total > length - pos) {
         const frame = total >= this.ownBufferAtBytes ? ownMemory(total) : Buffer.allocUnsafe(total);
         this.partial = frame;
@@ -201,9 +214,14 @@ export class FrameDecoder {
     return pos;
   }
 
-  /** Validate a body length read at stream offset `at`; returns the whole frame size (4 + N). */
-  private checkedTotal(bodyLength: number, at: number): number {
+  /**
+   * Validate a body length read at stream offset `at` (its body starts at `bytes[bodyAt]`);
+   * returns the whole frame size (4 + N).
+   */
+  private checkedTotal(bodyLength: number, at: number, bytes: Buffer, bodyAt: number): number {
     if (bodyLength <= 0 || bodyLength > this.maxFrameBytes) {
+      this.refused.writeInt32BE(bodyLength, 0);
+      this.refusedLength = 4 + bytes.copy(this.refused, 4, bodyAt, Math.min(bodyAt + 9, bytes.length));
       const why =
         bodyLength <= 0
           ? `frame length ${bodyLength} is not positive`
