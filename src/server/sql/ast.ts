@@ -1,4 +1,4 @@
-import type { Query } from './query-ast.js';
+import type { Modification, Query } from './query-ast.js';
 
 /**
  * The statements of the embedded server's SQL subset (see the README section "Embedded server").
@@ -78,7 +78,9 @@ export type Statement =
   | { kind: 'update'; table: string; assignments: { column: string; value: Expression }[]; where: Condition[] }
   | { kind: 'delete'; table: string; where: Condition[] }
   /** A SELECT beyond the simple form above (joins, GROUP BY, IN, LIKE, …): see query-ast.ts. */
-  | { kind: 'query'; query: Query };
+  | { kind: 'query'; query: Query }
+  /** An UPDATE / DELETE beyond the simple form (any condition, computed values): see query-ast.ts. */
+  | { kind: 'modify'; modification: Modification };
 
 /** DDL changes the catalog and answers a `STATUS` table; the rest is DML or a query. */
 export function isDdl(statement: Statement): boolean {

@@ -16,7 +16,8 @@ import { type Statement, type UniqueSpec, isDdl } from './ast.js';
 import { type Bindings, columnValue } from './operands.js';
 import { parseStatement } from './parser.js';
 import { executeQuery } from './query-engine.js';
-import { parseQuery } from './query-parser.js';
+import { parseModification, parseQuery } from './query-parser.js';
+import { deleteRows, executeModification, updateRows } from './modification.js';
 import { executeSelect, matchRows, resolveColumn } from './select.js';
 import { splitStatements } from './tokenizer.js';
 
@@ -163,28 +164,21 @@ function update(database: Database, statement: Extract<Statement, { kind: 'updat
     return { index, value: columnValue(a.value, table.schema.columns[index]!, bindings) };
   });
   const matches = matchRows(database, table, statement.where, bindings, scope.partition);
-  // Rows are updated one at a time and checked as they go, as VoltDB does; a refusal part-way
-  // puts back the rows already changed (VoltDB rolls the statement back).
-  const before: unknown[][] = [];
-  try {
-    for (let i = 0; i < matches.count; i++) {
-      const row = table.row(matches.segments[i]!, matches.slots[i]!);
+  return updateRows(
+    database,
+    table,
+    matches,
+    (row) => {
       for (const a of assignments) row[a.index] = a.value;
-      before.push(database.updateRow(table, matches.segments[i]!, matches.slots[i]!, row, scope));
-    }
-  } catch (error) {
-    for (let i = before.length - 1; i >= 0; i--) database.restoreRow(table, matches.segments[i]!, matches.slots[i]!, before[i]!);
-    throw error;
-  }
-  return matches.count;
+      return row;
+    },
+    scope,
+  );
 }
 
 function remove(database: Database, statement: Extract<Statement, { kind: 'delete' }>, bindings: Bindings, scope: Scope): number {
   const table = storedTable(database, statement.table);
-  const matches = matchRows(database, table, statement.where, bindings, scope.partition);
-  for (let i = 0; i < matches.count; i++) database.deleteRow(table, matches.segments[i]!, matches.slots[i]!);
-  table.compact();
-  return matches.count;
+  return deleteRows(database, table, matchRows(database, table, statement.where, bindings, scope.partition));
 }
 
 /** Run one parsed statement. */
@@ -200,6 +194,8 @@ export function executeStatement(database: Database, statement: Statement, bindi
       return modifiedTuples(update(database, statement, bindings, scope));
     case 'delete':
       return modifiedTuples(remove(database, statement, bindings, scope));
+    case 'modify':
+      return modifiedTuples(executeModification(database, storedTable(database, statement.modification.table), statement.modification, bindings, scope));
     case 'create-table':
       createTable(database, statement);
       return ddlStatus();
@@ -222,20 +218,26 @@ export interface PreparedBatch {
 
 /**
  * One statement: the simple form first (its SELECTs have the fast paths: key lookups, id ranges,
- * early stop under LIMIT), else a general SELECT; a statement neither parses is the simple
- * parser's syntax error.
+ * early stop under LIMIT), else a general SELECT, UPDATE or DELETE; a statement neither parses is
+ * the simple parser's syntax error.
  */
 function parse(text: string, firstParam: number): { statement: Statement; paramCount: number } {
   try {
     return parseStatement(text, firstParam);
   } catch (simpleError) {
-    if (!/^\s*SELECT\b/i.test(text)) throw simpleError;
     try {
-      const { query, paramCount } = parseQuery(text, firstParam);
-      return { statement: { kind: 'query', query }, paramCount };
+      if (/^\s*SELECT\b/i.test(text)) {
+        const { query, paramCount } = parseQuery(text, firstParam);
+        return { statement: { kind: 'query', query }, paramCount };
+      }
+      if (/^\s*(UPDATE|DELETE)\b/i.test(text)) {
+        const { modification, paramCount } = parseModification(text, firstParam);
+        return { statement: { kind: 'modify', modification }, paramCount };
+      }
     } catch {
-      throw simpleError;
+      // the simple parser's error is the one reported
     }
+    throw simpleError;
   }
 }
 

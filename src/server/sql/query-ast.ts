@@ -42,3 +42,15 @@ export interface Query {
   limit?: Expression;
   offset?: Expression;
 }
+
+/**
+ * `UPDATE t SET c = expression, … [WHERE condition]` or `DELETE FROM t [WHERE condition]` beyond
+ * the simple `col op value [AND …]` form: any condition and computed values (`SET N = N + 1`).
+ */
+export interface Modification {
+  kind: 'update' | 'delete';
+  table: string;
+  /** UPDATE's `SET` list (empty for DELETE). */
+  assignments: { column: string; value: QueryExpression }[];
+  where?: QueryExpression;
+}

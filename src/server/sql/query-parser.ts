@@ -6,7 +6,7 @@
  * [NOT] BETWEEN, and COUNT / SUM / MIN / MAX / AVG.
  */
 import type { AggregateFunction, ComparisonOperator } from './ast.js';
-import type { Query, QueryExpression, QueryItem, TableReference } from './query-ast.js';
+import type { Modification, Query, QueryExpression, QueryItem, TableReference } from './query-ast.js';
 import { TokenStream } from './token-stream.js';
 
 const AGGREGATES: ReadonlySet<string> = new Set(['COUNT', 'MIN', 'MAX', 'SUM', 'AVG']);
@@ -26,6 +26,28 @@ class QueryParser extends TokenStream {
     const end = this.peek();
     if (end.kind !== 'end') throw this.unexpected(end);
     return { query, paramCount: this.params - this.firstParam };
+  }
+
+  parseModification(): { modification: Modification; paramCount: number } {
+    let modification: Modification;
+    if (this.wordIf('DELETE')) {
+      this.keyword('FROM');
+      modification = { kind: 'delete', table: this.identifier(), assignments: [] };
+    } else {
+      this.keyword('UPDATE');
+      modification = { kind: 'update', table: this.identifier(), assignments: [] };
+      this.keyword('SET');
+      do {
+        const column = this.identifier();
+        this.symbol('=');
+        modification.assignments.push({ column, value: this.additive() });
+      } while (this.symbolIf(','));
+    }
+    if (this.wordIf('WHERE')) modification.where = this.condition();
+    this.symbolIf(';');
+    const end = this.peek();
+    if (end.kind !== 'end') throw this.unexpected(end);
+    return { modification, paramCount: this.params - this.firstParam };
   }
 
   private select(): Query {
@@ -232,6 +254,11 @@ class QueryParser extends TokenStream {
     }
     return { kind: 'value', value: this.expression() };
   }
+}
+
+/** Parse a general UPDATE or DELETE (see {@link Modification}). */
+export function parseModification(sql: string, firstParam = 0): { modification: Modification; paramCount: number } {
+  return new QueryParser(sql, firstParam).parseModification();
 }
 
 /** Parse a general SELECT; anything else is a −2 syntax error in VoltDB's words. */
