@@ -208,6 +208,37 @@ export const CHECKS: readonly Check[] = [
     },
   },
   {
+    name: 'SQL: aggregates named as VoltDB names them, GROUP BY / HAVING, IN, LIKE, BETWEEN; UPDATE and DELETE with such conditions',
+    async run(client) {
+      const values = ['a', 'a', 'b', 'b', 'b', 'c'];
+      for (const [i, v] of values.entries()) await client.call('VWC_KV.insert', [BigInt(i + 1), v]);
+      const rows = async (sql: string): Promise<{ names: string[]; types: number[]; rows: unknown[][] }> => {
+        const table = (await client.query(sql)).tables[0]!;
+        return { names: table.columns.map((c) => c.name), types: table.columns.map((c) => c.type), rows: Array.from({ length: table.rowCount }, (_, r) => table.columns.map((_c, i) => table.get(r, i))) };
+      };
+      const totals = await rows("SELECT COUNT(*), MIN(K), MAX(K), SUM(K) FROM VWC_KV WHERE V LIKE 'a%' OR K BETWEEN 5 AND 6;");
+      assert.deepStrictEqual(totals.names, ['C1', 'C2', 'C3', 'C4']);
+      assert.deepStrictEqual(totals.types, [VOLT_TYPE.BIGINT, VOLT_TYPE.BIGINT, VOLT_TYPE.BIGINT, VOLT_TYPE.BIGINT]);
+      assert.deepStrictEqual(totals.rows, [[4n, 1n, 6n, 14n]]);
+      const groups = await rows('SELECT V, COUNT(*) FROM VWC_KV GROUP BY V HAVING COUNT(*) > 1 ORDER BY V;');
+      assert.deepStrictEqual(groups.names, ['V', 'C2']);
+      assert.deepStrictEqual(groups.rows, [
+        ['a', 2n],
+        ['b', 3n],
+      ]);
+      assert.deepStrictEqual((await rows("SELECT K FROM VWC_KV WHERE V IN ('a', 'c') ORDER BY K;")).rows, [[1n], [2n], [6n]]);
+      assert.deepStrictEqual((await rows("UPDATE VWC_KV SET V = 'z' WHERE V IN ('a', 'c') OR K BETWEEN 3 AND 3;")).rows, [[4n]]);
+      assert.deepStrictEqual((await rows("DELETE FROM VWC_KV WHERE NOT (V = 'z');")).rows, [[2n]]);
+      assert.deepStrictEqual((await rows('SELECT K, V FROM VWC_KV ORDER BY K;')).rows, [
+        [1n, 'z'],
+        [2n, 'z'],
+        [3n, 'z'],
+        [6n, 'z'],
+      ]);
+      await client.query('DELETE FROM VWC_KV;');
+    },
+  },
+  {
     name: 'unique constraints: UNIQUE and ASSUMEUNIQUE refuse duplicates in the real words, ASSUMEUNIQUE per partition, DDL refusals',
     async run(client) {
       const keys = (await client.call('@GetPartitionKeys', ['INTEGER'])).tables[0]!;
