@@ -16,9 +16,10 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
+import { parse as parseRecord } from 'csv-parse/sync';
 import { InvalidArgumentError, ParameterError } from '../errors.js';
 import type { TableColumn } from '../protocol/table-writer.js';
-import { valueFromJson, valueFromText, type BinaryEncoding } from '../bulk-load/text-cells.js';
+import { textConverter, valueFromJson, type BinaryEncoding, type TextConverter } from '../bulk-load/text-cells.js';
 import type { BulkLoadSource } from '../bulk-load/row-source.js';
 
 export const LOAD_FORMATS = ['csv', 'ndjson', 'arrow', 'parquet'] as const;
@@ -71,43 +72,75 @@ function fieldOrder(fields: readonly string[], columns: readonly TableColumn[], 
   return order;
 }
 
+/** What csv-parse hands over with `raw: true`: the fields, and the record's own text with its line end. */
+interface RawRecord {
+  record: string[];
+  raw: string;
+}
+
+/**
+ * Line ends in a record's text: each `\n`, and each `\r` not followed by one (`\r\n` is one end;
+ * csv-parse leaves the `\n` of a CRLF record delimiter out of the raw text).
+ */
+function lineEnds(raw: string): number {
+  let count = 0;
+  for (let at = raw.indexOf('\n'); at >= 0; at = raw.indexOf('\n', at + 1)) count++;
+  for (let at = raw.indexOf('\r'); at >= 0; at = raw.indexOf('\r', at + 1)) if (raw.charCodeAt(at + 1) !== 10) count++;
+  return count;
+}
+
+/** Which fields of one record were quoted: that record's text parsed again, with a cast that reports quoting. */
+function quotedFields(raw: string, separator: string): boolean[] {
+  const [flags] = parseRecord(raw, { delimiter: separator, relax_column_count: true, cast: (_value, context) => context.quoting }) as unknown as boolean[][];
+  return flags ?? [];
+}
+
+/**
+ * CSV rows. csv-parse reads the text (RFC 4180); the cells are converted here, by a converter
+ * picked once per column. An unquoted `--null` field is NULL and a quoted one is text: csv-parse
+ * tells quoting only to a `cast` callback, which builds a context object per field and made
+ * reading about 7× slower (bench/RESULTS.md) — so records come with their raw text instead, and
+ * only a record that has a `--null` field *and* a quote is parsed again to learn which was quoted.
+ */
 async function* csvRows(input: Readable, options: FileReadOptions, lines: RowLines): AsyncGenerator<unknown[]> {
-  const { columns } = options;
-  const parser = input.pipe(
-    parse({
-      delimiter: options.separator,
-      bom: true,
-      relax_column_count: true,
-      info: true,
-      // Keep the text, but say whether it was quoted: an empty quoted field is '', an unquoted --null is NULL.
-      cast: (value, context) => (!context.quoting && value === options.nullText ? null : value),
-    }),
-  );
+  const { columns, nullText, separator } = options;
+  const parser = input.pipe(parse({ delimiter: separator, bom: true, relax_column_count: true, raw: true }));
   let order: number[] | null = options.fieldNames === undefined ? (options.header ? null : columns.map((_, i) => i)) : fieldOrder(options.fieldNames, columns, options.table);
   let skipHeader = options.header && options.fieldNames !== undefined;
-  for await (const record of parser as AsyncIterable<{ record: (string | null)[]; info: { lines: number } }>) {
-    const fields = record.record;
+  const convertersOf = (fieldColumns: number[]): (TextConverter | null)[] => fieldColumns.map((c) => textConverter(columns[c]!.type, options.binary));
+  let converters = order === null ? [] : convertersOf(order);
+  let seen = 0; // line ends before this record
+  for await (const { record: fields, raw } of parser as AsyncIterable<RawRecord>) {
+    const ends = lineEnds(raw);
+    const last = raw.charCodeAt(raw.length - 1);
+    const line = seen + (last === 10 || last === 13 ? ends : ends + 1); // the record's last line
+    seen += ends;
     if (order === null) {
-      order = fieldOrder(fields.map((f) => f ?? ''), columns, options.table);
+      order = fieldOrder(fields, columns, options.table);
+      converters = convertersOf(order);
       continue;
     }
     if (skipHeader) {
       skipHeader = false;
       continue;
     }
-    const row = new Array<unknown>(columns.length).fill(null);
+    lines.add(line);
     if (fields.length !== order.length) {
       // Left to the encoder to refuse, with the line in the report: a short row is not silently padded.
-      lines.add(record.info.lines);
       yield fields;
       continue;
     }
+    const row = new Array<unknown>(columns.length).fill(null);
+    let quoted: boolean[] | null = null;
     for (let f = 0; f < fields.length; f++) {
-      const c = order[f]!;
-      const text = fields[f];
-      row[c] = text === null || text === undefined ? null : valueFromText(text, columns[c]!.type, options.binary);
+      const text = fields[f]!;
+      if (text === nullText) {
+        quoted ??= raw.includes('"') ? quotedFields(raw, separator) : [];
+        if (quoted[f] !== true) continue; // NULL
+      }
+      const convert = converters[f]!;
+      row[order[f]!] = convert === null ? text : convert(text);
     }
-    lines.add(record.info.lines);
     yield row;
   }
 }
