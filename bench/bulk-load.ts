@@ -6,7 +6,7 @@
  *
  * Default mode, for a narrow table (BIGINT key, INTEGER, VARCHAR(16)) and a wide one (12
  * columns: integers, FLOAT, two DECIMALs, VARCHARs, VARBINARY, TIMESTAMP): the rows are written
- * once to CSV, NDJSON, Arrow (file) and Parquet (from the Arrow stream by parquet-wasm), then
+ * once to CSV, NDJSON, Arrow (file) and Parquet by the extraction (`extractTo`), then
  * each file is read and loaded the way `voltwire load` does (the same readers, `bulkLoad`,
  * default batch and concurrency) into the emptied table; beside them, in the same run, JS rows
  * through `bulkLoad` and a plain loop of `TABLE.insert` calls (`depth` in flight). Each figure
@@ -18,7 +18,7 @@
  * `misroutedCalls` from `@Statistics('EMBEDDED')` and COUNT/MIN/MAX of the key — every row once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -117,10 +117,7 @@ async function tableRun(client: Client, table: 'NARROW' | 'WIDE', dir: string): 
   await emptyTable(client, table);
   await client.bulkLoad(table, rows);
   const files: Record<LoadFormat, string> = { csv: join(dir, `${table}.csv`), ndjson: join(dir, `${table}.ndjson`), arrow: join(dir, `${table}.arrow`), parquet: join(dir, `${table}.parquet`) };
-  for (const format of ['csv', 'ndjson', 'arrow'] as const) await client.extractTo(files[format], { table });
-  await client.extractTo(join(dir, `${table}.arrows`), { table });
-  const parquet = await import('parquet-wasm');
-  writeFileSync(files.parquet, parquet.writeParquet(parquet.Table.fromIPCStream(readFileSync(join(dir, `${table}.arrows`)))));
+  for (const format of ['csv', 'ndjson', 'arrow', 'parquet'] as const) await client.extractTo(files[format], { table });
   const target = await loadTarget(client, table, {});
   const samples = new Map<string, { rps: number[]; mbps: number[] }>();
   const add = (label: string, rowsLoaded: number, seconds: number, bytes: number): void => {
