@@ -9,13 +9,14 @@
  * when that call settles, and holds a resend until the client's `connect` event of the reconnect.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { Client, type Response } from '../../src/client.js';
 import { ConnectionLostError } from '../../src/errors.js';
 import { bulkLoad } from '../../src/bulk-load/bulk-load.js';
 import type { BulkLoadClient } from '../../src/bulk-load/load-target.js';
 import type { CallOptions } from '../../src/options.js';
-import { startServer, type EmbeddedServer } from '../../src/server/index.js';
+import type { EmbeddedServer } from '../../src/server/index.js';
+import { useServerAndClient } from '../helpers/embedded-client.js';
 
 const DDL =
   'CREATE TABLE LOG (ID BIGINT NOT NULL, NOTE VARCHAR(8)); PARTITION TABLE LOG ON COLUMN ID; ' +
@@ -69,24 +70,11 @@ class LosingClient implements BulkLoadClient {
 }
 
 describe('bulkLoad: a batch whose answer is lost', () => {
-  let server: EmbeddedServer;
-  let client: Client;
-  before(async () => {
-    server = await startServer({ partitions: 1 }); // one partition: the rows make one batch
-    client = await Client.connect({ hosts: [server.address], decode: { workers: 0 }, reconnectDelayMs: 1, pingIntervalMs: 0 });
-    await client.query(DDL);
-  });
-  after(async () => {
-    await client.close();
-    await server.close();
-  });
-
-  async function count(table: string): Promise<number> {
-    return Number((await client.query(`SELECT COUNT(*) FROM ${table}`)).tables[0]!.get(0, 0));
-  }
+  // One partition: the rows make one batch.
+  const env = useServerAndClient({ partitions: 1, ddl: DDL, client: { decode: { workers: 0 }, reconnectDelayMs: 1, pingIntervalMs: 0 } });
 
   test('is reported unknown, row by row, and not sent again: the server ran it once', async () => {
-    const losing = new LosingClient(client, server);
+    const losing = new LosingClient(env.client, env.server);
     const rows = Array.from({ length: 20 }, (_, i) => [i, `n${i}`]);
     const seen: { index: number; error: Error }[] = [];
     // One batch, one call in flight: the answer lost is this batch's.
@@ -102,19 +90,19 @@ describe('bulkLoad: a batch whose answer is lost', () => {
     );
     assert.ok(seen.every((s) => s.error === losing.lost[0]));
     await losing.reconnected;
-    assert.equal(await count('LOG'), 20, 'the server wrote the batch once (its answer was what was lost)');
+    assert.equal(await env.count('LOG'), 20, 'the server wrote the batch once (its answer was what was lost)');
   });
 
   test('with upsert it is sent again after the reconnect and lands once', async () => {
-    const losing = new LosingClient(client, server);
+    const losing = new LosingClient(env.client, env.server);
     const rows = Array.from({ length: 20 }, (_, i) => [i, `u${i}`]);
     const report = await bulkLoad(losing, 'KV', rows, { batchSize: 100, concurrency: 1, upsert: true });
     assert.equal(losing.lost.length, 1);
     assert.ok(losing.lost[0] instanceof ConnectionLostError && losing.lost[0].sent);
     assert.deepEqual({ inserted: report.inserted, failed: report.failed, unknown: report.unknown, calls: report.calls }, { inserted: 20, failed: 0, unknown: 0, calls: 2 });
     assert.equal(losing.loadCalls, 2);
-    assert.equal(await count('KV'), 20);
-    const note = await client.query('SELECT NOTE FROM KV WHERE ID = 7');
+    assert.equal(await env.count('KV'), 20);
+    const note = await env.client.query('SELECT NOTE FROM KV WHERE ID = 7');
     assert.equal(note.tables[0]!.get(0, 0), 'u7');
   });
 });

@@ -4,10 +4,9 @@
  * timestamps before 1970), the file sink's short writes.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { tableFromIPC } from 'apache-arrow';
 import { VoltError } from '../../src/errors.js';
 import { VoltTable } from '../../src/decode/volt-table.js';
@@ -17,37 +16,14 @@ import { ExtractBatch } from '../../src/extract/batch.js';
 import { BoundedQueue } from '../../src/extract/bounded-queue.js';
 import { createWriter } from '../../src/extract/extract-to.js';
 import { formatOfPath } from '../../src/extract/writers/batch-writer.js';
-import { FileSink, skipBytes, type ByteSink } from '../../src/extract/writers/file-sink.js';
+import { FileSink, skipBytes } from '../../src/extract/writers/file-sink.js';
 import { dateText, decimalText, floatText, timestampText } from '../../src/decode/value-text.js';
 import { Decimal, GeographyPoint, makeTable } from './support.js';
 import { parseCsv } from './readback.js';
+import { MemorySink, scratchDir } from '../helpers/memory-sink.js';
 
 const T = VOLT_TYPE;
-const dir = mkdtempSync(join(tmpdir(), 'voltwire-extract-units-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A sink that keeps everything in memory. */
-class MemorySink implements ByteSink {
-  readonly chunks: Buffer[] = [];
-  bytesWritten = 0;
-  closed = false;
-  aborted = false;
-  async write(chunks: readonly Uint8Array[]): Promise<void> {
-    for (const c of chunks) {
-      this.chunks.push(Buffer.from(c));
-      this.bytesWritten += c.byteLength;
-    }
-  }
-  async close(): Promise<void> {
-    this.closed = true;
-  }
-  async abort(): Promise<void> {
-    this.aborted = true;
-  }
-  text(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
-  }
-}
+const dir = scratchDir('voltwire-extract-units-');
 
 const MIXED = [
   { name: 'I', type: T.INTEGER },

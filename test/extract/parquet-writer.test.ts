@@ -4,41 +4,20 @@
  * back by DuckDB value for value — every column type, NULLs included.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ParameterError } from '../../src/errors.js';
 import { VOLT_TYPE } from '../../src/protocol/constants.js';
 import { ExtractBatch } from '../../src/extract/batch.js';
 import { createWriter } from '../../src/extract/extract-to.js';
-import type { ByteSink } from '../../src/extract/writers/file-sink.js';
 import { ParquetWriter } from '../../src/extract/writers/parquet-writer.js';
 import { Decimal, makeTable } from './support.js';
+import { MemorySink, scratchDir } from '../helpers/memory-sink.js';
 
 const T = VOLT_TYPE;
-const dir = mkdtempSync(join(tmpdir(), 'voltwire-parquet-writer-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-class MemorySink implements ByteSink {
-  readonly chunks: Buffer[] = [];
-  bytesWritten = 0;
-  closed = false;
-  aborted = false;
-  async write(chunks: readonly Uint8Array[]): Promise<void> {
-    for (const c of chunks) {
-      this.chunks.push(Buffer.from(c));
-      this.bytesWritten += c.byteLength;
-    }
-  }
-  async close(): Promise<void> {
-    this.closed = true;
-  }
-  async abort(): Promise<void> {
-    this.aborted = true;
-  }
-}
+const dir = scratchDir('voltwire-parquet-writer-');
 
 const COLUMNS = [
   { name: 'ID', type: T.BIGINT },
