@@ -4,16 +4,21 @@
  * extraction is measured at two table sizes (default 1,000,000 and 4,000,000 rows) to show
  * the peak does not grow with the table. Then, separately (after the peak was recorded), the
  * 1,000,000-row Arrow file is read back with apache-arrow and compared with the table row for
- * row — every column, every NULL — as the issue's proof asks.
+ * row — every column, every NULL — as the issue's proof asks; a Parquet file of that size is
+ * read by DuckDB. Several formats in one run (`--format arrow,parquet`) are measured against the
+ * same server process, one fresh client each, so their figures compare A/B.
  *
  *   npx tsc -p . && node dist/bench/extract-memory.js [options]
+ *   node dist/bench/extract-memory.js --sizes 250000,1000000,4000000 --strategies key-range --format arrow,parquet
  *
  *   --sizes 1000000,4000000     table sizes (one server process per size)
  *   --strategies key-range,partition
- *   --format arrow              output format (arrow, arrow-stream, csv, ndjson)
+ *   --format arrow              output formats, comma-separated (arrow, arrow-stream, parquet, csv, ndjson)
+ *   --compression zstd          Parquet compression (zstd, snappy, none)
  *   --workers 1                 client decode worker threads
  *   --concurrency 4 --batch-rows 50000
- *   --verify 1000000            read the Arrow file of this size back and compare every row (0 = skip)
+ *   --verify 1000000            read the Arrow file of this size back and compare every row; a Parquet
+ *                               file of this size is read by DuckDB (row count, ID sum, NULL counts) (0 = skip)
  *   --json                      one JSON line with every figure
  *
  * Figures: peak RSS = `process.resourceUsage().maxRSS` of the client process (the kernel's
@@ -49,6 +54,7 @@ interface ChildResult {
   peakRssMB: number;
   sampledPeakRssMB: number;
   fileMB: number;
+  format: string;
   verified?: number;
   verifySeconds?: number;
 }
@@ -65,7 +71,8 @@ async function child(args: Record<string, string | boolean | undefined>): Promis
   let sampledPeak = baseline;
   const sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, process.memoryUsage().rss)), 25);
   const started = performance.now();
-  const result = await extractTo(client, out, { ...strategyOptions(strategy, Number(args.concurrency), Number(args['batch-rows'])), format });
+  const compression = format === 'parquet' ? { compression: args.compression as 'zstd' | 'snappy' | 'none' } : {};
+  const result = await extractTo(client, out, { ...strategyOptions(strategy, Number(args.concurrency), Number(args['batch-rows'])), format, ...compression });
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
   const peak = process.resourceUsage().maxRSS * 1024;
@@ -78,10 +85,11 @@ async function child(args: Record<string, string | boolean | undefined>): Promis
     peakRssMB: peak / MB,
     sampledPeakRssMB: sampledPeak / MB,
     fileMB: statSync(out).size / MB,
+    format,
   };
   if (args.verify === true) {
     const t = performance.now();
-    line.verified = await verifyArrowFile(out, result.rows);
+    line.verified = format === 'parquet' ? await verifyParquetFile(out, result.rows) : await verifyArrowFile(out, result.rows);
     line.verifySeconds = (performance.now() - t) / 1000;
   }
   process.stdout.write(JSON.stringify(line) + '\n');
@@ -145,6 +153,32 @@ async function verifyArrowFile(path: string, rows: number): Promise<number> {
   return rows;
 }
 
+/**
+ * Read the Parquet file with DuckDB (a reader independent of the writer): the row count, the
+ * IDs (1..rows, each once: their count, distinct count and sum) and each column's NULL count
+ * match the generator. Returns the rows checked.
+ */
+async function verifyParquetFile(path: string, rows: number): Promise<number> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const duck = await (await DuckDBInstance.create(':memory:')).connect();
+  try {
+    const names = EVENTS_SCHEMA.columns.map((c) => c.name);
+    const nulls = names.map((name) => `count(*) - count(${name}) AS "${name}"`).join(', ');
+    const sql = `SELECT count(*)::BIGINT AS n, count(DISTINCT ID)::BIGINT AS ids, sum(ID)::HUGEINT::VARCHAR AS total, ${nulls} FROM read_parquet('${path.replace(/'/g, "''")}')`;
+    const got = (await duck.runAndReadAll(sql)).getRowObjectsJS()[0] as Record<string, unknown>;
+    const expectedNulls = names.map(() => 0);
+    for (let i = 0; i < rows; i++) for (let c = 0; c < names.length; c++) if (eventCell(i, c) === null) expectedNulls[c]!++;
+    const total = ((BigInt(rows) * BigInt(rows + 1)) / 2n).toString();
+    if (Number(got.n) !== rows || Number(got.ids) !== rows || got.total !== total) throw new Error(`DuckDB read ${String(got.n)} rows, ${String(got.ids)} IDs summing to ${String(got.total)}; expected ${rows}, ${rows}, ${total}`);
+    names.forEach((name, c) => {
+      if (Number(got[name]) !== expectedNulls[c]) throw new Error(`column ${name}: ${String(got[name])} NULLs, expected ${expectedNulls[c]}`);
+    });
+    return rows;
+  } finally {
+    duck.closeSync();
+  }
+}
+
 function runChild(args: string[]): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, [SELF, '--child', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -160,6 +194,7 @@ async function main(): Promise<void> {
       sizes: { type: 'string', default: '1000000,4000000' },
       strategies: { type: 'string', default: 'key-range,partition' },
       format: { type: 'string', default: 'arrow' },
+      compression: { type: 'string', default: 'zstd' },
       workers: { type: 'string', default: '1' },
       concurrency: { type: 'string', default: '4' },
       'batch-rows': { type: 'string', default: '50000' },
@@ -169,6 +204,7 @@ async function main(): Promise<void> {
   });
   const sizes = values.sizes!.split(',').map(Number);
   const strategies = values.strategies!.split(',') as ExtractStrategy[];
+  const formats = values.format!.split(',') as ExtractFormat[];
   const dir = mkdtempSync(join(tmpdir(), 'voltwire-extract-memory-'));
   const load = loadavg()[0]!;
   const results: (ChildResult & { size: number; serverRssMB: number })[] = [];
@@ -176,19 +212,19 @@ async function main(): Promise<void> {
     for (const size of sizes) {
       const server = await startServerProcess(size, strategies.includes('partition'));
       try {
-        for (const strategy of strategies) {
-          const out = join(dir, `events-${size}-${strategy}.${values.format === 'arrow' ? 'arrow' : values.format}`);
-          const verify = Number(values.verify) === size && values.format === 'arrow';
+        for (const strategy of strategies) for (const format of formats) {
+          const out = join(dir, `events-${size}-${strategy}.${format === 'arrow-stream' ? 'arrows' : format}`);
+          const verify = Number(values.verify) === size && (format === 'arrow' || format === 'parquet');
           const r = await runChild([
-            '--port', String(server.port), '--strategy', strategy, '--format', values.format!, '--out', out,
+            '--port', String(server.port), '--strategy', strategy, '--format', format, '--out', out, '--compression', values.compression!,
             '--workers', values.workers!, '--concurrency', values.concurrency!, '--batch-rows', values['batch-rows']!, ...(verify ? ['--verify'] : []),
           ]);
           rmSync(out, { force: true });
           results.push({ ...r, size, serverRssMB: server.rssMB });
           process.stdout.write(
-            `${String(size).padStart(8)} rows ${strategy.padEnd(9)} ${values.format}: peak RSS ${r.peakRssMB.toFixed(0)} MB (baseline ${r.baselineRssMB.toFixed(0)} MB, ` +
+            `${String(size).padStart(8)} rows ${strategy.padEnd(9)} ${format}: peak RSS ${r.peakRssMB.toFixed(0)} MB (baseline ${r.baselineRssMB.toFixed(0)} MB, ` +
               `sampled peak ${r.sampledPeakRssMB.toFixed(0)} MB), ${r.seconds.toFixed(1)} s, ${Math.round(r.rows / r.seconds).toLocaleString('en-US')} rows/s, file ${r.fileMB.toFixed(0)} MB` +
-              `${r.verified === undefined ? '' : `; read back with apache-arrow: ${r.verified.toLocaleString('en-US')} rows equal to the table (${r.verifySeconds!.toFixed(1)} s)`}\n`,
+              `${r.verified === undefined ? '' : `; read back with ${format === 'parquet' ? 'DuckDB' : 'apache-arrow'}: ${r.verified.toLocaleString('en-US')} rows ${format === 'parquet' ? 'counted, IDs and NULLs as in' : 'equal to'} the table (${r.verifySeconds!.toFixed(1)} s)`}\n`,
           );
         }
       } finally {
@@ -209,6 +245,7 @@ const { values: flags } = parseArgs({
     port: { type: 'string' },
     strategy: { type: 'string' },
     format: { type: 'string' },
+    compression: { type: 'string' },
     out: { type: 'string' },
     workers: { type: 'string' },
     concurrency: { type: 'string' },
