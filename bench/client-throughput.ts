@@ -9,6 +9,9 @@
  *                            workload); echo: bench/echo-server (canned answers: the client's
  *                            ceiling). Default embedded.
  *   --procedure vote|ping    Vote(BIGINT, INTEGER, BIGINT) with declared types, or @Ping. Default vote.
+ *   --api handle|call        handle: through a procedure handle (`client.procedure(name, types)`);
+ *                            call: through `client.call(name, params)`, as an outside user would
+ *                            (Vote's types then inferred from the values). Default handle.
  *   --seconds N              measured time per depth (default 3; 1 s warm-up before each)
  *   --depths 1,10,100,1000   pipeline depths: that many calls kept in flight (closed loop)
  *   --call-options none|shared|fresh
@@ -40,6 +43,7 @@ const { values: args } = parseArgs({
   options: {
     server: { type: 'string', default: 'embedded' },
     procedure: { type: 'string', default: 'vote' },
+    api: { type: 'string', default: 'handle' },
     seconds: { type: 'string', default: '3' },
     depths: { type: 'string', default: '1,10,100,1000' },
     'call-options': { type: 'string', default: 'none' },
@@ -108,6 +112,9 @@ async function main(): Promise<void> {
   // Parameters built once: the loop measures the client, not the benchmark's own allocations.
   const phones = Array.from({ length: 4096 }, (_, i) => [2015550000n + BigInt(i * 7919), (i % 6) + 1, 1_000_000n] as const);
   const useVote = args.procedure === 'vote';
+  if (args.api !== 'handle' && args.api !== 'call') throw new Error(`--api must be handle or call, got ${args.api}`);
+  const viaCall = args.api === 'call';
+  const NO_PARAMS: readonly unknown[] = [];
   let running = false;
   let calls = 0;
   let failed = 0;
@@ -120,7 +127,8 @@ async function main(): Promise<void> {
     let i = seed;
     while (running) {
       try {
-        if (useVote) await vote.call(phones[i++ & 4095]!, options());
+        if (viaCall) await client.call(useVote ? 'Vote' : '@Ping', useVote ? phones[i++ & 4095]! : NO_PARAMS, options());
+        else if (useVote) await vote.call(phones[i++ & 4095]!, options());
         else await ping.call([], options());
         calls++;
       } catch {
@@ -178,7 +186,7 @@ async function main(): Promise<void> {
   gcObserver.disconnect();
 
   const cpu = cpus()[0];
-  console.log(`client-throughput: server=${args.server} procedure=${args.procedure} ${SECONDS}s per depth; node ${process.version}, ${cpus().length} x ${cpu?.model ?? '?'}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`client-throughput: server=${args.server} procedure=${args.procedure} api=${args.api} ${SECONDS}s per depth; node ${process.version}, ${cpus().length} x ${cpu?.model ?? '?'}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log('| depth | calls/s | CPU µs/call | slab allocs/call | Buffer allocs/call | GCs (pause ms) | p50 ms | p99 ms |');
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
