@@ -9,6 +9,9 @@
  *                            workload); echo: bench/echo-server (canned answers: the client's
  *                            ceiling). Default embedded.
  *   --procedure vote|ping    Vote(BIGINT, INTEGER, BIGINT) with declared types, or @Ping. Default vote.
+ *   --connect host:port      use a server already running there (an embedded one started with
+ *                            `voltwire serve --workloads voter`), so two builds of the client
+ *                            can be measured against the same server process; --server is ignored
  *   --api handle|call        handle: through a procedure handle (`client.procedure(name, types)`);
  *                            call: through `client.call(name, params)`, as an outside user would
  *                            (Vote's types then inferred from the values). Default handle.
@@ -44,6 +47,7 @@ const { values: args } = parseArgs({
     server: { type: 'string', default: 'embedded' },
     procedure: { type: 'string', default: 'vote' },
     api: { type: 'string', default: 'handle' },
+    connect: { type: 'string' },
     seconds: { type: 'string', default: '3' },
     depths: { type: 'string', default: '1,10,100,1000' },
     'call-options': { type: 'string', default: 'none' },
@@ -104,8 +108,8 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  const { child, port } = await startServerProcess(args.server!);
-  const client = await Client.connect({ hosts: [`127.0.0.1:${port}`] });
+  const { child, port } = args.connect === undefined ? await startServerProcess(args.server!) : { child: null, port: 0 };
+  const client = await Client.connect({ hosts: [args.connect ?? `127.0.0.1:${port}`] });
   const vote = client.procedure('Vote', ['BIGINT', 'INTEGER', 'BIGINT']);
   const ping = client.procedure('@Ping', []);
   if (args.procedure === 'vote' && args.server !== 'echo') await client.call('Initialize', [6, 'A,B,C,D,E,F']);
@@ -181,8 +185,10 @@ async function main(): Promise<void> {
     rows.push((await run(depth, SECONDS, true))!);
   }
   await client.close();
-  child.kill('SIGTERM');
-  await once(child, 'exit');
+  if (child !== null) {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
   gcObserver.disconnect();
 
   const cpu = cpus()[0];
