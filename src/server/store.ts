@@ -301,6 +301,27 @@ export class StoredTable implements Relation {
     for (const segment of this.segments) segment.compact();
   }
 
+  /** Every live row, per segment: what {@link StoredTable.restore} puts back. */
+  snapshot(): unknown[][][] {
+    return this.segments.map((segment) => {
+      const rows: unknown[][] = [];
+      for (let slot = 0; slot < segment.length; slot++) if (segment.live(slot)) rows.push(segment.row(slot));
+      return rows;
+    });
+  }
+
+  /** Put back the rows of a {@link StoredTable.snapshot} (observers see the rows leave and return). */
+  restore(snapshot: readonly (readonly unknown[][])[]): void {
+    this.segments.forEach((segment, s) => {
+      if (this.onDelete !== null) for (let slot = 0; slot < segment.length; slot++) if (segment.live(slot)) this.onDelete(segment.row(slot));
+      segment.clear();
+      for (const row of snapshot[s]!) {
+        segment.append(row);
+        this.onInsert?.(row);
+      }
+    });
+  }
+
   /** Re-create the segments after PARTITION TABLE changed the layout (the table must be empty). */
   static repartitioned(table: StoredTable, schema: TableSchema): StoredTable {
     return new StoredTable(schema, table.partitionCount);

@@ -80,6 +80,25 @@ describe('general UPDATE and DELETE', () => {
     ]);
   });
 
+  test('a batch that writes in several statements is one transaction: refused anywhere, none of it stays', (t: TestContext) => {
+    const db = table();
+    t.assert.match(refusal(t, () => run(db, "INSERT INTO T VALUES (6, 'f', 6, 60); INSERT INTO T VALUES (1, 'again', 1, 61)")), /Constraint Type UNIQUE/);
+    t.assert.match(
+      refusal(t, () => run(db, "UPDATE T SET N = 0 WHERE ID = 1; DELETE FROM T WHERE ID IN (2, 3); INSERT INTO T VALUES (7, 'g', 7, 10)")),
+      /Relevant Tuples:[\s\S]*  7 g[\s\S]*  1 alpha/,
+    );
+    t.assert.deepStrictEqual(run(db, 'SELECT ID, N, CODE FROM T ORDER BY ID'), [
+      [1, 1, 10],
+      [2, 2, 20],
+      [3, null, 30],
+      [4, 127, 40],
+      [5, 5, 50],
+    ]);
+    // The restored rows are indexed again: their keys and unique values are taken, the others free.
+    t.assert.match(refusal(t, () => run(db, "INSERT INTO T VALUES (8, 'h', 8, 20)")), /Constraint Type UNIQUE/);
+    t.assert.deepStrictEqual(run(db, "INSERT INTO T VALUES (6, 'f', 6, 60)"), [[1n]]);
+  });
+
   test('a single-partition caller changes only its own partition’s rows', (t: TestContext) => {
     const db = new Database();
     run(db, 'CREATE TABLE P (K INTEGER NOT NULL, V INTEGER)');

@@ -256,6 +256,21 @@ export function prepareBatch(sql: string): PreparedBatch {
   return { statements, readOnly: statements.every((s) => s.kind === 'select' || s.kind === 'query'), ddl, paramCount };
 }
 
+/** The stored tables a batch of several writing statements writes (none for a batch with at most one). */
+function writtenTables(database: Database, statements: readonly Statement[]): StoredTable[] {
+  const names = statements.flatMap((s) => {
+    if (s.kind === 'insert' || s.kind === 'update' || s.kind === 'delete') return [s.table];
+    return s.kind === 'modify' ? [s.modification.table] : [];
+  });
+  if (names.length < 2) return [];
+  const tables = new Set<StoredTable>();
+  for (const name of names) {
+    const relation = database.table(name);
+    if (relation instanceof StoredTable) tables.add(relation);
+  }
+  return [...tables];
+}
+
 /** Run a batch: one result per statement. Parameters are numbered across the batch. */
 export function executeBatch(database: Database, sql: string, params: readonly unknown[], scope: Scope = { partition: MP_PARTITION_ID, procedure: '@AdHoc' }): ResultSet[] {
   const batch = prepareBatch(sql);
@@ -263,7 +278,19 @@ export function executeBatch(database: Database, sql: string, params: readonly u
     throw sqlPlanningError(`Incorrect number of parameters passed: expected ${batch.paramCount}, passed ${params.length}`);
   }
   const bindings: Bindings = { params, procedure: scope.procedure };
-  if (!batch.ddl) return batch.statements.map((statement) => executeStatement(database, statement, bindings, scope));
+  if (!batch.ddl) {
+    const written = writtenTables(database, batch.statements);
+    if (written.length === 0) return batch.statements.map((statement) => executeStatement(database, statement, bindings, scope));
+    // A batch that writes in more than one statement is one transaction in VoltDB: refused
+    // anywhere, none of it stays. (A single statement undoes itself: see modification.ts.)
+    const before = written.map((table) => table.snapshot());
+    try {
+      return batch.statements.map((statement) => executeStatement(database, statement, bindings, scope));
+    } catch (error) {
+      written.forEach((table, i) => table.restore(before[i]!));
+      throw error;
+    }
+  }
   // VoltDB compiles a DDL batch as one schema change: a refusal anywhere leaves the catalog as it was.
   const before = database.catalogSnapshot();
   try {
