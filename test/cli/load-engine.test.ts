@@ -177,11 +177,24 @@ test('LoadRunner without a rate keeps the pipeline full and measures only the wi
 });
 
 test('LoadRunner with a rate sends on schedule and counts latency from the intended time', async (t: TestContext) => {
+  // Timing is the subject, so the clock is a stand-in: performance.now and the timers move 1 ms
+  // at a time, when the test says. On the real clock a pump delayed past the window's end by a
+  // loaded machine sent too few calls (the old 180–202 slack failed in 1 of 2 suite runs at load 23).
+  let now = 0;
+  t.mock.method(performance, 'now', () => now);
+  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
   const client = fakeClient({ delayMs: 1 });
   const runner = new LoadRunner({ client, workload: new VoterWorkload(), warmupMs: 0, durationMs: 400, rate: 500 });
-  const result = await runner.run();
-  // 500/s for 0.4 s ≈ 200 calls (timer granularity allows a little slack either way).
-  t.assert.ok(client.calls >= 180 && client.calls <= 202, `calls ${client.calls}`);
+  let finished = false;
+  const running = runner.run().finally(() => void (finished = true));
+  for (let ms = 0; !finished && ms < 10_000; ms++) {
+    now += 1;
+    t.mock.timers.tick(1);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const result = await running;
+  // 500/s for 0.4 s: 200 calls, one every 2 ms of the stand-in clock (± the one at the edge).
+  t.assert.ok(client.calls >= 199 && client.calls <= 201, `calls ${client.calls}`);
   t.assert.strictEqual(result.rate, 500);
   t.assert.ok(result.stats.measured.percentileMs(50) >= 1, 'latency includes the server delay');
 });
