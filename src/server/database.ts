@@ -18,7 +18,7 @@ import { constraintViolation, partitionInAnotherProcess, sqlError, valueTooLong 
 import type { NodeInfo, ProcedureDefinition } from './procedure.js';
 import { ProcedureStatistics } from './procedure-statistics.js';
 import { MAX_RESULT_BYTES } from './result-set.js';
-import { keyOf, StoredTable, type Relation, type Segment } from './store.js';
+import { keyOf, StoredTable, type Relation, type RowKey, type Segment } from './store.js';
 import { geographyByteLength, type Geography } from '../protocol/geography.js';
 
 export interface DatabaseOptions {
@@ -199,6 +199,24 @@ export class Database {
       if (holder >= 0 && holder !== slot) throw this.uniqueViolation(table, scope, row, segment.row(slot));
     }
     return this.replaceChecked(table, segment, slot, row, scope);
+  }
+
+  /**
+   * Store a converted row that has passed every check of {@link Database.insertRow} — NOT NULL
+   * and sizes, its partition (`segmentIndex`), the primary key and the unique indexes. `key` is
+   * `keyOf` its primary key (undefined without one); an upsert replaces the row with that key.
+   * The bulk-load procedures check a whole batch first (all or nothing) and then store it with
+   * this, instead of insertRow checking every row a second time.
+   */
+  storeCheckedRow(table: StoredTable, segmentIndex: number, row: unknown[], key: RowKey | undefined, upsert: boolean): void {
+    const segment = table.segments[segmentIndex]!;
+    const existing = upsert && key !== undefined ? segment.find(key) : -1;
+    if (existing < 0) segment.append(row, key);
+    else {
+      table.onDelete?.(segment.row(existing));
+      segment.replace(existing, row);
+    }
+    table.onInsert?.(row);
   }
 
   /** Put back a row {@link Database.updateRow} replaced (undoing a statement that failed part-way). */

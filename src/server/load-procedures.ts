@@ -13,8 +13,8 @@
  *
  * Both run the table's own insert (or upsert) per row and answer one BIGINT: the rows written.
  * The batch is all or nothing: every row is converted and checked first (types, NOT NULL,
- * sizes, partitioning, primary-key duplicates against the table and within the batch), and
- * only a batch with no refusal is written — one bad row fails it with that row's error.
+ * sizes, partitioning, primary-key and unique-index duplicates against the table and within the
+ * batch), and only a batch with no refusal is written — one bad row fails it with that row's error.
  */
 import { MP_PARTITION_ID, STATUS, VOLT_TYPE } from '../protocol/constants.js';
 import type { TableData } from '../protocol/table-writer.js';
@@ -71,19 +71,37 @@ function requireKeyForUpsert(call: ProcedureCall, table: StoredTable, upsert: bo
   );
 }
 
+/** A batch converted and checked, ready to store: each row with its segment and primary-key key. */
+interface CheckedRows {
+  rows: unknown[][];
+  segments: Int32Array;
+  /** keyOf each row's primary key; empty for a table without one. */
+  keys: RowKey[];
+}
+
 /**
- * Convert and check every row as the table's insert statement would, without writing: the
- * rows in stored form, or the first refusal thrown.
+ * Convert and check every row as the table's insert (or upsert) statement would, without
+ * writing: NOT NULL and sizes, the partition, the primary key and every UNIQUE / ASSUMEUNIQUE
+ * index (in the row's partition) against the table and within the batch. The rows come back in
+ * stored form with their segments and keys, or the first refusal is thrown. These are all of
+ * insertRow's checks, so the batch is then stored without them: once is enough (checking twice
+ * cost a second hash, key lookup and NOT NULL/size pass per row, bench/RESULTS.md), and a row
+ * refused half-way through the writes cannot leave the batch partly written.
  */
-function checkRows(call: ProcedureCall, table: StoredTable, data: TableData, upsert: boolean, partition: number): unknown[][] {
+function checkRows(call: ProcedureCall, table: StoredTable, data: TableData, upsert: boolean, partition: number): CheckedRows {
   const database: Database = call.database;
   const { schema } = table;
   const statement = `${schema.name}.${upsert ? 'upsert' : 'insert'}`;
   if (data.columns.length !== schema.columns.length) {
     throw userAbort('Input table has the wrong number of columns for bulk insert.', undefined, null, call.name);
   }
+  const violation = (row: unknown[], other: readonly unknown[]): Error => constraintViolation(statement, schema.name, 'UNIQUE', schema.columns.map((c) => c.name), [row, other]);
+  const keyed = schema.primaryKey.length > 0;
+  const uniqueColumns = table.segments[0]!.uniqueColumns;
+  /** Rows of the batch by primary key, and by (segment, index, values) of each unique index. */
   const seen = new Map<RowKey, unknown[]>();
-  const rows: unknown[][] = new Array<unknown[]>(data.rows.length);
+  const seenUnique = new Map<RowKey, unknown[]>();
+  const checked: CheckedRows = { rows: new Array<unknown[]>(data.rows.length), segments: new Int32Array(data.rows.length), keys: [] };
   for (let r = 0; r < data.rows.length; r++) {
     const source = data.rows[r]!;
     const row = new Array<unknown>(schema.columns.length);
@@ -93,30 +111,47 @@ function checkRows(call: ProcedureCall, table: StoredTable, data: TableData, ups
       row[c] = converted.value;
     }
     database.checkRow(schema, row, statement);
-    const segment = database.segmentForRow(table, row);
+    const segmentIndex = database.segmentForRow(table, row);
     if (table.partitioned) {
-      if (partition !== MP_PARTITION_ID && segment !== partition) throw sqlError(statement, 'Mispartitioned tuple in single-partition insert statement.');
-      const remote = call.cluster.remoteNode(call.cluster.topology.leaderOf(segment));
-      if (remote !== undefined) throw partitionInAnotherProcess(call.name, segment, remote);
+      if (partition !== MP_PARTITION_ID && segmentIndex !== partition) throw sqlError(statement, 'Mispartitioned tuple in single-partition insert statement.');
+      const remote = call.cluster.remoteNode(call.cluster.topology.leaderOf(segmentIndex));
+      if (remote !== undefined) throw partitionInAnotherProcess(call.name, segmentIndex, remote);
     }
-    if (!upsert && schema.primaryKey.length > 0) {
+    const segment = table.segments[segmentIndex]!;
+    let replaces = -1; // the stored row an upsert replaces
+    if (keyed) {
       const key = keyOf(schema.primaryKey.map((c) => row[c]));
-      const slot = table.segments[segment]!.find(key);
-      const twin = slot >= 0 ? table.segments[segment]!.row(slot) : seen.get(key);
-      if (twin !== undefined) throw constraintViolation(statement, schema.name, 'UNIQUE', schema.columns.map((c) => c.name), [row, twin]);
+      const slot = segment.find(key);
+      if (upsert) replaces = slot;
+      else {
+        const twin = slot >= 0 ? segment.row(slot) : seen.get(key);
+        if (twin !== undefined) throw violation(row, twin);
+      }
       seen.set(key, row);
+      checked.keys.push(key);
     }
-    rows[r] = row;
+    if (uniqueColumns.length > 0) {
+      const holder = segment.uniqueConflict(row, replaces);
+      if (holder >= 0) throw violation(row, segment.row(holder));
+      for (let i = 0; i < uniqueColumns.length; i++) {
+        const uniqueKey = keyOf([segmentIndex, i, ...uniqueColumns[i]!.map((c) => row[c])]);
+        const twin = seenUnique.get(uniqueKey);
+        // An upsert of the same primary key replaces the earlier row of the batch: no conflict.
+        if (twin !== undefined && !(upsert && keyed && schema.primaryKey.every((c) => twin[c] === row[c]))) throw violation(row, twin);
+        seenUnique.set(uniqueKey, row);
+      }
+    }
+    checked.rows[r] = row;
+    checked.segments[r] = segmentIndex;
   }
-  return rows;
+  return checked;
 }
 
-/** Write the checked rows (nothing can refuse them now) and answer the count. */
-function writeRows(call: ProcedureCall, table: StoredTable, rows: unknown[][], upsert: boolean, partition: number): ProcedureOutcome {
-  const scope = { partition, procedure: `${table.schema.name}.${upsert ? 'upsert' : 'insert'}` };
-  let written = 0;
-  for (const row of rows) written += call.database.insertRow(table, row, scope, upsert);
-  return { tables: [toTableInput(resultSet([{ name: '', type: VOLT_TYPE.BIGINT }], [[BigInt(written)]]))] };
+/** Store the checked rows (nothing can refuse them now) and answer the count. */
+function writeRows(call: ProcedureCall, table: StoredTable, checked: CheckedRows, upsert: boolean): ProcedureOutcome {
+  const { rows, segments, keys } = checked;
+  for (let r = 0; r < rows.length; r++) call.database.storeCheckedRow(table, segments[r]!, rows[r]!, keys[r], upsert);
+  return { tables: [toTableInput(resultSet([{ name: '', type: VOLT_TYPE.BIGINT }], [[BigInt(rows.length)]]))] };
 }
 
 function loadSinglePartition(call: ProcedureCall): ProcedureOutcome {
@@ -130,7 +165,7 @@ function loadSinglePartition(call: ProcedureCall): ProcedureOutcome {
   if (call.partition === MP_PARTITION_ID) {
     throw failure(call.name, { status: STATUS.UNEXPECTED_FAILURE, statusString: `${SINGLE} needs its partitioning value (parameter 0)` });
   }
-  return writeRows(call, table, checkRows(call, table, data, upsert, call.partition), upsert, call.partition);
+  return writeRows(call, table, checkRows(call, table, data, upsert, call.partition), upsert);
 }
 
 function loadMultiPartition(call: ProcedureCall): ProcedureOutcome {
@@ -140,7 +175,7 @@ function loadMultiPartition(call: ProcedureCall): ProcedureOutcome {
   const data = tableParameter(call, 2);
   const table = targetTable(call, name);
   requireKeyForUpsert(call, table, upsert, name);
-  return writeRows(call, table, checkRows(call, table, data, upsert, MP_PARTITION_ID), upsert, MP_PARTITION_ID);
+  return writeRows(call, table, checkRows(call, table, data, upsert, MP_PARTITION_ID), upsert);
 }
 
 /** The two load procedures, for the system procedure registry. */

@@ -69,6 +69,24 @@ describe('@Load…Table on the embedded server', () => {
     assert.equal(upsert.tables[0]!.get(0, 0), 1n);
   });
 
+  test('a UNIQUE column conflict (within the batch or with the table) fails the whole batch: nothing of it is written', async () => {
+    await env.client.query('CREATE TABLE UQ (ID INTEGER NOT NULL, NAME VARCHAR(4) UNIQUE, PRIMARY KEY (ID))');
+    const load = (upsert: number, rows: unknown[][]) => env.client.call('@LoadMultipartitionTable', ['UQ', upsert, { columns: COLUMNS, rows }]);
+    const within = await failureOf(load(0, [[1, 'a'], [2, 'b'], [3, 'a']]));
+    assert.match(within.message, /CONSTRAINT VIOLATION/);
+    assert.equal(await env.count('UQ'), 0, 'the rows before the conflict were not written');
+    assert.equal((await load(0, [[1, 'a'], [2, 'b']])).tables[0]!.get(0, 0), 2n);
+    const table = await failureOf(load(0, [[3, 'c'], [4, 'b']]));
+    assert.match(table.message, /CONSTRAINT VIOLATION/);
+    assert.equal(await env.count('UQ'), 2);
+    // Upsert: a row may keep its own unique value, and a later row of the batch may replace an earlier one of the same key.
+    assert.equal((await load(1, [[1, 'a'], [5, 'e'], [5, 'f']])).tables[0]!.get(0, 0), 3n);
+    const stolen = await failureOf(load(1, [[6, 'x'], [1, 'b']]));
+    assert.match(stolen.message, /CONSTRAINT VIOLATION/);
+    const rows = await env.client.query('SELECT ID, NAME FROM UQ ORDER BY ID');
+    assert.deepEqual([...rows.tables[0]!.rows()].map((r) => [...r]), [[1, 'a'], [2, 'b'], [5, 'f']]);
+  });
+
   test("VoltDB's refusals: unknown table, replicated table, upsert without a key, wrong column count", async () => {
     const missing = await failureOf(env.client.call('@LoadSinglepartitionTable', [keyOf(1), 'NOPE', 0, { columns: COLUMNS, rows: [] }]));
     assert.match(missing.message, /Table not present in catalog\./);
