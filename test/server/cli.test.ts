@@ -9,6 +9,22 @@ import { TestClient } from './test-client.js';
 
 const SERVE_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'serve.js');
 
+/**
+ * These tests learn free ports from a probe server, close it, then listen on them again; on a
+ * shared machine another process may take a port in between (EADDRINUSE). That race is the only
+ * thing retried, with fresh ports each time.
+ */
+async function onPortsFreeAgain<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const taken = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' || /EADDRINUSE/.test(String(error));
+      if (!taken || tries === 5) throw error;
+    }
+  }
+}
+
 describe('voltwire serve', () => {
   test('parseServeArgs: every option and fault flag', (t: TestContext) => {
     t.assert.deepStrictEqual(
@@ -62,11 +78,14 @@ describe('voltwire serve', () => {
   });
 
   test('serveCommand: a cluster on consecutive ports stops on SIGTERM', async (t: TestContext) => {
-    const probe = await serveCommand({ print: () => {}, handleSignals: false, workloads: [] });
-    const base = probe.ports[0]!;
-    await probe.close();
     const lines: string[] = [];
-    const handle = await serveCommand({ nodes: 2, port: base, partitions: 4, workloads: ['kv'], print: (line) => lines.push(line) });
+    const { base, handle } = await onPortsFreeAgain(async () => {
+      const probe = await serveCommand({ print: () => {}, handleSignals: false, workloads: [] });
+      const base = probe.ports[0]!;
+      await probe.close();
+      lines.length = 0;
+      return { base, handle: await serveCommand({ nodes: 2, port: base, partitions: 4, workloads: ['kv'], print: (line) => lines.push(line) }) };
+    });
     t.assert.deepStrictEqual(handle.ports, [base, base + 1]);
     t.assert.strictEqual((JSON.parse(lines[0]!) as { rows: number }).rows, 0);
     process.emit('SIGTERM');
@@ -75,11 +94,15 @@ describe('voltwire serve', () => {
   });
 
   test('serveCommand: one node of a per-process cluster announces its host id and peers', async (t: TestContext) => {
-    const probe = await serveCommand({ nodes: 2, print: () => {}, handleSignals: false, workloads: [] });
-    const peers = probe.ports.map((port) => `127.0.0.1:${port}`);
-    await probe.close();
     const lines: string[] = [];
-    const handle = await serveCommand({ hostId: 1, peers, clusterStartMs: 5, workloads: ['voter'], contestants: 2, print: (line) => lines.push(line), handleSignals: false });
+    const { probe, peers, handle } = await onPortsFreeAgain(async () => {
+      const probe = await serveCommand({ nodes: 2, print: () => {}, handleSignals: false, workloads: [] });
+      const peers = probe.ports.map((port) => `127.0.0.1:${port}`);
+      await probe.close();
+      lines.length = 0;
+      const handle = await serveCommand({ hostId: 1, peers, clusterStartMs: 5, workloads: ['voter'], contestants: 2, print: (line) => lines.push(line), handleSignals: false });
+      return { probe, peers, handle };
+    });
     t.after(() => handle.close());
     const announced = JSON.parse(lines[0]!) as { ports: number[]; nodes: number; hostId: number; peers: string[] };
     t.assert.deepStrictEqual([announced.ports, announced.nodes, announced.hostId, announced.peers], [[probe.ports[1]], 2, 1, peers]);
