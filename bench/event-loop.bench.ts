@@ -92,7 +92,7 @@ lines.push(
   }),
 );
 lines.push(
-  await scenario(`pool (${pool.threads} worker${pool.threads === 1 ? '' : 's'}, frame and columns in shared memory)`, async (input) => {
+  await scenario(`pool (${pool.threads} worker${pool.threads === 1 ? '' : 's'}, frame in shared memory, columns copied back)`, async (input) => {
     const table = (await pool.decode(input)).tables[0]!;
     return table.decodeColumns().length * table.rowCount;
   }),

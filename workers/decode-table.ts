@@ -1,7 +1,8 @@
 /**
  * Piscina entry of the decode pool (`src/decode/dispatch.ts`): decodes a response's tables to
- * columns with the same decoders the main thread uses. The columns are in shared memory, so
- * the answer is posted as is: nothing is transferred, nothing detached.
+ * columns with the same decoders the main thread uses. The columns are in the worker's private
+ * memory and the answer is posted as is, which copies them: nothing is transferred, nothing
+ * detached.
  */
 import { runDecodeTask, type DecodeTask, type DecodeTaskResult } from '../src/decode/decode-task.js';
 

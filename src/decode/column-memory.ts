@@ -1,11 +1,13 @@
 /**
- * Where decoded columns live. Inline, in private memory; in a decode worker, in shared memory
- * (`SharedArrayBuffer`), so that the columns reach the main thread without a transfer.
+ * Where decoded columns live: in private memory, inline and in a decode worker alike; a
+ * worker's columns reach the main thread copied by the post (structured clone), not transferred.
  *
  * Why not transfer: once any ArrayBuffer has been detached in a thread, V8 checks for detached
  * buffers on every typed-array and DataView access there, and the decoder ran 13–34 % slower
  * in every later decode (bench/RESULTS.md, "a detached ArrayBuffer anywhere in the isolate").
- * A `SharedArrayBuffer` is never detached: posting it shares the memory.
+ * Why not shared memory in the worker: V8 does not count a `SharedArrayBuffer` as external
+ * memory of any isolate, so the worker's collector never ran for it and the buffers piled up
+ * (see `decode-task.ts`). The decoders still accept `sharedMemory` (tested with it).
  */
 
 /** Allocates the memory of `bytes` bytes that one output array is built over. */

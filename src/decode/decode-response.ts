@@ -36,7 +36,7 @@ export function withTables(header: ResponseHeader, tables: VoltTable[]): Decoded
   return new ProcedureResponse(header, tables);
 }
 
-/** Every table of the response, decoded to columns (what the worker runs, into shared memory). */
+/** Every table of the response, decoded to columns (what the worker runs, into its private memory). */
 export function decodeTables(
   frame: Uint8Array,
   header: Pick<ResponseHeader, 'tableCount' | 'tablesOffset'>,

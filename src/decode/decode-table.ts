@@ -72,7 +72,7 @@ export interface TableDecodeOptions {
    * that forbids it (`--disallow-code-generation-from-strings`).
    */
   codegen?: boolean;
-  /** Where the columns are allocated (default: private memory; a decode worker passes shared memory). */
+  /** Where the columns are allocated (default: private memory, which a decode worker uses too). */
   memory?: ColumnMemory;
 }
 

@@ -9,9 +9,11 @@
  * - A larger frame is sent to a worker **in shared memory**: the frame decoder assembles such
  *   frames in a SharedArrayBuffer (`ownBufferAtBytes` = `offThreadBytes`, this pool's
  *   threshold); any other frame is copied into one, once. The worker writes the columns into
- *   shared memory too and posts them back. Nothing is transferred, so no ArrayBuffer is ever
- *   detached in either thread: a detached buffer makes V8 slow every later typed-array access
- *   of that thread by 13–34 % (bench/RESULTS.md). The caller may keep using the frame.
+ *   its private memory and posts them back, which copies them (shared column memory was never
+ *   counted by the worker's garbage collector and piled up: see `decode-task.ts`). Nothing is
+ *   transferred, so no ArrayBuffer is ever detached in either thread: a detached buffer makes
+ *   V8 slow every later typed-array access of that thread by 13–34 % (bench/RESULTS.md). The
+ *   caller may keep using the frame.
  * - The pool is bounded: at most `threads + maxQueue` frames are off-thread at once. Reaching
  *   that bound sets `needsDrain` (and emits `'needsDrain'`): a connection should stop reading
  *   its socket until `'drain'`, like a writable stream. A frame that arrives anyway while

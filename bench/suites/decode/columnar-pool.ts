@@ -1,7 +1,7 @@
 /**
  * Columnar, in the worker pool: `DecodePool.decode(frame)` with `offThreadBytes: 0`, so every
  * frame goes to a piscina worker, is decoded there by the same columnar decoders and comes
- * back as columns in shared memory (nothing transferred, nothing detached).
+ * back as columns copied into private memory by the post (nothing transferred, nothing detached).
  *
  * Each frame is given in a SharedArrayBuffer, as the FrameDecoder assembles large frames (made
  * once, outside timing). Frames are decoded one after the other
@@ -23,7 +23,7 @@ function sharedCopy(frame: Buffer): Uint8Array {
 
 decodeStrategy<Uint8Array[], DecodedResponse[]>({
   name: 'columnar-pool',
-  description: 'DecodePool.decode(frame in shared memory) with offThreadBytes 0: columnar decode in a piscina worker, columns back in shared memory',
+  description: 'DecodePool.decode(frame in shared memory) with offThreadBytes 0: columnar decode in a piscina worker, columns back copied into private memory',
   async: true,
   open() {
     pool = new DecodePool({ offThreadBytes: 0 });
