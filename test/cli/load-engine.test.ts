@@ -149,6 +149,12 @@ function fakeClient(options: { delayMs?: number; fail?: (n: number) => unknown; 
 }
 
 test('LoadRunner without a rate keeps the pipeline full and measures only the window', async (t: TestContext) => {
+  // The phases are the subject, so the clock is a stand-in that moves 1 ms at a time: on the real
+  // clock a process stalled ~350 ms at the start coalesced the interval's ticks past the window's
+  // end and no 'measure' tick was seen (1 suite run at load 17).
+  let now = 0;
+  t.mock.method(performance, 'now', () => now);
+  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
   const client = fakeClient({ drainEvery: 500 });
   const ticks: string[] = [];
   const runner = new LoadRunner({
@@ -163,7 +169,14 @@ test('LoadRunner without a rate keeps the pipeline full and measures only the wi
       stats.takeInterval(performance.now(), phase, 0, 0);
     },
   });
-  const result = await runner.run();
+  let finished = false;
+  const running = runner.run().finally(() => void (finished = true));
+  for (let ms = 0; !finished && ms < 10_000; ms++) {
+    now += 1;
+    t.mock.timers.tick(1);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const result = await running;
   t.assert.ok(client.maxInFlight <= 50);
   t.assert.ok(result.stats.measured.completed > 100, `completed ${result.stats.measured.completed}`);
   t.assert.ok(result.stats.measured.completed < client.calls, 'warm-up calls are not in the report');
@@ -212,7 +225,13 @@ test('LoadRunner: a stalled server shows in every delayed call (coordinated omis
 test('LoadRunner counts failures by kind and stops when the client is gone', async (t: TestContext) => {
   const details = { procedure: 'Vote', status: -1, statusString: 'abort', appStatus: -128, appStatusString: null, exception: null, response: null };
   const client = fakeClient({ fail: (n) => (n % 2 === 0 ? new ProcedureError('x', details) : undefined) });
+  // The runner's clock stands still in the short windows, so their first pump always falls inside
+  // them: a process preempted for the whole window between the start and that pump issued nothing
+  // (seen once at load 17.5). Real timers still end the window.
+  const frozen = performance.now();
+  let clock = t.mock.method(performance, 'now', () => frozen);
   const result = await new LoadRunner({ client, workload: new VoterWorkload(), warmupMs: 0, durationMs: 100, maxOutstanding: 10 }).run();
+  clock.mock.restore();
   t.assert.ok(result.stats.measured.errors.get('USER_ABORT')! > 0);
   t.assert.ok(result.stats.measured.succeeded > 0);
 
@@ -222,11 +241,16 @@ test('LoadRunner counts failures by kind and stops when the client is gone', asy
   t.assert.ok(performance.now() - started < 60_000, 'stopped before the end');
   t.assert.match(stopped.stoppedEarly!, /no connection is open/);
 
+  // Calls that throw settle by microtask, which a standing clock would never let end: the real
+  // clock comes back at the first call, once the first pump is inside the window.
   const throwing: LoadClient = {
     call: () => {
+      clock.mock.restore();
       throw new Error('sync failure');
     },
   };
+  const syncStart = performance.now();
+  clock = t.mock.method(performance, 'now', () => syncStart);
   const sync = await new LoadRunner({ client: throwing, workload: new VoterWorkload(), warmupMs: 0, durationMs: 50, maxOutstanding: 5 }).run();
   t.assert.ok(sync.stats.measured.errors.get('ERROR')! > 0);
 });
