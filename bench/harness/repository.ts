@@ -18,5 +18,5 @@ function findRoot(): string {
 }
 
 export const REPOSITORY_ROOT = findRoot();
-/** `../shared/fixtures` from the repository root (see /work/shared/fixtures/README.md). */
+/** `../shared/fixtures` from the repository root (see the fixtures README there). */
 export const FIXTURES_DIR = resolve(REPOSITORY_ROOT, '..', 'shared', 'fixtures');
