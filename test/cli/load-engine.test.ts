@@ -1,7 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import { ConnectionLostError, NoConnectionsError, ProcedureError } from '../../src/errors.js';
 import { errorKind } from '../../src/cli/load/error-kind.js';
-import { LoadRunner, type LoadClient } from '../../src/cli/load/load-runner.js';
+import { LoadRunner, type LoadClient, type LoadRunResult } from '../../src/cli/load/load-runner.js';
 import { LoadStats } from '../../src/cli/load/load-stats.js';
 import { SendSchedule } from '../../src/cli/load/rate-limiter.js';
 import { Tally } from '../../src/cli/load/tally.js';
@@ -148,13 +148,25 @@ function fakeClient(options: { delayMs?: number; fail?: (n: number) => unknown; 
   return client;
 }
 
+/** Runs `runner` on a stand-in clock: performance.now and the timers move 1 ms per turn of the event loop. */
+async function runOnStandInClock(t: TestContext, runner: LoadRunner): Promise<LoadRunResult> {
+  let now = 0;
+  t.mock.method(performance, 'now', () => now);
+  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+  let finished = false;
+  const running = runner.run().finally(() => void (finished = true));
+  for (let ms = 0; !finished && ms < 10_000; ms++) {
+    now += 1;
+    t.mock.timers.tick(1);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return running;
+}
+
 test('LoadRunner without a rate keeps the pipeline full and measures only the window', async (t: TestContext) => {
   // The phases are the subject, so the clock is a stand-in that moves 1 ms at a time: on the real
   // clock a process stalled ~350 ms at the start coalesced the interval's ticks past the window's
   // end and no 'measure' tick was seen (1 suite run at load 17).
-  let now = 0;
-  t.mock.method(performance, 'now', () => now);
-  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
   const client = fakeClient({ drainEvery: 500 });
   const ticks: string[] = [];
   const runner = new LoadRunner({
@@ -169,14 +181,7 @@ test('LoadRunner without a rate keeps the pipeline full and measures only the wi
       stats.takeInterval(performance.now(), phase, 0, 0);
     },
   });
-  let finished = false;
-  const running = runner.run().finally(() => void (finished = true));
-  for (let ms = 0; !finished && ms < 10_000; ms++) {
-    now += 1;
-    t.mock.timers.tick(1);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  const result = await running;
+  const result = await runOnStandInClock(t, runner);
   t.assert.ok(client.maxInFlight <= 50);
   t.assert.ok(result.stats.measured.completed > 100, `completed ${result.stats.measured.completed}`);
   t.assert.ok(result.stats.measured.completed < client.calls, 'warm-up calls are not in the report');
@@ -193,19 +198,9 @@ test('LoadRunner with a rate sends on schedule and counts latency from the inten
   // Timing is the subject, so the clock is a stand-in: performance.now and the timers move 1 ms
   // at a time, when the test says. On the real clock a pump delayed past the window's end by a
   // loaded machine sent too few calls (the old 180–202 slack failed in 1 of 2 suite runs at load 23).
-  let now = 0;
-  t.mock.method(performance, 'now', () => now);
-  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
   const client = fakeClient({ delayMs: 1 });
   const runner = new LoadRunner({ client, workload: new VoterWorkload(), warmupMs: 0, durationMs: 400, rate: 500 });
-  let finished = false;
-  const running = runner.run().finally(() => void (finished = true));
-  for (let ms = 0; !finished && ms < 10_000; ms++) {
-    now += 1;
-    t.mock.timers.tick(1);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  const result = await running;
+  const result = await runOnStandInClock(t, runner);
   // 500/s for 0.4 s: 200 calls, one every 2 ms of the stand-in clock (± the one at the edge).
   t.assert.ok(client.calls >= 199 && client.calls <= 201, `calls ${client.calls}`);
   t.assert.strictEqual(result.rate, 500);
