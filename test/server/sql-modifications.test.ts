@@ -5,25 +5,12 @@
  * (out of range, UNIQUE) changes nothing.
  */
 import { describe, test, type TestContext } from 'node:test';
-import { ProcedureError } from '../../src/errors.js';
-import { STATUS, VOLT_TYPE } from '../../src/protocol/constants.js';
+import { VOLT_TYPE } from '../../src/protocol/constants.js';
 import { Database } from '../../src/server/database.js';
-import { executeBatch } from '../../src/server/sql/executor.js';
+import { refusal, rowsOf, runBatch } from './sql-helpers.js';
 
 function run(db: Database, sql: string, params: unknown[] = [], partition?: number): unknown[][] {
-  const result = executeBatch(db, sql, params, partition === undefined ? undefined : { partition, procedure: 'SP' })[0]!;
-  return Array.from({ length: result.rowCount }, (_, i) => result.row(i));
-}
-
-function refusal(t: TestContext, fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    t.assert.ok(error instanceof ProcedureError, `expected a ProcedureError, got ${String(error)}`);
-    t.assert.strictEqual(error.status, STATUS.GRACEFUL_FAILURE);
-    return String(error.statusString);
-  }
-  return t.assert.fail('expected a refusal');
+  return rowsOf(runBatch(db, sql, params, partition)[0]!);
 }
 
 function table(): Database {

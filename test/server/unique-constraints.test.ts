@@ -5,32 +5,15 @@
  * with the CONSTRAINT VIOLATION text of the real captures and changes nothing.
  */
 import { describe, test, type TestContext } from 'node:test';
-import { ProcedureError } from '../../src/errors.js';
-import { STATUS, VOLT_TYPE } from '../../src/protocol/constants.js';
+import { VOLT_TYPE } from '../../src/protocol/constants.js';
 import { CATALOG_COMPONENTS } from '../../src/server/catalog.js';
 import { Database } from '../../src/server/database.js';
-import type { ResultSet } from '../../src/server/result-set.js';
-import { executeBatch } from '../../src/server/sql/executor.js';
+import { refusal, rowsOf, runBatch } from './sql-helpers.js';
 
-function run(db: Database, sql: string, params: unknown[] = [], partition?: number): ResultSet[] {
-  return executeBatch(db, sql, params, partition === undefined ? undefined : { partition, procedure: 'SP' });
-}
+const run = runBatch;
 
 function rows(db: Database, sql: string): unknown[][] {
-  const result = run(db, sql)[0]!;
-  return Array.from({ length: result.rowCount }, (_, i) => result.row(i));
-}
-
-/** The status string of the failure `fn` throws (it must throw a GRACEFUL_FAILURE). */
-function refusal(t: TestContext, fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    t.assert.ok(error instanceof ProcedureError, `expected a ProcedureError, got ${String(error)}`);
-    t.assert.strictEqual(error.status, STATUS.GRACEFUL_FAILURE);
-    return String(error.statusString);
-  }
-  return t.assert.fail('expected a refusal');
+  return rowsOf(run(db, sql)[0]!);
 }
 
 const VIOLATION = 'VOLTDB ERROR: CONSTRAINT VIOLATION Attempted violation of constraint\nConstraint Type UNIQUE, Table CatalogId ';
