@@ -23,37 +23,10 @@ import { parseArgs } from 'node:util';
 import { VOLT_TYPE } from '../src/protocol/constants.js';
 import { exerciseBareTable, exerciseResponse } from '../test/fuzz/exercise.js';
 import { frameOf } from '../test/helpers/mutators.js';
-import { ONE_TABLE_HEADER } from '../test/fuzz/regressions/tables.js';
+import { ONE_TABLE_HEADER, typedColumnsTable as table } from '../test/fuzz/regressions/tables.js';
 import { loadCorpus } from '../test/fuzz/corpus.js';
 import { MS_PER_KIB, referenceWork, WORK_UNITS } from '../test/fuzz/runner.js';
 import { JUDGE_CLOCK, perRunMs } from '../test/fuzz/thread-clock.js';
-
-/** A table of `types` columns (empty names) and `rows` rows, each value its smallest non-NULL form or NULL. */
-function table(types: readonly number[], rows: number): Buffer {
-  const width = (type: number): number => (type === VOLT_TYPE.NULL ? 0 : type === VOLT_TYPE.TINYINT ? 1 : 4);
-  const rowLength = types.reduce((sum, type) => sum + width(type), 0);
-  const headerLength = 3 + types.length + 4 * types.length;
-  const bytes = Buffer.alloc(4 + 4 + headerLength + 4 + rows * (4 + rowLength));
-  bytes.writeInt32BE(bytes.length - 4, 0);
-  bytes.writeInt32BE(headerLength, 4);
-  bytes.writeInt8(-128, 8);
-  bytes.writeInt16BE(types.length, 9);
-  types.forEach((type, c) => bytes.writeInt8(type, 11 + c));
-  let at = 8 + headerLength;
-  bytes.writeInt32BE(rows, at);
-  at += 4;
-  const row = Buffer.alloc(rowLength);
-  let r = 0;
-  for (const type of types) {
-    if (type === VOLT_TYPE.STRING) row.writeInt32BE(-1, r);
-    r += width(type);
-  }
-  for (let i = 0; i < rows; i++, at += 4 + rowLength) {
-    bytes.writeInt32BE(rowLength, at);
-    row.copy(bytes, at + 4);
-  }
-  return bytes;
-}
 
 interface Shape {
   name: string;
