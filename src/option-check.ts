@@ -16,7 +16,7 @@ import { checkTypes } from './calls/start-call.js';
 import { InvalidArgumentError, ParameterError, VoltError } from './errors.js';
 import type { ParameterType } from './protocol/parameters.js';
 import { CALL_OPTION_KINDS, CLIENT_OPTION_KINDS, HOST_OBJECT, checkKeys, describeValue, unknownKeyError, wrongKindError } from './option-schema.js';
-import type { ClientOptions } from './options.js';
+import type { ClientOptions } from './client-options.js';
 
 /** What `Client.connect()` takes: options, a connection string, or a `'host:port,…'` list. */
 export type ConnectTarget = ClientOptions | string;

@@ -9,7 +9,7 @@
  * of the right kind".
  */
 import { InvalidArgumentError } from './errors.js';
-import type { CallOptions, ClientOptions, DecodeOptions } from './options.js';
+import type { CallOptions, ClientOptions, DecodeOptions } from './client-options.js';
 
 /** The kind of value an option holds. */
 export interface OptionKind {

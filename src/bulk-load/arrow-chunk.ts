@@ -17,8 +17,8 @@ import { VOLT_TYPE } from '../protocol/constants.js';
 import { writeDecimal128 } from '../protocol/decimal-writer.js';
 import { GeographyPoint, readGeography } from '../protocol/geography.js';
 import { geographyFromWkb } from '../decode/wkb.js';
-import type { TableColumn } from '../protocol/table-writer.js';
-import { refuse, writeValue, type ValueContext } from '../protocol/values.js';
+import type { TableColumn } from '../protocol/value-writer.js';
+import { refuse, writeValue, type ValueContext } from '../protocol/value-writer.js';
 import type { RowChunk } from './row-source.js';
 
 /** Arrow's type ids (the format's Schema.fbs `Type` union): the ones read from buffers. */

@@ -20,7 +20,7 @@ import { BulkLoadError, CallTimeoutError, ParameterError, VoltError } from '../e
 import type { CallOptions } from '../options.js';
 import { hashinatorBytes } from '../protocol/hashinator.js';
 import { TableBuilder, type EncodedTable } from '../protocol/table-builder.js';
-import type { ValueContext } from '../protocol/values.js';
+import type { ValueContext } from '../protocol/value-writer.js';
 import { failureKind, type FailureKind } from './batch-outcome.js';
 import { loadTarget, type BulkLoadClient, type LoadTarget } from './load-target.js';
 import { MAX_BATCH_BYTES, resolveBulkLoadOptions, type BulkLoadOptions, type BulkLoadProgress, type BulkLoadReport, type ResolvedBulkLoadOptions } from './options.js';

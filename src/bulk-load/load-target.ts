@@ -9,7 +9,7 @@ import { describeTable } from '../extract/catalog.js';
 import type { ExtractClient } from '../extract/options.js';
 import type { CallOptions } from '../options.js';
 import type { Hashinator } from '../protocol/hashinator.js';
-import type { TableColumn } from '../protocol/table-writer.js';
+import type { TableColumn } from '../protocol/value-writer.js';
 import { VOLT_TYPE } from '../protocol/constants.js';
 
 /** The client a load runs through: calls, plus the topology it learned (if any). */

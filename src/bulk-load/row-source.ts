@@ -10,8 +10,8 @@
 import { ParameterError } from '../errors.js';
 import type { RecordBatch, Table } from 'apache-arrow';
 import type { BufferWriter } from '../protocol/buffer-writer.js';
-import type { TableColumn } from '../protocol/table-writer.js';
-import { describeValue, writeValue, type ValueContext } from '../protocol/values.js';
+import type { TableColumn } from '../protocol/value-writer.js';
+import { describeValue, writeValue, type ValueContext } from '../protocol/value-writer.js';
 import { arrowChunk, isArrowBatch, isArrowTable } from './arrow-chunk.js';
 import type { BulkRow } from './options.js';
 

@@ -18,7 +18,7 @@ import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { parse as parseRecord } from 'csv-parse/sync';
 import { InvalidArgumentError, ParameterError } from '../errors.js';
-import type { TableColumn } from '../protocol/table-writer.js';
+import type { TableColumn } from '../protocol/value-writer.js';
 import { textConverter, valueFromJson, type BinaryEncoding, type TextConverter } from '../bulk-load/text-cells.js';
 import type { BulkLoadSource } from '../bulk-load/row-source.js';
 

@@ -6,7 +6,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import type { BulkLoadProgress } from '../bulk-load/options.js';
-import type { TableColumn } from '../protocol/table-writer.js';
+import type { TableColumn } from '../protocol/value-writer.js';
 import type { Output } from './context.js';
 
 function cellText(value: unknown): string | null {

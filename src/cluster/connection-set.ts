@@ -23,6 +23,7 @@ import { noConnections, startupError } from './connect-errors.js';
 import type { ResolvedClusterOptions } from './cluster-options.js';
 import { hostKey } from './host-list.js';
 import { asError, callOn } from './internal-call.js';
+import { ConnectionWaiters } from './connection-waiters.js';
 import { Keepalive } from './keepalive.js';
 import { PartitionRouter } from './partition-router.js';
 import { HostEntry, type ConnectResult, type HostStatus } from './host-entry.js';
@@ -47,11 +48,6 @@ export interface ClusterEvents {
   topology: [info: { source: TopologySource; topology: ClusterTopology }];
 }
 
-interface Waiter {
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
 /** See the file comment. */
 export class ConnectionSet extends EventEmitter<ClusterEvents> {
   readonly router: PartitionRouter;
@@ -66,7 +62,7 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
   readonly tracker: TopologyTracker | null;
   private readonly entries: HostEntry[] = [];
   private readonly byKey = new Map<string, HostEntry>();
-  private readonly waiters = new Set<Waiter>();
+  private readonly waiters = new ConnectionWaiters((on) => this.holdReconnects(on));
   private readonly backoff: BackoffOptions;
   private readonly internalTimeoutMs: number;
   private readonly abort = new AbortController();
@@ -124,7 +120,6 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
     return this.tracker?.topology ?? null;
   }
 
-
   /** Every connection routed to now. */
   get connections(): readonly Connection[] {
     return this.router.connections;
@@ -168,27 +163,7 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
     if (this.closed) return Promise.reject(new ClientClosedError(`the client is closed; ${what} was not sent`));
     if (!this.reconnecting) return Promise.reject(this.noConnectionsError(`${what} not sent: no connection is open`));
     if (signal?.aborted === true) return Promise.reject(signal.reason);
-    return new Promise<void>((resolve, reject) => {
-      let timer: NodeJS.Timeout | null = null;
-      const done = (): void => {
-        this.waiters.delete(waiter);
-        if (this.waiters.size === 0) this.holdReconnects(false);
-        if (timer !== null) clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      const waiter: Waiter = {
-        resolve: () => (done(), resolve()),
-        reject: (error) => (done(), reject(error)),
-      };
-      const onAbort = (): void => waiter.reject(signal!.reason);
-      this.waiters.add(waiter);
-      // Calls are waiting: the reconnect timers keep the process alive until they settle.
-      if (this.waiters.size === 1) this.holdReconnects(true);
-      signal?.addEventListener('abort', onAbort);
-      if (timeoutMs > 0 && timeoutMs !== Infinity) {
-        timer = setTimeout(() => waiter.reject(this.noConnectionsError(`${what} not sent: no connection came back within ${timeoutMs} ms`)), timeoutMs);
-      }
-    });
+    return this.waiters.wait(timeoutMs, signal, () => this.noConnectionsError(`${what} not sent: no connection came back within ${timeoutMs} ms`));
   }
 
   /** Stop reconnecting, pinging and following the topology. The connections are the owner's to close. */
@@ -199,7 +174,7 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
     this.keepalive.close();
     this.tracker?.close();
     this.abort.abort(new ClientClosedError('the client is closing'));
-    for (const waiter of [...this.waiters]) waiter.reject(new ClientClosedError('the client closed while the call waited for a connection'));
+    this.waiters.failAll(new ClientClosedError('the client closed while the call waited for a connection'));
   }
 
   // --- TopologyHost ------------------------------------------------------------------------
@@ -283,7 +258,7 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
     this.keepalive.watch(connection);
     connection.once('close', (error) => this.lost(entry, connection, error));
     this.emit('connect', { host: entry.host, port: entry.port, hostId: entry.hostId, discovered: entry.discovered, reconnected });
-    for (const waiter of [...this.waiters]) waiter.resolve();
+    this.waiters.wakeAll();
     if (this.tracker !== null) {
       this.tracker.connectionAvailable(connection);
       // A host that came back may lead partitions again: re-read the leaders.
@@ -358,7 +333,7 @@ export class ConnectionSet extends EventEmitter<ClusterEvents> {
         () => this.connectEntry(entry),
         (attempt, delayMs) => this.emit('reconnect', { host: entry.host, port: entry.port, attempt, delayMs, error: entry.lastError }),
       );
-      entry.reconnector.hold(this.waiters.size > 0);
+      entry.reconnector.hold(this.waiters.waiting);
     }
     entry.reconnector.schedule();
   }

@@ -14,7 +14,7 @@ import { VoltError, ProtocolError } from '../errors.js';
 import { BufferReader } from '../protocol/buffer-reader.js';
 import { FIXED_VALUE_BYTES, VOLT_TYPE } from '../protocol/constants.js';
 import { asBuffer } from '../protocol/utf8.js';
-import { readValue } from '../protocol/values.js';
+import { readValue } from '../protocol/value-reader.js';
 import { FLOAT_NULL_MAX } from './fixed-width-builders.js';
 import type { TableShape } from './decode-table.js';
 import type { TimestampMode } from './values.js';

@@ -5,7 +5,7 @@
  */
 import { VoltDate } from '../protocol/volt-date.js';
 
-export { timestampToDate, type TimestampMode } from '../protocol/values.js';
+export { timestampToDate, type TimestampMode } from '../protocol/value-reader.js';
 
 /** DATE → its row value, a {@link VoltDate} (as `readValue` gives). */
 export function dateValue(year: number, month: number, day: number): VoltDate {

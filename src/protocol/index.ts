@@ -29,9 +29,11 @@ export {
   type LngLat,
 } from './geography.js';
 export { VoltDate } from './volt-date.js';
-export { inferType, readValue, writeValue, type TimestampMode, type ValueContext } from './values.js';
+export { inferType, writeValue, type ValueContext } from './value-writer.js';
+export { readValue, type TimestampMode } from './value-reader.js';
 export { readParameters, writeParameters, type DecodedParameters, type ParameterType } from './parameters.js';
-export { readTable, writeTable, type TableColumn, type TableData, type TableLike } from './table-writer.js';
+export { writeTable, type TableColumn, type TableLike } from './value-writer.js';
+export { readTable, type TableData } from './value-reader.js';
 export { EncodedTable, TableBuilder } from './table-builder.js';
 export {
   decodeInvocation,

@@ -20,7 +20,7 @@ import { BufferWriter } from './buffer-writer.js';
 import { INVOCATION_EXTENSION, INVOCATION_VERSION, MAX_INVOCATION_EXTENSIONS, MP_PARTITION_ID } from './constants.js';
 import { readParameters, writeParameters, type ParameterType } from './parameters.js';
 import { describeValue } from './value-errors.js';
-import type { TimestampMode } from './values.js';
+import type { TimestampMode } from './value-reader.js';
 
 /** What `encodeInvocation` / `writeInvocation` send: procedure, handle, parameters and header extensions. */
 export interface InvocationRequest {

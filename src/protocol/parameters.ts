@@ -17,7 +17,9 @@ import { ParameterError, ProtocolError } from '../errors.js';
 import type { BufferReader } from './buffer-reader.js';
 import type { BufferWriter } from './buffer-writer.js';
 import { MAX_ARRAY_ELEMENTS, MAX_VALUE_BYTES, VOLT_TYPE, type VoltTypeName } from './constants.js';
-import { decimalText, describeValue, inferTypeOrZero, readValue, refuse, writeValue, type TimestampMode, type ValueContext } from './values.js';
+import { describeValue, inferTypeOrZero, refuse, writeValue, type ValueContext } from './value-writer.js';
+import { readValue, type TimestampMode } from './value-reader.js';
+import { decimalText } from './value-inputs.js';
 
 /** A declared parameter type: a type name, an array of one, or DECIMAL_STRING (exact decimal text sent as STRING). */
 export type ParameterType = VoltTypeName | `${VoltTypeName}[]` | 'DECIMAL_STRING';

@@ -12,14 +12,14 @@
  * (determinism hashes) is server-internal and never written.
  *
  * Tables are either already-encoded VoltTables (copied in as they are) or `{ columns, rows }`
- * encoded by `writeTable` (table-writer.ts, the one VoltTable encoder). Every scalar is
+ * encoded by `writeTable` (value-writer.ts, the one VoltTable encoder). Every scalar is
  * checked before the first byte is written; if a table value is refused midway, the writer is
  * rolled back to the frame start and the {@link ParameterError} propagates.
  */
 import { ParameterError, VoltError } from '../errors.js';
 import { APP_STATUS_UNSET, RESPONSE_FIELD } from './constants.js';
 import { BufferWriter } from './buffer-writer.js';
-import { writeTable } from './table-writer.js';
+import { writeTable } from './value-writer.js';
 import type { ColumnInfo } from './table-layout.js';
 import { decodeSerializedException } from './exception.js';
 import { describeValue } from './value-errors.js';

@@ -13,17 +13,9 @@
  * Pure: no sockets, timers or promises.
  */
 import { BufferWriter } from './buffer-writer.js';
-import type { TableColumn } from './table-writer.js';
-import { TABLE_STATUS_DEFAULT } from './table-writer.js';
+import { EncodedTable, TABLE_STATUS_DEFAULT, type TableColumn } from './value-writer.js';
 
-/** A serialized VoltTable (with its i32 total length) to send as a VOLTTABLE parameter as is. */
-export class EncodedTable {
-  constructor(
-    /** The whole table, from its i32 total length on. */
-    readonly bytes: Uint8Array,
-    readonly rowCount: number,
-  ) {}
-}
+export { EncodedTable } from './value-writer.js';
 
 /** Appends encoded rows after a fixed header; see the file comment. */
 export class TableBuilder {

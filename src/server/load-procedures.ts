@@ -17,7 +17,7 @@
  * batch), and only a batch with no refusal is written — one bad row fails it with that row's error.
  */
 import { MP_PARTITION_ID, STATUS, VOLT_TYPE } from '../protocol/constants.js';
-import type { TableData } from '../protocol/table-writer.js';
+import type { TableData } from '../protocol/value-reader.js';
 import { convertValue } from './coercion.js';
 import type { Database } from './database.js';
 import { constraintViolation, failure, parameterTypeError, partitionInAnotherProcess, sqlError, userAbort, wrongParameterCount } from './failure-responses.js';

@@ -7,9 +7,9 @@ import { BufferWriter } from '../protocol/buffer-writer.js';
 import { FIXED_VALUE_BYTES, VOLT_TYPE } from '../protocol/constants.js';
 import type { TableInput } from '../protocol/response-writer.js';
 import type { ColumnInfo } from '../protocol/table-layout.js';
-import { writeTable } from '../protocol/table-writer.js';
+import { writeTable } from '../protocol/value-writer.js';
 import { Geography, geographyByteLength } from '../protocol/geography.js';
-import { ENGINE_FLOAT_NULL } from '../protocol/values.js';
+import { ENGINE_FLOAT_NULL } from '../protocol/value-writer.js';
 import { sqlError } from './failure-responses.js';
 
 export interface ResultSet {

@@ -9,7 +9,7 @@ import { VOLT_TYPE } from '../../src/protocol/constants.js';
 import { Decimal, DECIMAL_MAX_UNSCALED, decimalFromUnscaled } from '../../src/protocol/decimal.js';
 import { Geography, GeographyPoint } from '../../src/protocol/geography.js';
 import { encodeResponse, type TableInput } from '../../src/protocol/response-writer.js';
-import { writeTable } from '../../src/protocol/table-writer.js';
+import { writeTable } from '../../src/protocol/value-writer.js';
 import { VoltDate } from '../../src/protocol/volt-date.js';
 
 export interface ColumnSpec {

@@ -16,7 +16,7 @@ import { VOLT_TYPE } from '../../src/protocol/constants.js';
 import type { InvocationRequest } from '../../src/protocol/invocation.js';
 import { encodeInvocation } from '../../src/protocol/invocation.js';
 import type { ResponseInput } from '../../src/protocol/response.js';
-import type { TimestampMode } from '../../src/protocol/values.js';
+import type { TimestampMode } from '../../src/protocol/value-reader.js';
 import { chunksAt, frameOf, mutate, Random, randomCuts, spliceBytes, toHex, type Mutation } from '../helpers/mutators.js';
 import { composeResponse, type Corpus, type Seed } from './corpus.js';
 import { exerciseBareTable, exerciseResponse, type Outcome } from './exercise.js';

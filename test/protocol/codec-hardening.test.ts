@@ -12,9 +12,10 @@ import { Decimal, toUnscaledDecimal } from '../../src/protocol/decimal.js';
 import { Geography, GeographyPoint } from '../../src/protocol/geography.js';
 import { decodeInvocation, encodeInvocation, type InvocationRequest } from '../../src/protocol/invocation.js';
 import { writeParameters, type ParameterType } from '../../src/protocol/parameters.js';
-import { writeTable } from '../../src/protocol/table-writer.js';
+import { writeTable } from '../../src/protocol/value-writer.js';
 import { describeValue } from '../../src/protocol/value-errors.js';
-import { readValue, writeValue } from '../../src/protocol/values.js';
+import { writeValue } from '../../src/protocol/value-writer.js';
+import { readValue } from '../../src/protocol/value-reader.js';
 import { VoltDate } from '../../src/protocol/volt-date.js';
 
 const bare = (): unknown => Object.create(null) as unknown;

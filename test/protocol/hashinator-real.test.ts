@@ -8,7 +8,7 @@ import { BufferReader } from '../../src/protocol/buffer-reader.js';
 import { VOLT_TYPE } from '../../src/protocol/constants.js';
 import { Hashinator } from '../../src/protocol/hashinator.js';
 import { readResponseHeader, tableLayouts } from '../../src/protocol/response.js';
-import { readValue } from '../../src/protocol/values.js';
+import { readValue } from '../../src/protocol/value-reader.js';
 import { readFixture, SKIP_WITHOUT_FIXTURES } from '../helpers/fixtures.js';
 
 /** Rows of table `index` of a captured response. */

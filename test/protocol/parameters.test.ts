@@ -5,7 +5,7 @@ import { VOLT_TYPE } from '../../src/protocol/constants.js';
 import { Decimal } from '../../src/protocol/decimal.js';
 import { GeographyPoint } from '../../src/protocol/geography.js';
 import { readParameters, writeParameters, type ParameterType } from '../../src/protocol/parameters.js';
-import type { TableData } from '../../src/protocol/table-writer.js';
+import type { TableData } from '../../src/protocol/value-reader.js';
 
 function encode(params: unknown[], types?: ParameterType[]): Buffer {
   const w = new BufferWriter(Buffer.alloc(16));

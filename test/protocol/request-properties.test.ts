@@ -13,7 +13,8 @@ import { DECIMAL_MAX_UNSCALED, Decimal, decimalFromUnscaled } from '../../src/pr
 import { Geography, GeographyPoint } from '../../src/protocol/geography.js';
 import { decodeInvocation, encodeInvocation } from '../../src/protocol/invocation.js';
 import { readParameters, writeParameters, type ParameterType } from '../../src/protocol/parameters.js';
-import { readTable, writeTable, type TableData } from '../../src/protocol/table-writer.js';
+import { writeTable } from '../../src/protocol/value-writer.js';
+import { readTable, type TableData } from '../../src/protocol/value-reader.js';
 import { VoltDate } from '../../src/protocol/volt-date.js';
 import { polygonArbitrary } from '../fuzz/arbitraries.js';
 

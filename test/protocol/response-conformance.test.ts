@@ -14,7 +14,7 @@ import {
 } from '../../src/protocol/response.js';
 import { readTableLayout } from '../../src/protocol/table-layout.js';
 import { BufferReader } from '../../src/protocol/buffer-reader.js';
-import { readValue } from '../../src/protocol/values.js';
+import { readValue } from '../../src/protocol/value-reader.js';
 import { VOLT_TYPE } from '../../src/protocol/constants.js';
 import { Geography, GeographyPoint } from '../../src/protocol/geography.js';
 import { listFixtures, readFixture, SKIP_WITHOUT_FIXTURES } from '../helpers/fixtures.js';

@@ -10,8 +10,9 @@ import { BufferWriter } from '../../src/protocol/buffer-writer.js';
 import { VOLT_TYPE } from '../../src/protocol/constants.js';
 import { readParameters, writeParameters } from '../../src/protocol/parameters.js';
 import { TableBuilder } from '../../src/protocol/table-builder.js';
-import { readTable, writeTable } from '../../src/protocol/table-writer.js';
-import { inferType, writeValue } from '../../src/protocol/values.js';
+import { writeTable } from '../../src/protocol/value-writer.js';
+import { readTable } from '../../src/protocol/value-reader.js';
+import { inferType, writeValue } from '../../src/protocol/value-writer.js';
 
 const COLUMNS = [
   { name: 'ID', type: VOLT_TYPE.INTEGER },

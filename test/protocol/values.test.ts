@@ -5,7 +5,8 @@ import { BufferWriter } from '../../src/protocol/buffer-writer.js';
 import { VOLT_TYPE } from '../../src/protocol/constants.js';
 import { Decimal } from '../../src/protocol/decimal.js';
 import { Geography, GeographyPoint } from '../../src/protocol/geography.js';
-import { describePlace, describeValue, inferType, readValue, timestampToDate, writeValue } from '../../src/protocol/values.js';
+import { describePlace, describeValue, inferType, writeValue } from '../../src/protocol/value-writer.js';
+import { readValue, timestampToDate } from '../../src/protocol/value-reader.js';
 import { VoltDate, isValidDay } from '../../src/protocol/volt-date.js';
 
 function roundTrip(type: number, value: unknown, timestamps: 'date' | 'bigint' = 'date'): { bytes: Buffer; back: unknown } {

@@ -9,7 +9,7 @@ import { FrameDecoder } from '../../src/protocol/frame-decoder.js';
 import { encodeInvocation, type InvocationRequest } from '../../src/protocol/invocation.js';
 import { decodeLoginResponse, encodeLoginRequest, type LoginRequestOptions, type LoginResponse } from '../../src/protocol/login.js';
 import { readResponseHeader, readTableLayout, type ResponseHeader } from '../../src/protocol/response.js';
-import { readValue, type TimestampMode } from '../../src/protocol/values.js';
+import { readValue, type TimestampMode } from '../../src/protocol/value-reader.js';
 
 export interface DecodedTable {
   status: number;

@@ -1,37 +1,39 @@
 /**
- * Single values: the one place a JS value is checked against a VoltDB type and written, and
- * the one place a value is read back (PROTOCOL.md 4). Parameters (with a type byte in front),
- * array elements and table cells (without one) all go through here.
+ * Writing single values: the one place a JS value is checked against a VoltDB type and written
+ * (PROTOCOL.md 4). Parameters (with a type byte in front), array elements and table cells
+ * (without one) all go through {@link writeValue} — and so does a VOLTTABLE value, whose table
+ * (PROTOCOL.md 6) is written here too, each cell through `writeValue` again: a table holds
+ * values and a value may be a table, so both live in this file.
  *
- * JS mapping (DESIGN.md): TINYINT/SMALLINT/INTEGER/FLOAT ↔ number, BIGINT ↔ bigint, DECIMAL ↔
- * decimal.js `Decimal`, TIMESTAMP ↔ `Date` (or bigint µs), STRING ↔ string, VARBINARY ↔
- * Uint8Array, GEOGRAPHY_POINT ↔ GeographyPoint, GEOGRAPHY ↔ Geography, DATE ↔ VoltDate,
- * BOOLEAN ↔ boolean, NULL ↔ null. A refused value throws a ParameterError before any of its
- * bytes are written; `describePlace` names where it was.
+ * JS mapping (DESIGN.md): TINYINT/SMALLINT/INTEGER/FLOAT ← number, BIGINT ← bigint (or a safe
+ * integer number), DECIMAL ← decimal.js `Decimal`, TIMESTAMP ← `Date` (or bigint µs), STRING ←
+ * string, VARBINARY ← Uint8Array, GEOGRAPHY_POINT, GEOGRAPHY, DATE ← VoltDate, BOOLEAN ←
+ * boolean, NULL ← null; what else each type accepts is in value-inputs.ts. A refused value
+ * throws a ParameterError before any of its bytes are written; `describePlace` names where it
+ * was. Reading values back is value-reader.ts.
+ *
+ * ```
+ * VOLTTABLE:
+ * i32  totalLength      bytes that follow
+ * i32  headerLength     status .. last column name
+ * i8   status
+ * i16  columnCount C
+ * u8[C] column types
+ * C × str column names
+ * i32  rowCount R
+ * R × (i32 rowLength, C values without type bytes — NULLs as the type's sentinel)
+ * ```
  */
-import { ParameterError, ProtocolError } from '../errors.js';
-import type { BufferReader } from './buffer-reader.js';
+import { ParameterError } from '../errors.js';
 import type { BufferWriter } from './buffer-writer.js';
-import { MAX_VALUE_BYTES, NULL_VALUE, VOLT_TYPE } from './constants.js';
-import { DECIMAL_NULL_UNSCALED, Decimal, decimalFromUnscaled, readUnscaledDecimal, writeUnscaledDecimal } from './decimal.js';
+import { COLUMN_TYPES, MAX_VALUE_BYTES, NULL_VALUE, VOLT_TYPE } from './constants.js';
+import { DECIMAL_NULL_UNSCALED, Decimal, writeUnscaledDecimal } from './decimal.js';
 import { writeDecimal } from './decimal-writer.js';
-import {
-  Geography,
-  GeographyPoint,
-  geographyProblem,
-  pointProblem,
-  readGeography,
-  readGeographyPoint,
-  writeGeography,
-  writeGeographyPoint,
-} from './geography.js';
-import { isTableLike, readTable, writeTableLike } from './table-writer.js';
-import { EncodedTable } from './table-builder.js';
-import { describeValue, placePrefix, placeOptions, refuse, type ValueContext } from './value-errors.js';
-import { VoltDate, isValidDay } from './volt-date.js';
+import { Geography, GeographyPoint, writeGeography, writeGeographyPoint } from './geography.js';
+import { bytesValue, dateValue, geographyValue, isDecimalInput, pointValue } from './value-inputs.js';
+import { describePlace, describeValue, placePrefix, placeOptions, refuse, type ValueContext } from './value-errors.js';
+import { VoltDate } from './volt-date.js';
 
-/** How TIMESTAMP values are read: `Date` (milliseconds, the default) or `bigint` microseconds (lossless). */
-export type TimestampMode = 'date' | 'bigint';
 export { describePlace, describeValue, refuse, type ValueContext } from './value-errors.js';
 
 /**
@@ -180,155 +182,29 @@ function writeTimestamp(w: BufferWriter, value: unknown, where: ValueContext): v
   else w.int64(BigInt(ms) * 1000n);
 }
 
-function dateValue(value: unknown, where: ValueContext): VoltDate {
-  if (value instanceof VoltDate && isValidDay(value.year, value.month, value.day)) return value;
-  if (value instanceof Date) {
-    const ms = value.getTime();
-    if (!Number.isNaN(ms) && ms % 86_400_000 === 0) {
-      const date = VoltDate.fromDate(value);
-      if (isValidDay(date.year, date.month, date.day)) return date;
-    }
-  } else if (typeof value === 'string') {
-    const date = VoltDate.parse(value);
-    if (date !== undefined) return date;
-  } else if (typeof value === 'object' && value !== null && !(value instanceof VoltDate)) {
-    const { year, month, day } = value as { year?: unknown; month?: unknown; day?: unknown };
-    if (isValidDay(year, month, day)) return new VoltDate(year as number, month as number, day as number);
-  }
-  throw refuse(where, value, VOLT_TYPE.DATE, 'expected a real day as VoltDate, {year, month, day}, "YYYY-MM-DD" or a Date at UTC midnight; years 0..32767');
+/** A column of a table to encode: its name and wire type code. */
+export interface TableColumn {
+  name: string;
+  type: number;
 }
 
-function isDecimalInput(value: unknown): value is Decimal | string | number | bigint {
-  return typeof value === 'number' || typeof value === 'string' || typeof value === 'bigint' || value instanceof Decimal || Decimal.isDecimal(value);
+/** What a VOLTTABLE parameter accepts: a VoltTable (rows() iterator) or plain `{ columns, rows }`. */
+export interface TableLike {
+  readonly columns: readonly TableColumn[];
+  readonly rows: readonly (readonly unknown[])[] | (() => Iterable<readonly unknown[]>);
+  readonly status?: number;
 }
 
-function bytesValue(value: unknown, where: ValueContext): Uint8Array {
-  let bytes: Uint8Array;
-  if (value instanceof Uint8Array) bytes = value;
-  else if (value instanceof ArrayBuffer) bytes = new Uint8Array(value);
-  else throw refuse(where, value, VOLT_TYPE.VARBINARY, 'expected a Uint8Array or ArrayBuffer');
-  if (bytes.length > MAX_VALUE_BYTES) throw refuse(where, value, VOLT_TYPE.VARBINARY, `longer than ${MAX_VALUE_BYTES} bytes`);
-  return bytes;
-}
+/** The status byte of a table built by the client (VoltDB's default). */
+export const TABLE_STATUS_DEFAULT = -128;
 
-function pointValue(value: unknown, where: ValueContext): GeographyPoint {
-  let point: GeographyPoint;
-  if (value instanceof GeographyPoint) point = value;
-  else if (typeof value === 'string') point = fromWkt(value, where, VOLT_TYPE.GEOGRAPHY_POINT, GeographyPoint.fromWKT);
-  else if (typeof value === 'object' && value !== null && 'longitude' in value && 'latitude' in value) {
-    point = new GeographyPoint(value.longitude as number, value.latitude as number);
-  } else throw refuse(where, value, VOLT_TYPE.GEOGRAPHY_POINT, 'expected a GeographyPoint or POINT WKT');
-  const problem = pointProblem(point);
-  if (problem !== undefined) throw refuse(where, value, VOLT_TYPE.GEOGRAPHY_POINT, problem);
-  return point;
-}
-
-function geographyValue(value: unknown, where: ValueContext): Geography {
-  let geography: Geography;
-  if (value instanceof Geography) geography = value;
-  else if (typeof value === 'string') geography = fromWkt(value, where, VOLT_TYPE.GEOGRAPHY, Geography.fromWKT);
-  else if (typeof value === 'object' && value !== null && 'rings' in value) geography = new Geography(value.rings as LngLatRings);
-  else throw refuse(where, value, VOLT_TYPE.GEOGRAPHY, 'expected a Geography or POLYGON WKT');
-  const problem = geographyProblem(geography);
-  if (problem !== undefined) throw refuse(where, value, VOLT_TYPE.GEOGRAPHY, problem);
-  return geography;
-}
-
-type LngLatRings = ConstructorParameters<typeof Geography>[0];
-
-function fromWkt<T>(text: string, where: ValueContext, type: number, parse: (text: string) => T): T {
-  try {
-    return parse(text);
-  } catch (error) {
-    throw refuse(where, text, type, (error as Error).message, error);
-  }
-}
-
-/**
- * Read one value of `type` (no type byte): the per-type NULL sentinels become `null`.
- * TIMESTAMP is a `Date` (floor to the millisecond) or, with `timestamps: 'bigint'`, bigint µs.
- */
-export function readValue(r: BufferReader, type: number, timestamps: TimestampMode = 'date'): unknown {
-  switch (type) {
-    case VOLT_TYPE.TINYINT: {
-      const v = r.int8('TINYINT');
-      return v === NULL_VALUE.TINYINT ? null : v;
-    }
-    case VOLT_TYPE.SMALLINT: {
-      const v = r.int16('SMALLINT');
-      return v === NULL_VALUE.SMALLINT ? null : v;
-    }
-    case VOLT_TYPE.INTEGER: {
-      const v = r.int32('INTEGER');
-      return v === NULL_VALUE.INTEGER ? null : v;
-    }
-    case VOLT_TYPE.BIGINT: {
-      const v = r.int64('BIGINT');
-      return v === NULL_VALUE.BIGINT ? null : v;
-    }
-    case VOLT_TYPE.FLOAT: {
-      const v = r.float64('FLOAT');
-      return v <= NULL_VALUE.FLOAT ? null : v;
-    }
-    case VOLT_TYPE.STRING:
-      return r.string('STRING');
-    case VOLT_TYPE.TIMESTAMP: {
-      const micros = r.int64('TIMESTAMP');
-      if (micros === NULL_VALUE.TIMESTAMP) return null;
-      return timestamps === 'bigint' ? micros : timestampToDate(micros);
-    }
-    case VOLT_TYPE.DATE: {
-      const at = r.offset;
-      const v = r.int32('DATE');
-      if (v === NULL_VALUE.DATE) return null;
-      const date = VoltDate.unpack(v);
-      // The same rule as the columnar decode (src/decode): an impossible day is bad bytes.
-      if (!isValidDay(date.year, date.month, date.day)) throw new ProtocolError(`DATE 0x${(v >>> 0).toString(16)} is not a calendar date`, { offset: at });
-      return date;
-    }
-    case VOLT_TYPE.DECIMAL: {
-      r.need(16, 'DECIMAL');
-      const unscaled = readUnscaledDecimal(r.bytes, r.offset);
-      r.offset += 16;
-      return unscaled === DECIMAL_NULL_UNSCALED ? null : decimalFromUnscaled(unscaled);
-    }
-    case VOLT_TYPE.VARBINARY: {
-      // A plain Uint8Array view of the frame (DESIGN.md mapping), not a Buffer.
-      const length = r.length('VARBINARY', true);
-      if (length === -1) return null;
-      const view = new Uint8Array(r.bytes.buffer, r.bytes.byteOffset + r.offset, length);
-      r.offset += length;
-      return view;
-    }
-    case VOLT_TYPE.GEOGRAPHY_POINT: {
-      r.need(16, 'GEOGRAPHY_POINT');
-      const point = readGeographyPoint(r.bytes, r.offset);
-      r.offset += 16;
-      return point;
-    }
-    case VOLT_TYPE.GEOGRAPHY: {
-      const length = r.length('GEOGRAPHY', true);
-      if (length === -1) return null;
-      const geography = readGeography(r.bytes, r.offset, length);
-      r.offset += length;
-      return geography;
-    }
-    case VOLT_TYPE.BOOLEAN:
-      return r.int8('BOOLEAN') !== 0;
-    case VOLT_TYPE.NULL:
-      return null;
-    case VOLT_TYPE.VOLTTABLE:
-      return readTable(r, timestamps);
-    default:
-      throw new ProtocolError(`unknown value type code ${type}`, { offset: r.offset });
-  }
-}
-
-/** Microseconds → Date, rounding toward −∞ to the millisecond (so −1 µs is 1969-12-31T23:59:59.999Z). */
-export function timestampToDate(micros: bigint): Date {
-  let ms = micros / 1000n;
-  if (micros < 0n && ms * 1000n !== micros) ms -= 1n;
-  return new Date(Number(ms));
+/** A serialized VoltTable (with its i32 total length) to send as a VOLTTABLE parameter as is. */
+export class EncodedTable {
+  constructor(
+    /** The whole table, from its i32 total length on. */
+    readonly bytes: Uint8Array,
+    readonly rowCount: number,
+  ) {}
 }
 
 /**
@@ -375,34 +251,92 @@ export function inferTypeOrZero(value: unknown): number {
       return 0;
   }
 }
-
 /**
- * DECIMAL_STRING: the exact decimal text of a Decimal / numeric string / number / bigint, sent
- * as a STRING parameter (the server parses and rounds it as VoltDB does for DECIMAL).
- *
- * Rule: the value must be finite and its exact text (`Decimal.toFixed()`, no exponent) must fit
- * the 1 MiB value limit (`MAX_VALUE_BYTES`, as any STRING). The text's length is computed from
- * the exponent and the number of fractional digits *before* the text is built, so an absurd
- * exponent (`"1e900000000"`, `"1e-2000000"`) is refused at once instead of being expanded into
- * gigabytes of digits. (Whether the server's DECIMAL(38, 12) can hold the value is left to the
- * server, which refuses more than 26 integer digits after rounding.)
+ * Write one table at the writer position. Every cell is validated by `writeValue`; on a
+ * refusal the writer is put back where the table started and the ParameterError names the
+ * row and column (and `where`'s parameter, for table parameters).
  */
-export function decimalText(value: unknown, where: ValueContext): string {
-  let decimal: Decimal | undefined;
+export function writeTable(
+  w: BufferWriter,
+  columns: readonly TableColumn[],
+  rows: Iterable<readonly unknown[]>,
+  status: number = TABLE_STATUS_DEFAULT,
+  where: ValueContext = {},
+): void {
+  const start = w.offset - w.mark; // relative to the mark: survives a move to a new slab
   try {
-    if (isDecimalInput(value)) decimal = new Decimal(typeof value === 'bigint' ? value.toString() : value);
-  } catch {
-    // not a number: refused below
+    writeTableBody(w, columns, rows, status, where);
+  } catch (error) {
+    w.offset = w.mark + start;
+    throw error;
   }
-  if (decimal === undefined || !decimal.isFinite()) {
-    throw refuse(where, value, 'DECIMAL_STRING', 'expected a finite Decimal, numeric string, number or bigint');
+}
+
+/** A VOLTTABLE value (`{ columns, rows }` or a VoltTable with `rows()`). */
+export function writeTableLike(w: BufferWriter, table: TableLike, where: ValueContext): void {
+  const rows = typeof table.rows === 'function' ? table.rows() : table.rows;
+  writeTable(w, table.columns, rows, table.status ?? TABLE_STATUS_DEFAULT, where);
+}
+
+/** True for `{ columns: [...], rows }` where rows is an array or a function (VoltTable). */
+export function isTableLike(value: unknown): value is TableLike {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as { columns?: unknown; rows?: unknown };
+  return Array.isArray(candidate.columns) && (Array.isArray(candidate.rows) || typeof candidate.rows === 'function');
+}
+
+function writeTableBody(
+  w: BufferWriter,
+  columns: readonly TableColumn[],
+  rows: Iterable<readonly unknown[]>,
+  status: number,
+  where: ValueContext,
+): void {
+  const place = describePlace(where);
+  const prefix = place === '' ? '' : `${place}: `;
+  const fail = (message: string): ParameterError => {
+    const options: { procedure?: string; index?: number; type: string } = { type: 'VOLTTABLE' };
+    if (where.procedure !== undefined) options.procedure = where.procedure;
+    if (where.index !== undefined) options.index = where.index;
+    return new ParameterError(prefix + message, options);
+  };
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < -128 || status > 127) throw fail(`table status ${describeValue(status)} is not an i8`);
+  if (!Array.isArray(columns)) throw fail(`table columns ${describeValue(columns)} is not an array`);
+  if (columns.length > 32767) throw fail(`a table has at most 32767 columns, got ${columns.length}`);
+  // rows() of a table-like value is the caller's code: it may return anything.
+  if (rows === null || typeof rows !== 'object' || typeof (rows as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function') {
+    throw fail(`table rows ${describeValue(rows)} is not an array or iterable of rows`);
   }
-  // sign + integer digits + '.' + fractional digits, as toFixed() will write them.
-  const exponent = decimal.e;
-  const places = decimal.decimalPlaces();
-  const length = 1 + (exponent >= 0 ? exponent + 1 : 1) + (places > 0 ? places + 1 : 0);
-  if (!(length <= MAX_VALUE_BYTES + 1)) throw refuse(where, value, 'DECIMAL_STRING', `its decimal text would be longer than the ${MAX_VALUE_BYTES}-byte value limit`);
-  const text = decimal.toFixed();
-  if (text.length > MAX_VALUE_BYTES) throw refuse(where, value, 'DECIMAL_STRING', `its decimal text would be longer than the ${MAX_VALUE_BYTES}-byte value limit`);
-  return text;
+  const types = new Array<number>(columns.length);
+  for (let c = 0; c < columns.length; c++) {
+    const column = columns[c];
+    if (typeof column !== 'object' || column === null || typeof column.name !== 'string') throw fail(`column ${c} needs a string name`);
+    if (!COLUMN_TYPES.has(column.type)) throw fail(`column ${column.name} has type ${describeValue(column.type)}, not a column type`);
+    types[c] = column.type;
+  }
+  const total = w.reserveLength();
+  const header = w.reserveLength();
+  w.int8(status);
+  w.int16(columns.length);
+  for (const type of types) w.int8(type);
+  for (const column of columns) w.string(column.name);
+  w.fillLength(header);
+  const countAt = w.reserveLength();
+  let rowCount = 0;
+  const cell: ValueContext = { ...where, row: 0, column: '' };
+  for (const row of rows) {
+    if (!Array.isArray(row) || row.length !== columns.length) {
+      throw fail(`row ${rowCount} has ${Array.isArray(row) ? row.length : 'no'} values for ${columns.length} columns`);
+    }
+    const rowLength = w.reserveLength();
+    cell.row = rowCount;
+    for (let c = 0; c < types.length; c++) {
+      cell.column = columns[c]!.name;
+      writeValue(w, types[c]!, row[c], cell);
+    }
+    w.fillLength(rowLength);
+    rowCount++;
+  }
+  w.buffer.writeInt32BE(rowCount, w.mark + countAt);
+  w.fillLength(total);
 }

@@ -5,7 +5,8 @@ import { BufferWriter } from '../../src/protocol/buffer-writer.js';
 import { VOLT_TYPE } from '../../src/protocol/constants.js';
 import { Decimal } from '../../src/protocol/decimal.js';
 import { Geography, GeographyPoint } from '../../src/protocol/geography.js';
-import { readTable, writeTable } from '../../src/protocol/table-writer.js';
+import { writeTable } from '../../src/protocol/value-writer.js';
+import { readTable } from '../../src/protocol/value-reader.js';
 import { SKIP_WITHOUT_FIXTURES, readFixture } from '../helpers/fixtures.js';
 
 const hex = (text: string): Buffer => Buffer.from(text.replace(/\s+/g, ''), 'hex');
