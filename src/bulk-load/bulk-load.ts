@@ -18,7 +18,7 @@
  */
 import { BulkLoadError, CallTimeoutError, ParameterError, VoltError } from '../errors.js';
 import type { CallOptions } from '../options.js';
-import { hashinatorBytes } from '../protocol/hashinator.js';
+import { hashinatorBytes } from '../protocol/hashinator-bytes.js';
 import { TableBuilder, type EncodedTable } from '../protocol/table-builder.js';
 import type { ValueContext } from '../protocol/value-writer.js';
 import { failureKind, type FailureKind } from './batch-outcome.js';

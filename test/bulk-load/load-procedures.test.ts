@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ProcedureError } from '../../src/errors.js';
 import { STATUS, VOLT_TYPE } from '../../src/protocol/constants.js';
-import { hashinatorBytes } from '../../src/protocol/hashinator.js';
+import { hashinatorBytes } from '../../src/protocol/hashinator-bytes.js';
 import { useClusterAndClient, useServerAndClient } from '../helpers/embedded-client.js';
 
 const DDL =

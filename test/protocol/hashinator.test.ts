@@ -4,9 +4,9 @@ import {
   DEFAULT_TOKEN_COUNT,
   Hashinator,
   hashValue,
-  hashinatorBytes,
   murmur3Hash32,
 } from '../../src/protocol/hashinator.js';
+import { hashinatorBytes } from '../../src/protocol/hashinator-bytes.js';
 import { InvalidArgumentError, ParameterError, ProtocolError } from '../../src/errors.js';
 
 function le64(n: bigint): Uint8Array {
