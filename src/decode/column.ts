@@ -24,7 +24,7 @@ import { VoltError } from '../errors.js';
 import { VOLT_TYPE, typeName } from '../protocol/constants.js';
 import { Decimal, decimalFromUnscaled } from '../protocol/decimal.js';
 import { Geography, GeographyPoint, readGeography } from '../protocol/geography.js';
-import { decodeUtf8 } from '../protocol/utf8.js';
+import { decodeUtf8 } from '../protocol/buffer-reader.js';
 import { civilFromDays } from './calendar.js';
 import { timestampToDate, dateValue, type TimestampMode } from './values.js';
 

@@ -31,7 +31,7 @@
  */
 import { ProtocolError } from '../errors.js';
 import { VOLT_TYPE } from '../protocol/constants.js';
-import { asBuffer } from '../protocol/utf8.js';
+import { asBuffer } from '../protocol/buffer-reader.js';
 import type { ColumnBuilder, RowBlock } from './column-builder.js';
 import type { ColumnInfo, ColumnParts } from './column.js';
 import { privateMemory, type ColumnMemory } from './column-memory.js';

@@ -18,7 +18,7 @@
  */
 import { VOLT_TYPE } from '../protocol/constants.js';
 import { isValidDay } from '../protocol/volt-date.js';
-import { asBuffer } from '../protocol/utf8.js';
+import { asBuffer } from '../protocol/buffer-reader.js';
 import { daysFromCivil } from './calendar.js';
 import type { ColumnParts } from './column.js';
 import { privateMemory, type ColumnMemory } from './column-memory.js';

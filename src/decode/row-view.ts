@@ -11,9 +11,8 @@
  * constant offset, and any other column is reached by skipping the values before it.
  */
 import { VoltError, ProtocolError } from '../errors.js';
-import { BufferReader } from '../protocol/buffer-reader.js';
+import { BufferReader, asBuffer } from '../protocol/buffer-reader.js';
 import { FIXED_VALUE_BYTES, VOLT_TYPE } from '../protocol/constants.js';
-import { asBuffer } from '../protocol/utf8.js';
 import { readValue } from '../protocol/value-reader.js';
 import { FLOAT_NULL_MAX } from './fixed-width-builders.js';
 import type { TableShape } from './decode-table.js';

@@ -18,7 +18,7 @@
 import type { Column } from './column.js';
 import { civilFromDays } from './calendar.js';
 import { VOLT_TYPE } from '../protocol/constants.js';
-import { decodeUtf8 } from '../protocol/utf8.js';
+import { decodeUtf8 } from '../protocol/buffer-reader.js';
 
 /** How VARBINARY is written as text. */
 export type BinaryText = 'hex' | 'base64';

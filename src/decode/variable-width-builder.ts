@@ -15,7 +15,7 @@
 import { isUtf8 } from 'node:buffer';
 import { ProtocolError } from '../errors.js';
 import { VOLT_TYPE } from '../protocol/constants.js';
-import { asBuffer, decodeUtf8 } from '../protocol/utf8.js';
+import { asBuffer, decodeUtf8 } from '../protocol/buffer-reader.js';
 import { ColumnBuilder, type RowBlock } from './column-builder.js';
 import type { ColumnInfo, ColumnParts } from './column.js';
 import type { ColumnMemory } from './column-memory.js';

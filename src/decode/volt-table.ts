@@ -14,7 +14,7 @@ import { VOLT_TYPE, typeName } from '../protocol/constants.js';
 import type { Decimal } from '../protocol/decimal.js';
 import { readTableLayout } from '../protocol/table-layout.js';
 import type { VoltDate } from '../protocol/volt-date.js';
-import { decodeUtf8, asBuffer } from '../protocol/utf8.js';
+import { decodeUtf8, asBuffer } from '../protocol/buffer-reader.js';
 import { tableToArrow } from './arrow.js';
 import { Column, type ColumnInfo, type ColumnParts } from './column.js';
 import { decodeTable, type TableShape } from './decode-table.js';

@@ -13,7 +13,7 @@
  * `writeBigInt64BE`. A value out of range is an `InvalidArgumentError`, never a silent wrap.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { asBuffer } from './utf8.js';
+import { asBuffer } from './buffer-reader.js';
 
 /** 2^32, to split a 64-bit value into two u32 halves. */
 const TWO_32 = 4294967296;

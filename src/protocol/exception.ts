@@ -19,7 +19,7 @@
  */
 import { ProtocolError } from '../errors.js';
 import { EXCEPTION_TYPE } from './constants.js';
-import { decodeUtf8 } from './utf8.js';
+import { decodeUtf8 } from './buffer-reader.js';
 
 /** A decoded exception block. */
 export interface SerializedException {

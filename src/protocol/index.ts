@@ -5,9 +5,8 @@
  * `decodeResponse` and the `VoltTable` it returns, which live in `src/decode`.
  */
 export * from './constants.js';
-export { BufferReader } from './buffer-reader.js';
+export { BufferReader, decodeUtf8 } from './buffer-reader.js';
 export { BufferWriter, allocateSlab, type SlabSource } from './buffer-writer.js';
-export { decodeUtf8 } from './utf8.js';
 export {
   Decimal,
   DECIMAL_MAX_UNSCALED,

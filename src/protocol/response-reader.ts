@@ -21,11 +21,10 @@
  * if a future server attached data to one, `tableLayouts` would catch the misaligned tables.
  */
 import { ProtocolError } from '../errors.js';
-import { BufferReader } from './buffer-reader.js';
+import { BufferReader, asBuffer } from './buffer-reader.js';
 import { RESPONSE_FIELD } from './constants.js';
 import { decodeSerializedException, type SerializedException } from './exception.js';
 import { readTableLayout, type TableLayout } from './table-layout.js';
-import { asBuffer } from './utf8.js';
 
 export type { SerializedException } from './exception.js';
 export type { TableLayout, ColumnInfo } from './table-layout.js';

@@ -28,7 +28,7 @@
  */
 import { ProtocolError } from '../errors.js';
 import { COLUMN_TYPES, VOLT_TYPE } from './constants.js';
-import { asBuffer, decodeUtf8 } from './utf8.js';
+import { asBuffer, decodeUtf8 } from './buffer-reader.js';
 
 /** A column of a table as the wire describes it: its name and type code. */
 export interface ColumnInfo {

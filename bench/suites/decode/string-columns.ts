@@ -6,7 +6,7 @@
  * (start, length; -1 = NULL) and leaves the bytes in the frame until someone asks.
  */
 import type { TableLayout } from '../../../src/protocol/response.js';
-import { decodeUtf8 } from '../../../src/protocol/utf8.js';
+import { decodeUtf8 } from '../../../src/protocol/buffer-reader.js';
 import { canonicalValue, type CanonicalTable } from '../../harness/canonical.js';
 import { projectionColumns, valueWidth } from './projection.js';
 
