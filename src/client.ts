@@ -26,7 +26,7 @@ import type { BulkLoadSource } from './bulk-load/row-source.js';
 import { ParameterError } from './errors.js';
 import type { ParameterType } from './protocol/parameters.js';
 import type { DecodedResponse } from './decode/decode-response.js';
-import type { RowObject } from './decode/procedure-response.js';
+import type { RowObject } from './decode/decode-response.js';
 import { FAILURE_KIND } from './calls/call-tracker.js';
 import { checkedTypes } from './calls/start-call.js';
 import type { Connection } from './connection/connection.js';
@@ -50,7 +50,7 @@ export type { ClientStats, ProcedureStats, LatencySummary } from './calls/stats.
  * `Row`), `rowCount` and `fields`.
  */
 export type Response<Row = RowObject> = DecodedResponse<Row>;
-export type { RowObject, ResponseJson, TableJson } from './decode/procedure-response.js';
+export type { RowObject, ResponseJson, TableJson } from './decode/decode-response.js';
 export type { Field, JsonRow, JsonValue } from './decode/presentation.js';
 export type { BigIntMode } from './decode/bigint-mode.js';
 export { RowStream, type StreamOptions } from './row-stream.js';

@@ -203,7 +203,7 @@ export {
 export { bulkLoad, type BulkLoadClient, type BulkLoadOptions, type BulkLoadProgress, type BulkLoadReport, type BulkLoadSource, type BulkRow } from './bulk-load/index.js';
 /** Connection strings, row shapes and result presentation (node-postgres / mysql2 ergonomics). */
 export { parseConnectionString, redactConnectionString, CONNECTION_SCHEMES, type ConnectionStringOptions } from './connection-string.js';
-export { ProcedureResponse, type RowObject, type ResponseJson, type TableJson } from './decode/procedure-response.js';
+export { ProcedureResponse, type RowObject, type ResponseJson, type TableJson } from './decode/decode-response.js';
 export type { Field, JsonRow, JsonValue } from './decode/presentation.js';
 export { BIGINT_MODES, type BigIntMode } from './decode/bigint-mode.js';
 export { RowStream, DEFAULT_STREAM_ROWS, type StreamOptions } from './row-stream.js';

@@ -4,7 +4,7 @@
  * statistics counters looked up once instead of per call.
  */
 import type { DecodedResponse } from './decode/decode-response.js';
-import type { RowObject } from './decode/procedure-response.js';
+import type { RowObject } from './decode/decode-response.js';
 import type { ParameterType } from './protocol/parameters.js';
 import type { CallOptions } from './options.js';
 import type { ProcedureCounters } from './calls/stats.js';

@@ -20,7 +20,7 @@ import { extract, type Extraction } from './extract/extract.js';
 import type { ExtractClient } from './extract/options.js';
 import { InvalidArgumentError } from './errors.js';
 import { KIND, checkKeys, type OptionKind } from './option-schema.js';
-import type { RowObject } from './decode/procedure-response.js';
+import type { RowObject } from './decode/decode-response.js';
 
 /** Options of {@link Client.stream}. */
 export interface StreamOptions {

@@ -1,16 +1,130 @@
 /**
- * `decodeResponse`: one whole invocation response frame (PROTOCOL.md 5, length prefix
- * included) → its header fields and its tables as {@link VoltTable}s. Public and stable
- * (exported from `voltwire/protocol` and `voltwire`).
+ * A call's response: `decodeResponse` turns one whole invocation response frame (PROTOCOL.md 5,
+ * length prefix included) into a {@link ProcedureResponse} — the header fields of the wire
+ * response (status, app status, round trip, the legacy exception) and its tables as
+ * {@link VoltTable}s — plus what a node-postgres user reaches for first: `rows` (the first
+ * table's rows as objects), `rowCount` and `fields`. Public and stable (exported from
+ * `voltwire/protocol` and `voltwire`).
  *
  * Inline, the tables stay over the frame's bytes (lazy row view); `decodeTables` is the
  * columnar path the decode worker runs over the same layouts. Where a frame is decoded is the
- * decode pool's decision (`dispatch.ts`).
+ * decode pool's decision (`dispatch.ts`). Nothing here is eager: `rows` builds its objects on
+ * first access (and keeps them), so a call whose rows are never looked at costs what it cost
+ * before; `tables[0].get(r, c)` still reads one value from the frame.
  */
 import { readResponseHeader, tableLayouts, type ResponseHeader } from '../protocol/response.js';
+import { APP_STATUS_UNSET, STATUS, statusName } from '../protocol/constants.js';
+import type { SerializedException } from '../protocol/exception.js';
+import { INSPECT, INSPECT_ROWS, inspectAs, inspectView, jsonRow, type Field, type InspectFunction, type JsonRow, type JsonValue } from './presentation.js';
 import { decodeTable, type TableDecodeOptions } from './decode-table.js';
 import { VoltTable, type TableOptions, type TableParts } from './volt-table.js';
-import { ProcedureResponse, type RowObject } from './procedure-response.js';
+
+/** A row object keyed by column name (the default row type of `rows`). */
+export type RowObject = Record<string, unknown>;
+
+/** A table as `JSON.stringify` writes it. */
+export interface TableJson {
+  fields: readonly Field[];
+  rowCount: number;
+  rows: JsonRow[];
+}
+
+/** A response as `JSON.stringify` writes it: the status, and the first table's fields and rows at the top, as node-postgres does. */
+export interface ResponseJson extends TableJson {
+  status: number;
+  statusString: string | null;
+  appStatus: number;
+  appStatusString: string | null;
+  /** The tables after the first (procedures may return several). */
+  moreTables: TableJson[];
+}
+
+const NO_FIELDS: readonly Field[] = Object.freeze([]);
+
+/** A call's response: header fields, tables, and the first table's `rows` / `rowCount` / `fields` (see the file comment). */
+export class ProcedureResponse<Row = RowObject> {
+  readonly handle: bigint;
+  /** Procedure status (`STATUS`); a call resolves only with SUCCESS, a `ProcedureError` carries the others. */
+  readonly status: number;
+  readonly statusString: string | null;
+  /** −128 when the procedure never set one. */
+  readonly appStatus: number;
+  readonly appStatusString: string | null;
+  readonly clusterRoundTripMs: number;
+  /** The legacy exception block, or null. */
+  readonly exception: SerializedException | null;
+  readonly tables: VoltTable[];
+  private rowList: Row[] | null = null;
+
+  constructor(header: Omit<ResponseHeader, 'tableCount' | 'tablesOffset'>, tables: VoltTable[]) {
+    this.handle = header.handle;
+    this.status = header.status;
+    this.statusString = header.statusString;
+    this.appStatus = header.appStatus;
+    this.appStatusString = header.appStatusString;
+    this.clusterRoundTripMs = header.clusterRoundTripMs;
+    this.exception = header.exception;
+    this.tables = tables;
+  }
+
+  /**
+   * The first table's rows as `{ COLUMN: value }` objects (built on first access, then kept);
+   * `[]` when the response has no table. Typed by `client.query<Row>()` / `client.call<Row>()`
+   * — a promise, not a check: the server decides the columns.
+   */
+  get rows(): Row[] {
+    if (this.rowList === null) {
+      const table = this.tables[0];
+      this.rowList = table === undefined ? [] : ([...table.rowObjects()] as Row[]);
+    }
+    return this.rowList;
+  }
+
+  /** Rows of the first table (0 when there is none). For DML, VoltDB returns one row holding the count of rows changed. */
+  get rowCount(): number {
+    return this.tables[0]?.rowCount ?? 0;
+  }
+
+  /** Name and VoltDB type name of each column of the first table. */
+  get fields(): readonly Field[] {
+    return this.tables[0]?.fields ?? NO_FIELDS;
+  }
+
+  /** Plain JSON-safe data: status fields, the first table's fields and rows, the other tables. */
+  toJSON(): ResponseJson {
+    const [first, ...rest] = this.tables.map(tableJson);
+    return {
+      status: this.status,
+      statusString: this.statusString,
+      appStatus: this.appStatus,
+      appStatusString: this.appStatusString,
+      fields: first?.fields ?? NO_FIELDS,
+      rowCount: first?.rowCount ?? 0,
+      rows: first?.rows ?? [],
+      moreTables: rest,
+    };
+  }
+
+  /** `util.inspect` / `console.log`: status, row count, fields and the first rows. */
+  [INSPECT](depth: number, options: { depth?: number | null }, inspect: InspectFunction): string {
+    const head: Record<string, unknown> = { status: `${statusName(this.status)} (${this.status})` };
+    if (this.status !== STATUS.SUCCESS || this.statusString !== null) head.statusString = this.statusString;
+    if (this.appStatus !== APP_STATUS_UNSET || this.appStatusString !== null) {
+      head.appStatus = this.appStatus;
+      head.appStatusString = this.appStatusString;
+    }
+    if (this.tables.length !== 1) head.tables = this.tables.length;
+    const table = this.tables[0];
+    const rows = this.rowList === null ? (table?.headObjects(INSPECT_ROWS) ?? []) : this.rowList.slice(0, INSPECT_ROWS);
+    const view = inspectView(head, { rowCount: this.rowCount, fields: this.fields, rows: rows as Record<string, unknown>[] });
+    return inspectAs('Response', view, depth, options, inspect);
+  }
+}
+
+function tableJson(table: VoltTable): TableJson {
+  return { fields: table.fields, rowCount: table.rowCount, rows: table.toJSON() };
+}
+
 
 /** Options of {@link decodeResponse}. */
 export type DecodeOptions = TableOptions;
@@ -48,3 +162,5 @@ export function decodeTables(
     status: layout.status,
   }));
 }
+
+export type { Field, JsonRow, JsonValue };

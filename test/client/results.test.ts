@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { Client } from '../../src/client.js';
 import { decodeResponse } from '../../src/decode/decode-response.js';
-import { ProcedureResponse } from '../../src/decode/procedure-response.js';
+import { ProcedureResponse } from '../../src/decode/decode-response.js';
 import { jsonValue } from '../../src/decode/presentation.js';
 import { VoltTable } from '../../src/decode/volt-table.js';
 import { VOLT_TYPE } from '../../src/protocol/constants.js';
