@@ -15,7 +15,7 @@ import type { LoginResponse } from '../protocol/login.js';
 import { FAILURE_KIND, type CallTracker } from '../calls/call-tracker.js';
 import { connectionCloseChannel } from '../calls/diagnostics.js';
 import { CALL_STATE, type PendingCall } from '../calls/pending-call.js';
-import type { HandleTable } from '../calls/handle-table.js';
+import type { HandleTable } from './connection-calls.js';
 import type { LoginTarget } from './login-handshake.js';
 import type { WireDumpWriter } from './wire-dump.js';
 

@@ -10,24 +10,19 @@
  */
 import { EventEmitter } from 'node:events';
 import type net from 'node:net';
-import { ConnectionLostError, ParameterError, ProtocolError, VoltError } from '../errors.js';
+import { ProtocolError, VoltError } from '../errors.js';
 import type { DecodedResponse } from '../decode/decode-response.js';
-import type { BufferWriter } from '../protocol/buffer-writer.js';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
-import { writeInvocation, type InvocationRequest } from '../protocol/invocation.js';
-import { readResponseHandle } from '../protocol/response-reader.js';
 import type { LoginResponse } from '../protocol/login.js';
-import { CallTracker, FAILURE_KIND, type ResponseDecoder } from '../calls/call-tracker.js';
-import type { RateLimiter } from '../calls/flow-control.js';
-import { CALL_STATE, type CallOwner, type PendingCall } from '../calls/pending-call.js';
-import { HandleTable } from '../calls/handle-table.js';
-import { dropUnmatched } from './unmatched-response.js';
+import { CallTracker, FAILURE_KIND } from '../calls/call-tracker.js';
+import type { PendingCall } from '../calls/pending-call.js';
+import { ConnectionCalls } from './connection-calls.js';
 import { SlabPool } from './slab-pool.js';
-import { WriteScheduler, type FrameProducer } from './write-scheduler.js';
+import { WriteScheduler } from './write-scheduler.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_OUTSTANDING, type ConnectionEvents, type ConnectionOptions, type ConnectionState } from './connection-options.js';
 import { DEFAULT_CALL_TIMEOUT_MS, type ConnectionCallOptions, type ConnectOptions } from './connection-options.js';
 import { createResponseDecoder } from '../decode/response-decoder.js';
-import { checkCall, startCall, type CallDefaults, type CallTarget } from '../calls/start-call.js';
+import { checkCall, startCall, type CallDefaults } from '../calls/start-call.js';
 import { announceClose, failLostCalls, lossCause } from './connection-loss.js';
 import { applicationFrameLimit, frameTooLarge, refusedFrameOwner, streamFrameLimit } from './frame-limit.js';
 import type { WireDumpWriter } from './wire-dump.js';
@@ -39,19 +34,15 @@ export type { ConnectionCallOptions, ConnectOptions } from './connection-options
 
 const NO_PARAMS: readonly unknown[] = Object.freeze([]);
 
+// Set by Connection's static block: the one way to a connection's calls from outside the class.
+let callsOf: (connection: Connection) => ConnectionCalls;
+
 /**
- * How the calls layer and the write scheduler reach a connection: queue a started call, forget a
- * settled one, and the scheduler's questions. Kept off `Connection`'s public type (its methods
- * are `#` private); the engine gets it with {@link callTarget}.
+ * Where `startCall` queues a call routed to `connection`: its calls (connection-calls.ts), kept
+ * off `Connection`'s public type (engine-internal, not exported by the package).
  */
-export interface ConnectionPort extends CallTarget, CallOwner, FrameProducer<PendingCall> {}
-
-// Set by Connection's static block: the one way to a connection's port from outside the class.
-let portOf: (connection: Connection) => ConnectionPort;
-
-/** Where `startCall` queues a call routed to `connection` (engine-internal, not exported by the package). */
-export function callTarget(connection: Connection): ConnectionPort {
-  return portOf(connection);
+export function callTarget(connection: Connection): ConnectionCalls {
+  return callsOf(connection);
 }
 
 /**
@@ -67,7 +58,7 @@ export function callTarget(connection: Connection): ConnectionPort {
  */
 export class Connection extends EventEmitter<ConnectionEvents> {
   static {
-    portOf = (connection) => connection.#port;
+    callsOf = (connection) => connection.#calls;
   }
 
   readonly host: string;
@@ -92,29 +83,17 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private readonly socket: net.Socket;
   private readonly frames: FrameDecoder;
   private readonly scheduler: WriteScheduler<PendingCall>;
-  private readonly inflight = new HandleTable();
-  private readonly maxOutstanding: number;
-  private readonly decoder: ResponseDecoder;
-  private readonly rate: RateLimiter | null;
   private readonly dump: WireDumpWriter | null;
   /** What {@link call} fills in when its options leave it out. */
   private readonly callDefaults: CallDefaults;
   /** The application's `maxFrameBytes` (the stream's own limit may be higher: frame-limit.ts). */
   private readonly maxFrameBytes: number;
-  /** The one request object every invocation is encoded from (no object per call). */
-  private readonly request: InvocationRequest = { procedure: '', handle: 0, params: [], types: undefined, queryTimeoutMs: undefined, priority: undefined, partitionDestination: undefined };
-  /** Calls submitted here and not settled (queued + written). */
-  private live = 0;
   /** The connect + login attempt (it holds the credentials until it settles). */
   private readonly opening: LoginHandshake<Connection>;
-  private idle: (() => void) | null = null;
   /** Reading paused by {@link pauseReading}. */
   private paused = false;
-  private readonly kickBound: () => void;
-  /** Closes the connection on an off-thread decoding error (one function, not one per response). */
-  private readonly destroyBound: (error: Error) => void;
-  /** This connection as its call target, call owner and frame producer (see {@link ConnectionPort}). */
-  readonly #port: ConnectionPort;
+  /** Its calls: handles, queueing, encoding, matching responses (connection-calls.ts). */
+  readonly #calls: ConnectionCalls;
 
   /**
    * Connect and log in, for direct use: a private call tracker (timeouts, statistics) unless
@@ -140,27 +119,22 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.host = options.host;
     this.port = options.port;
     this.tracker = options.tracker ?? new CallTracker();
-    this.decoder = options.decoder;
-    this.rate = options.rateLimiter ?? null;
     this.dump = options.dump ?? null;
     this.dumpIndex = this.dump?.nextConnection() ?? -1;
-    this.maxOutstanding = options.maxOutstanding ?? DEFAULT_MAX_OUTSTANDING;
     this.callDefaults = { timeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS };
-    this.kickBound = () => this.scheduler.kick();
-    this.destroyBound = (error) => this.destroy(error);
-    this.#port = {
-      host: this.host,
-      port: this.port,
-      tracker: this.tracker,
-      submit: (call) => this.#submit(call),
-      detach: (call) => this.#detach(call),
-      mayWrite: () => this.#mayWrite(),
-      encode: (writer, call) => this.#encode(writer, call),
-      encodeFailed: (call, error) => this.#encodeFailed(call, error),
-      flushed: () => this.#flushed(),
-    };
     this.slabs = new SlabPool({ slabBytes: options.slabBytes, maxSlabs: options.maxSlabs });
     this.maxFrameBytes = applicationFrameLimit(options.maxFrameBytes);
+    this.#calls = new ConnectionCalls(this, {
+      tracker: this.tracker,
+      decoder: options.decoder,
+      rateLimiter: options.rateLimiter ?? null,
+      dump: this.dump,
+      dumpIndex: this.dumpIndex,
+      maxOutstanding: options.maxOutstanding ?? DEFAULT_MAX_OUTSTANDING,
+      maxFrameBytes: this.maxFrameBytes,
+      // Closes the connection on an off-thread decoding error (one function, not one per response).
+      destroy: (error) => this.destroy(error),
+    });
     this.frames = new FrameDecoder({
       maxFrameBytes: streamFrameLimit(options.maxFrameBytes),
       // The decode layer says which frames go off-thread: those are assembled in their own shared memory.
@@ -172,7 +146,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.socket.destroy();
     });
     this.socket = this.opening.socket;
-    this.scheduler = new WriteScheduler<PendingCall>(this.socket, this.slabs, this.#port);
+    this.scheduler = new WriteScheduler<PendingCall>(this.socket, this.slabs, this.#calls);
+    this.#calls.scheduler = this.scheduler;
     this.socket.on(this.opening.readyEvent, () => this.onConnect());
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (error) => {
@@ -188,7 +163,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /** Calls written and awaiting a response (fire-and-forget ones included, until their reply is dropped). */
   get outstanding(): number {
-    return this.inflight.size;
+    return this.#calls.handles.size;
   }
 
   /** Calls waiting in the write queue (including ones settled while queued, until the flush skips them). */
@@ -198,7 +173,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /** Calls submitted here and not settled. */
   get pending(): number {
-    return this.live;
+    return this.#calls.live;
   }
 
   /** True while calls wait because the socket, the in-flight limit or the slab pool is full. */
@@ -230,99 +205,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (refused !== null) return tracker.refuse(counters, refused, FAILURE_KIND.PARAMETER);
     const signal = options.signal;
     if (signal !== undefined && signal.aborted) return tracker.refuse(counters, signal.reason, FAILURE_KIND.ABORTED);
-    return startCall(this.#port, procedure, params, options.types, options, this.callDefaults, counters) as Promise<DecodedResponse>;
-  }
-
-  /**
-   * Queue a call (from `CallTracker.create`, already started). It leaves with this tick's
-   * flush. On a connection that is not open the call fails at once with `ConnectionLostError`
-   * (not sent).
-   */
-  #submit(call: PendingCall): void {
-    if (this.state !== 'open') {
-      this.tracker.fail(
-        call,
-        new ConnectionLostError(`connection to ${this.address} is ${this.state}; the call was not sent`, { host: this.host, port: this.port, sent: false, cause: this.closeError }),
-        FAILURE_KIND.CONNECTION_LOST,
-      );
-      return;
-    }
-    call.owner = this.#port;
-    call.inQueue = true;
-    this.live++;
-    this.scheduler.enqueue(call);
-  }
-
-  /** CallOwner: `call` settled. Frees its handle and in-flight slot. */
-  #detach(call: PendingCall): void {
-    this.live--;
-    if (call.handle !== 0) {
-      const wasFull = this.outstanding >= this.maxOutstanding;
-      this.inflight.calls.delete(call.handle);
-      if (wasFull) this.scheduler.kick();
-    }
-    if (this.live === 0 && this.idle !== null) this.idle();
-  }
-
-  /** FrameProducer: may another call go on the wire now? */
-  #mayWrite(): boolean {
-    if (this.outstanding >= this.maxOutstanding) return false;
-    if (this.rate !== null && !this.rate.tryTake()) {
-      this.rate.waitForToken(this.kickBound);
-      return false;
-    }
-    return true;
-  }
-
-  /**
-   * FrameProducer: encode one queued call (skips calls settled while queued). A refused
-   * parameter throws out of here; the scheduler rolls the writer back and calls
-   * `#encodeFailed`. Everything that can throw happens before the call is marked written.
-   */
-  #encode(writer: BufferWriter, call: PendingCall): boolean {
-    if (call.state !== CALL_STATE.QUEUED) {
-      this.tracker.dequeued(call);
-      return false;
-    }
-    const request = this.request;
-    request.procedure = call.procedure;
-    request.params = call.params;
-    request.types = call.types;
-    request.queryTimeoutMs = call.queryTimeoutMs;
-    request.priority = call.priority;
-    request.partitionDestination = call.partition;
-    // The real handle goes into the frame as it is written; it is taken only once the frame is whole.
-    const handle = this.inflight.peek();
-    request.handle = handle;
-    try {
-      writeInvocation(writer, request);
-    } finally {
-      request.params = NO_PARAMS;
-    }
-    this.inflight.issue();
-    if (this.dump !== null) this.dump.record('sent', this.dumpIndex, writer.message());
-    call.inQueue = false;
-    call.handle = handle;
-    call.state = CALL_STATE.WRITTEN;
-    this.inflight.add(handle, call);
-    const bytes = writer.offset - writer.mark;
-    this.bytesOut += bytes;
-    this.tracker.stats.bytesOut += bytes;
-    return true;
-  }
-
-  /** FrameProducer: the flush handed its bytes to the socket; fire-and-forget calls written by it resolve null now. */
-  #flushed(): void {
-    if (this.inflight.unawaited.length !== 0) this.inflight.settleUnawaited(this.tracker);
-  }
-
-  /** FrameProducer: `encode` threw (a refused parameter); nothing was written for `call`. */
-  #encodeFailed(call: PendingCall, error: unknown): void {
-    call.inQueue = false;
-    const refused = VoltError.is(error)
-      ? error
-      : new ParameterError(`cannot encode the call to ${call.procedure}: ${String(error)}`, { procedure: call.procedure, cause: error });
-    this.tracker.fail(call, refused, FAILURE_KIND.PARAMETER);
+    return startCall(this.#calls, procedure, params, options.types, options, this.callDefaults, counters) as Promise<DecodedResponse>;
   }
 
   /**
@@ -334,8 +217,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const closed = new Promise<void>((resolve) => this.once('close', () => resolve()));
     if (this.state === 'open') {
       this.state = 'closing';
-      if (this.live > 0) await new Promise<void>((resolve) => (this.idle = resolve));
-      this.idle = null;
+      const calls = this.#calls;
+      if (calls.live > 0) await new Promise<void>((resolve) => (calls.onIdle = resolve));
+      calls.onIdle = null;
       if (this.state === 'closing') {
         this.socket.end();
         // A server that never closes its side must not hold the client open.
@@ -392,7 +276,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         return;
       }
       // A refused length prefix: its call gets the error itself (frame-limit.ts), the rest are lost.
-      const owner = refusedFrameOwner(this.frames.refusedHead, this.inflight.calls);
+      const owner = refusedFrameOwner(this.frames.refusedHead, this.#calls.handles.calls);
       const why = owner === undefined ? problem : frameTooLarge(owner.procedure, this.frames.refusedHead!.readInt32BE(0), this.maxFrameBytes, problem);
       if (owner !== undefined) this.tracker.fail(owner, why, FAILURE_KIND.PROTOCOL);
       this.destroy(why);
@@ -405,34 +289,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.onLoginResponse(frame);
       return;
     }
-    const handle = readResponseHandle(frame);
-    const call = handle > 0 ? this.inflight.calls.get(handle) : undefined;
-    if (call === undefined) {
-      const wasFull = this.outstanding >= this.maxOutstanding;
-      if (dropUnmatched(this, frame, handle, this.inflight.unmatched(handle)) && wasFull) this.scheduler.kick();
-      return;
-    }
-    if (call.internal) this.inflight.answered(handle);
-    else if (frame.length - 4 > this.maxFrameBytes) {
-      // Within the stream's limit but over the application's: refused, read past, the connection stays.
-      this.tracker.fail(call, frameTooLarge(call.procedure, frame.length - 4, this.maxFrameBytes), FAILURE_KIND.PROTOCOL, true);
-      return;
-    }
-    // Decoding errors propagate to onData, which closes the connection; fail this call first
-    // with the precise error so only the others see ConnectionLostError.
-    try {
-      this.tracker.settleFrom(this.decoder, call, frame, this.destroyBound);
-    } catch (error) {
-      this.tracker.fail(call, error, FAILURE_KIND.PROTOCOL);
-      throw error;
-    }
+    this.#calls.received(frame);
   }
 
   private onLoginResponse(frame: Buffer): void {
     const login = this.opening.answer(frame);
     if (login === null) return;
     this.login = login;
-    this.inflight.avoid(login.connectionId);
+    this.#calls.handles.avoid(login.connectionId);
     this.state = 'open';
     this.opening.succeed(this);
   }
@@ -450,8 +314,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     }
     const lost = lossCause(this, wasState === 'closing', this.closeError);
     const queued = this.scheduler.close();
-    this.rate?.cancel(this.kickBound);
-    failLostCalls(this.tracker, this, queued, this.inflight, lost);
+    this.#calls.stopWaiting();
+    failLostCalls(this.tracker, this, queued, this.#calls.handles, lost);
     announceClose(this, this.login, this.dump, this.dumpIndex, lost);
     this.emit('close', lost);
   }

@@ -7,7 +7,27 @@ import type { EventEmitter } from 'node:events';
 import type { CallTracker } from '../calls/call-tracker.js';
 import type { ConnectionEvents } from './connection-events.js';
 import { lateResponseChannel } from '../calls/diagnostics.js';
-import { UNMATCHED, isReservedHandle, type UnmatchedKind } from '../calls/handle-table.js';
+import { RESERVED_HANDLE } from '../protocol/constants.js';
+
+/** The reserved handles of server pushes and Java's keepalive ping (PROTOCOL.md 7). */
+export function isReservedHandle(handle: bigint): boolean {
+  return handle === RESERVED_HANDLE.TOPOLOGY_NOTIFICATION || handle === RESERVED_HANDLE.PROCEDURES_NOTIFICATION || handle === RESERVED_HANDLE.KEEPALIVE_PING;
+}
+
+/** What an unmatched response frame is (the handle table's `unmatched`, connection-calls.ts). */
+export const UNMATCHED = {
+  /** The reply to a fire-and-forget call: dropped unread, its slot freed. */
+  IGNORED: 0,
+  /** The reply to a call that settled first (timeout, abort): dropped and counted. */
+  LATE: 1,
+  /** A handle this connection never issued (a server push, or a stray). */
+  FOREIGN: 2,
+  /** The late reply to an internal call: dropped silently (users never see internal calls). */
+  INTERNAL: 3,
+} as const;
+
+/** One of {@link UNMATCHED}. */
+export type UnmatchedKind = (typeof UNMATCHED)[keyof typeof UNMATCHED];
 
 /** The connection a response that matched no waiting call arrived on (a `Connection`). */
 export interface ResponseSource extends EventEmitter<ConnectionEvents> {

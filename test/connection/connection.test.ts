@@ -4,7 +4,7 @@ import { CallTracker } from '../../src/calls/call-tracker.js';
 import { Connection, callTarget } from '../../src/connection/connection.js';
 import { createResponseDecoder } from '../../src/decode/response-decoder.js';
 import { CALL_STATE } from '../../src/calls/pending-call.js';
-import { HandleTable } from '../../src/calls/handle-table.js';
+import { HandleTable } from '../../src/connection/connection-calls.js';
 import { writeInt64 } from '../../src/protocol/buffer-writer.js';
 import { readResponseHandle } from '../../src/protocol/response-reader.js';
 import { ConnectionError, ConnectionLostError, ProtocolError } from '../../src/errors.js';
