@@ -7,7 +7,8 @@
  * counted but have no server latency. `snapshot(true)` returns the interval so far and starts
  * a new one, like Java's `ClientStatsContext.fetchAndResetBaseline()`.
  */
-import * as hdr from 'hdr-histogram-js';
+import type * as hdr from 'hdr-histogram-js';
+import { newLatencyHistogram } from './latency-histogram.js';
 
 /** Latency percentiles of an interval, in milliseconds (µs precision). */
 export interface LatencySummary {
@@ -82,7 +83,7 @@ export class ProcedureCounters {
   constructor(readonly procedure: string) {
     // Three significant digits (0.1 %), about 90 KiB per procedure. The client-wide histogram is
     // the sum of these, built at snapshot time, so a call records one value, not two.
-    this.histogram = newHistogram();
+    this.histogram = newLatencyHistogram(this);
   }
 
   reset(): void {
@@ -93,16 +94,6 @@ export class ProcedureCounters {
     this.errors.clear();
     this.histogram.reset();
   }
-}
-
-function newHistogram(): hdr.Histogram {
-  return hdr.build({
-    bitBucketSize: 32,
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 3_600_000_000, // one hour in µs
-    numberOfSignificantValueDigits: 3,
-    autoResize: true,
-  });
 }
 
 function summarize(histogram: hdr.Histogram): LatencySummary {
@@ -135,7 +126,7 @@ export class StatsCollector {
   ignoredResponses = 0;
   private readonly procedures = new Map<string, ProcedureCounters>();
   /** Scratch for the client-wide percentiles: the per-procedure histograms added up at snapshot time. */
-  private readonly total = newHistogram();
+  private readonly total = newLatencyHistogram(this);
   private readonly errors = new Map<string, number>();
   private calls = 0;
   private succeeded = 0;

@@ -5,9 +5,9 @@
  * every call would say (averaging percentiles would not be: the p99 of two runs is not the mean
  * of their p99s).
  */
-import * as hdr from 'hdr-histogram-js';
+import type * as hdr from 'hdr-histogram-js';
 import { encodeHistogram, latencySummary, type BenchConfig, type BenchReport } from './load/report.js';
-import { newLatencyHistogram } from './load/tally.js';
+import { decodeLatencyHistogram, newLatencyHistogram } from '../calls/latency-histogram.js';
 
 /** One run as read from its file. */
 export interface RunFile {
@@ -46,7 +46,7 @@ function decode(run: RunFile): hdr.Histogram | null {
   const data = run.report.histogram.data;
   if (data === '') return null;
   try {
-    return hdr.decodeFromCompressedBase64(data, 32, false);
+    return decodeLatencyHistogram(data);
   } catch (cause) {
     throw new RangeError(`${run.name}: the latency histogram does not decode as an HdrHistogram (${String(cause)})`, { cause });
   }

@@ -8,6 +8,7 @@
  * one histogram that had recorded every call.
  */
 import * as hdr from 'hdr-histogram-js';
+import { decodeLatencyHistogram, newLatencyHistogram } from '../../calls/latency-histogram.js';
 
 /** A tally in a structured-clone / JSON friendly form. */
 export interface TallyData {
@@ -20,16 +21,6 @@ export interface TallyData {
   histogram: string;
 }
 
-export function newLatencyHistogram(): hdr.Histogram {
-  return hdr.build({
-    bitBucketSize: 32,
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 3_600_000_000, // one hour in µs; grows if ever exceeded
-    numberOfSignificantValueDigits: 3,
-    autoResize: true,
-  });
-}
-
 function bump(map: Map<string, number>, key: string, by = 1): void {
   map.set(key, (map.get(key) ?? 0) + by);
 }
@@ -40,7 +31,7 @@ export class Tally {
   failed = 0;
   readonly errors = new Map<string, number>();
   readonly outcomes = new Map<string, number>();
-  readonly histogram = newLatencyHistogram();
+  readonly histogram = newLatencyHistogram(this);
 
   /** A call that got an answer (or failed) after `latencyUs` microseconds. */
   record(latencyUs: number, error: string | undefined, outcome: string | undefined): void {
@@ -64,7 +55,7 @@ export class Tally {
     for (const [key, count] of outcomes) bump(this.outcomes, key, count);
     if (typeof other.histogram === 'string') {
       if (other.histogram !== '') {
-        const decoded = hdr.decodeFromCompressedBase64(other.histogram, 32, false);
+        const decoded = decodeLatencyHistogram(other.histogram);
         this.histogram.add(decoded);
         decoded.destroy();
       }
