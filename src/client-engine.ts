@@ -12,6 +12,7 @@
 import type { EventEmitter } from 'node:events';
 import { CallTracker, FAILURE_KIND } from './calls/call-tracker.js';
 import { FlowControl, RateLimiter } from './calls/flow-control.js';
+import { runCallback, type CallCallback } from './calls/pending-call.js';
 import { checkCall, startCall, type CallDefaults } from './calls/start-call.js';
 import { StatsCollector, type ProcedureCounters } from './calls/stats.js';
 import type { ClientEvents } from './client-events.js';
@@ -106,6 +107,40 @@ export class ClientEngine implements CallSubmitter {
     options: CallOptions | undefined,
     counters: ProcedureCounters,
   ): Promise<DecodedResponse> {
+    return this.#call(procedure, params, types, options, counters, null)!;
+  }
+
+  /**
+   * {@link submit} without a promise: `callback` is called exactly once, never from inside
+   * this method. A call that goes straight out (the usual case) carries the callback itself; one
+   * that is refused, waits for a connection or may be retried takes the promise path, adapted.
+   */
+  send(
+    procedure: string,
+    params: readonly unknown[],
+    types: readonly ParameterType[] | undefined,
+    options: CallOptions | undefined,
+    counters: ProcedureCounters,
+    callback: CallCallback<DecodedResponse>,
+  ): void {
+    const promise = this.#call(procedure, params, types, options, counters, callback as CallCallback);
+    if (promise !== undefined) {
+      promise.then(
+        (response) => runCallback(callback as CallCallback, null, response),
+        (error: unknown) => runCallback(callback as CallCallback, error, null),
+      );
+    }
+  }
+
+  /** {@link submit} and {@link send}: a promise, or undefined when the call started with `callback`. */
+  #call(
+    procedure: string,
+    params: readonly unknown[],
+    types: readonly ParameterType[] | undefined,
+    options: CallOptions | undefined,
+    counters: ProcedureCounters,
+    callback: CallCallback | null,
+  ): Promise<DecodedResponse> | undefined {
     if (options !== undefined) {
       // Plain-JavaScript callers get their typos back instead of silence (option-check.ts).
       const problem = callOptionsError(options, procedure);
@@ -118,17 +153,17 @@ export class ClientEngine implements CallSubmitter {
     }
     // No retry configured and none asked for: straight to the hot path, no closure, no await.
     if (!this.#retryConfigured && (options === undefined || options.retryOnConnectionLoss === undefined)) {
-      return this.#submitOnce(procedure, params, types, options, counters);
+      return this.#submitOnce(procedure, params, types, options, counters, callback);
     }
     const retry = this.#retry;
     const attempts = retry.attemptsFor(procedure, options?.retryOnConnectionLoss);
-    if (attempts <= 1) return this.#submitOnce(procedure, params, types, options, counters);
+    if (attempts <= 1) return this.#submitOnce(procedure, params, types, options, counters, callback);
     // The call's timeout covers all its attempts: each retry gets only the time left.
     const timeoutMs = options?.timeoutMs ?? this.#options.callTimeoutMs;
-    if (!(timeoutMs > 0)) return retry.run(attempts, () => this.#submitOnce(procedure, params, types, options, counters));
+    if (!(timeoutMs > 0)) return retry.run(attempts, () => this.#submitOnce(procedure, params, types, options, counters, null)!);
     const deadline = performance.now() + timeoutMs;
     const attempt = (): Promise<DecodedResponse> =>
-      this.#submitOnce(procedure, params, types, { ...options, timeoutMs: Math.max(1, deadline - performance.now()) }, counters);
+      this.#submitOnce(procedure, params, types, { ...options, timeoutMs: Math.max(1, deadline - performance.now()) }, counters, null)!;
     return retry.run(attempts, attempt, undefined, deadline);
   }
 
@@ -155,14 +190,15 @@ export class ClientEngine implements CallSubmitter {
     return this.close();
   }
 
-  /** The hot path: check, admit, route, start. */
+  /** The hot path: check, admit, route, start (with `callback`: no promise, undefined returned). */
   #submitOnce(
     procedure: string,
     params: readonly unknown[],
     types: readonly ParameterType[] | undefined,
     options: CallOptions | undefined,
     counters: ProcedureCounters,
-  ): Promise<DecodedResponse> {
+    callback: CallCallback | null,
+  ): Promise<DecodedResponse> | undefined {
     if (this.state !== 'open') return this.refuse(counters, new ClientClosedError(`the client is ${this.state}; ${procedure} was not sent`), FAILURE_KIND.CLOSED);
     // Types reach the engine only from a procedure handle, which checked them when it was made.
     const refused = checkCall(procedure, params, types, options, true);
@@ -177,7 +213,7 @@ export class ClientEngine implements CallSubmitter {
     const connection = this.cluster.pick(procedure, params, partition);
     if (connection === null) return this.#whenConnected(procedure, params, types, options, counters);
     const awaitResponse = options === undefined || options.response !== false;
-    return startCall(callTarget(connection), procedure, params, types, options, this.#defaults, counters, awaitResponse) as Promise<DecodedResponse>;
+    return startCall(callTarget(connection), procedure, params, types, options, this.#defaults, counters, awaitResponse, false, callback) as Promise<DecodedResponse> | undefined;
   }
 
   /**
@@ -208,7 +244,7 @@ export class ClientEngine implements CallSubmitter {
     }
     this.flow.release();
     const left = timeoutMs > 0 ? Math.max(1, timeoutMs - (performance.now() - started)) : timeoutMs;
-    return this.#submitOnce(procedure, params, types, { ...options, timeoutMs: left }, counters);
+    return this.#submitOnce(procedure, params, types, { ...options, timeoutMs: left }, counters, null)!;
   }
 
   /** Open, log in and route to one more host with this client's settings (the cluster layer reconnects and adds discovered nodes with it). */

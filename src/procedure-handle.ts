@@ -8,6 +8,7 @@ import type { RowObject } from './decode/decode-response.js';
 import type { ParameterType } from './protocol/parameters.js';
 import type { CallOptions } from './options.js';
 import type { ProcedureCounters } from './calls/stats.js';
+import type { CallCallback } from './calls/pending-call.js';
 
 const NO_PARAMS: readonly unknown[] = Object.freeze([]);
 
@@ -20,6 +21,14 @@ export interface CallSubmitter {
     options: CallOptions | undefined,
     counters: ProcedureCounters,
   ): Promise<DecodedResponse>;
+  send(
+    procedure: string,
+    params: readonly unknown[],
+    types: readonly ParameterType[] | undefined,
+    options: CallOptions | undefined,
+    counters: ProcedureCounters,
+    callback: CallCallback<DecodedResponse>,
+  ): void;
 }
 
 /** A procedure with declared parameter types (from `Client.procedure`). */
@@ -41,5 +50,17 @@ export class ProcedureHandle {
   call<Row = RowObject>(params?: readonly unknown[], options?: CallOptions): Promise<DecodedResponse<Row>>;
   call(params: readonly unknown[] = NO_PARAMS, options?: CallOptions): Promise<DecodedResponse | null> {
     return this.#engine.submit(this.name, params, this.types, options, this.#counters);
+  }
+
+  /**
+   * {@link call} without a promise, for loops that keep thousands of calls in flight (a load
+   * generator): `callback(error, response)` is called exactly once — `error` null and the
+   * response, or the error `call` would have rejected with and a null response — and never from
+   * inside `send`. It saves the promise and its reaction jobs, about a tenth of a call's client CPU.
+   * What the callback throws is not caught: it becomes an uncaught exception, as from any Node
+   * callback, and the other calls go on.
+   */
+  send<Row = RowObject>(params: readonly unknown[], callback: CallCallback<DecodedResponse<Row>>, options?: CallOptions): void {
+    this.#engine.send(this.name, params, this.types, options, this.#counters, callback as CallCallback<DecodedResponse>);
   }
 }

@@ -13,7 +13,7 @@ import { AbortedError, CallTimeoutError, ProcedureError, ProtocolError, VoltErro
 import { STATUS, statusName } from '../protocol/constants.js';
 import { callEndChannel, callStartChannel, type CallMessage } from './diagnostics.js';
 import type { FlowControl } from './flow-control.js';
-import { CALL_STATE, CallPool, type CallAborter, type PendingCall } from './pending-call.js';
+import { CALL_STATE, CallPool, runCallback, type CallAborter, type CallCallback, type PendingCall } from './pending-call.js';
 import { StatsCollector, type ProcedureCounters } from './stats.js';
 import { DEFAULT_TIMER_RESOLUTION_MS, TimerWheel } from './timer-wheel.js';
 
@@ -67,6 +67,8 @@ export class CallTracker implements CallAborter {
   readonly flow: FlowControl | null;
   /** Calls started and not settled. */
   live = 0;
+  /** The call being handed to its connection by `startCall`: if it settles there and then, its callback waits. */
+  submitting: PendingCall | null = null;
   private readonly now: () => number;
   private idleWaiters: (() => void)[] = [];
 
@@ -180,10 +182,12 @@ export class CallTracker implements CallAborter {
     if (call.state === CALL_STATE.SETTLED || call.state === CALL_STATE.FREE) return;
     const latencyUs = (this.now() - call.startTime) * 1000;
     if (call.counters !== null) this.stats.success(call.counters, latencyUs);
-    const resolve = call.resolve!;
+    const resolve = call.resolve;
+    const callback = call.callback;
     if (call.diagnostic !== null) this.publishEnd(call, response, undefined);
     this.finish(call);
-    resolve(response);
+    if (callback === null) resolve!(response);
+    else this.callBack(call, callback, null, response);
     this.released();
   }
 
@@ -194,10 +198,12 @@ export class CallTracker implements CallAborter {
   written(call: PendingCall): void {
     if (call.state === CALL_STATE.SETTLED || call.state === CALL_STATE.FREE) return;
     if (call.counters !== null) this.stats.unawaited(call.counters);
-    const resolve = call.resolve!;
+    const resolve = call.resolve;
+    const callback = call.callback;
     if (call.diagnostic !== null) this.publishEnd(call, null, undefined);
     this.finish(call);
-    resolve(null);
+    if (callback === null) resolve!(null);
+    else this.callBack(call, callback, null, null);
     this.released();
   }
 
@@ -209,10 +215,12 @@ export class CallTracker implements CallAborter {
     if (call.state === CALL_STATE.SETTLED || call.state === CALL_STATE.FREE) return;
     const latencyUs = answered ? (this.now() - call.startTime) * 1000 : -1;
     if (call.counters !== null) this.stats.failure(call.counters, kind, latencyUs);
-    const reject = call.reject!;
+    const reject = call.reject;
+    const callback = call.callback;
     if (call.diagnostic !== null) this.publishEnd(call, undefined, error);
     this.finish(call);
-    reject(error);
+    if (callback === null) reject!(error);
+    else this.callBack(call, callback, error, null);
     this.released();
   }
 
@@ -250,6 +258,12 @@ export class CallTracker implements CallAborter {
   /** Stop the wheel's timer (every call must have settled). */
   close(): void {
     this.wheel.clear();
+  }
+
+  /** A callback never runs inside the `send` that started its call (a target may refuse it at once). */
+  private callBack(call: PendingCall, callback: CallCallback, error: unknown, response: unknown): void {
+    if (call === this.submitting) process.nextTick(runCallback, callback, error, response);
+    else runCallback(callback, error, response);
   }
 
   private finish(call: PendingCall): void {

@@ -43,6 +43,29 @@ export interface CallAborter {
 
 const NO_PARAMS: readonly unknown[] = Object.freeze([]);
 
+/**
+ * How a call started without a promise (`ProcedureHandle.send`) reports its end: `error` null
+ * and the response, or the error its promise would have rejected with and a null response.
+ */
+export type CallCallback<R = unknown> = (error: unknown, response: R | null) => void;
+
+/**
+ * Run a caller's callback. What it throws is the caller's own failure, not this connection's:
+ * it is thrown again outside the I/O that settled the call (an uncaught exception, as from any
+ * Node callback), so the frames after it are still read and their calls settled.
+ */
+export function runCallback(callback: CallCallback, error: unknown, response: unknown): void {
+  try {
+    callback(error, response);
+  } catch (thrown) {
+    process.nextTick(rethrow, thrown);
+  }
+}
+
+function rethrow(error: unknown): never {
+  throw error;
+}
+
 /** The reusable record of one call (see the file comment). */
 export class PendingCall implements TimerEntry {
   procedure = '';
@@ -62,6 +85,8 @@ export class PendingCall implements TimerEntry {
   internal = false;
   resolve: ((value: unknown) => void) | null = null;
   reject: ((error: unknown) => void) | null = null;
+  /** Set instead of `resolve`/`reject` for a call started without a promise. */
+  callback: CallCallback | null = null;
   state: CallState = CALL_STATE.FREE;
   /** Still referenced by a write queue. */
   inQueue = false;
@@ -106,6 +131,7 @@ export class PendingCall implements TimerEntry {
     this.internal = false;
     this.resolve = null;
     this.reject = null;
+    this.callback = null;
     this.handle = 0;
     this.owner = null;
     this.counters = null;

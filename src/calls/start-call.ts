@@ -13,7 +13,7 @@ import { MP_PARTITION_ID, VOLT_TYPE } from '../protocol/constants.js';
 import { parameterCountError, type ParameterType } from '../protocol/parameters.js';
 import { describeValue } from '../protocol/value-errors.js';
 import type { CallTracker } from './call-tracker.js';
-import type { PendingCall } from './pending-call.js';
+import type { CallCallback, PendingCall } from './pending-call.js';
 import type { ProcedureCounters } from './stats.js';
 
 /**
@@ -149,7 +149,8 @@ function park(resolve: (value: unknown) => void, reject: (error: unknown) => voi
 /**
  * Start a checked call (see {@link checkCall}) on `target`: a pooled record filled from
  * `options` over `defaults`, armed and queued. `counters` null: no statistics (an internal
- * call). The promise settles exactly once, with the call.
+ * call). The promise settles exactly once, with the call; with a `callback` there is no
+ * promise (undefined is returned) and the callback is called exactly once instead.
  */
 export function startCall(
   target: CallTarget,
@@ -161,7 +162,8 @@ export function startCall(
   counters: ProcedureCounters | null,
   awaitResponse = true,
   internal = false,
-): Promise<unknown> {
+  callback: CallCallback | null = null,
+): Promise<unknown> | undefined {
   const tracker = target.tracker;
   const call = tracker.create(procedure, params);
   let timeoutMs = defaults.timeoutMs;
@@ -179,11 +181,22 @@ export function startCall(
   call.counters = counters;
   call.awaitResponse = awaitResponse;
   call.internal = internal;
-  const promise = new Promise<unknown>(park);
-  call.resolve = parkedResolve;
-  call.reject = parkedReject;
-  parkedResolve = parkedReject = null;
+  if (callback === null) {
+    const promise = new Promise<unknown>(park);
+    call.resolve = parkedResolve;
+    call.reject = parkedReject;
+    parkedResolve = parkedReject = null;
+    tracker.start(call, timeoutMs, signal, target);
+    target.submit(call);
+    return promise;
+  }
+  call.callback = callback;
   tracker.start(call, timeoutMs, signal, target);
-  target.submit(call);
-  return promise;
+  tracker.submitting = call;
+  try {
+    target.submit(call);
+  } finally {
+    tracker.submitting = null;
+  }
+  return undefined;
 }

@@ -65,6 +65,8 @@ export interface LoadRunResult {
 
 interface Handle {
   call(params: readonly unknown[], options?: { timeoutMs?: number }): Promise<WorkloadResponse>;
+  /** The promise-free form (voltwire's procedure handles have it): one closure a call instead of a promise and two. */
+  send?(params: readonly unknown[], callback: (error: unknown, response: WorkloadResponse | null) => void, options?: { timeoutMs?: number }): void;
 }
 
 export class LoadRunner {
@@ -216,9 +218,21 @@ export class LoadRunner {
     const call = this.options.workload.next();
     this.stats.issued++;
     this.stats.outstanding++;
+    const handle = this.handle(call);
+    if (handle.send !== undefined) {
+      handle.send(
+        call.params,
+        (error, response) => {
+          if (error === null) this.settled(intended, measured, undefined, this.options.workload.outcome(call.procedure, response!));
+          else this.failed(intended, measured, error);
+        },
+        this.callOptions,
+      );
+      return;
+    }
     let promise: Promise<WorkloadResponse>;
     try {
-      promise = this.handle(call).call(call.params, this.callOptions);
+      promise = handle.call(call.params, this.callOptions);
     } catch (error) {
       promise = Promise.reject(error);
     }
