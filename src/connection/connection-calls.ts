@@ -37,6 +37,63 @@ export interface WrittenSettler {
   written(call: PendingCall): void;
 }
 
+/** Slots of {@link CallsByHandle}: a power of two, so a handle's slot is a mask of its low bits. */
+const HANDLE_SLOTS = 1024;
+
+/**
+ * Calls awaiting their reply, by handle. Handles are issued in order, so a call's place is its
+ * handle's low bits in an array: a lookup is an array read where a `Map` hashes (the Map's get,
+ * set and delete were ~6 % of `voltwire bench`'s client CPU). A call still waiting when the handle
+ * 1,024 later needs its slot moves to a `Map` beside the array, where it is found as before.
+ */
+export class CallsByHandle {
+  readonly #calls: (PendingCall | undefined)[] = new Array<PendingCall | undefined>(HANDLE_SLOTS).fill(undefined);
+  /** The handle of each slot's call (0: empty). */
+  readonly #handles = new Float64Array(HANDLE_SLOTS);
+  /** Calls pushed out of their slot by a handle 1,024 later, still waiting. */
+  readonly #waitingLong = new Map<number, PendingCall>();
+  #size = 0;
+
+  get size(): number {
+    return this.#size;
+  }
+
+  set(handle: number, call: PendingCall): void {
+    const slot = handle & (HANDLE_SLOTS - 1);
+    const there = this.#handles[slot]!;
+    if (there !== 0) this.#waitingLong.set(there, this.#calls[slot]!);
+    this.#handles[slot] = handle;
+    this.#calls[slot] = call;
+    this.#size++;
+  }
+
+  get(handle: number): PendingCall | undefined {
+    const slot = handle & (HANDLE_SLOTS - 1);
+    if (this.#handles[slot] === handle) return this.#calls[slot];
+    return this.#waitingLong.size === 0 ? undefined : this.#waitingLong.get(handle);
+  }
+
+  delete(handle: number): boolean {
+    const slot = handle & (HANDLE_SLOTS - 1);
+    if (this.#handles[slot] === handle) {
+      this.#handles[slot] = 0;
+      this.#calls[slot] = undefined;
+      this.#size--;
+      return true;
+    }
+    if (this.#waitingLong.size === 0 || !this.#waitingLong.delete(handle)) return false;
+    this.#size--;
+    return true;
+  }
+
+  /** The calls, a snapshot in the order they were written (by handle, as a `Map` would give them). */
+  values(): PendingCall[] {
+    const entries: [number, PendingCall][] = [...this.#waitingLong];
+    for (let slot = 0; slot < HANDLE_SLOTS; slot++) if (this.#handles[slot] !== 0) entries.push([this.#handles[slot]!, this.#calls[slot]!]);
+    return entries.sort((a, b) => a[0] - b[0]).map((entry) => entry[1]);
+  }
+}
+
 /**
  * The handle table of one connection: increasing handles, calls awaiting a response, and the
  * fire-and-forget calls: those encoded by the running flush (resolved once it handed its bytes
@@ -45,7 +102,7 @@ export interface WrittenSettler {
  */
 export class HandleTable {
   /** Calls written and not yet settled, by handle. */
-  readonly calls = new Map<number, PendingCall>();
+  readonly calls = new CallsByHandle();
   /** Fire-and-forget calls encoded by the running flush. */
   readonly unawaited: PendingCall[] = [];
   /** Handles of fire-and-forget calls, resolved already, whose reply is still to come. */

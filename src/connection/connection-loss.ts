@@ -41,7 +41,7 @@ export function failLostCalls(tracker: CallTracker, target: LoginTarget, queued:
     tracker.dequeued(call);
   }
   // A snapshot: failing a call removes it from the handle table.
-  for (const call of [...written.calls.values()]) {
+  for (const call of written.calls.values()) {
     const error = new ConnectionLostError(
       `connection to ${target.address} ${why} before the response to ${call.procedure} arrived; the server may have executed it`,
       { ...where, sent: true },

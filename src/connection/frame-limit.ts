@@ -43,7 +43,7 @@ export function frameTooLarge(procedure: string, bodyBytes: number, limit: numbe
  * The call waiting for the frame whose length prefix the decoder refused (`head`: its first
  * bytes, see `FrameDecoder.refusedHead`), or undefined when they do not name one.
  */
-export function refusedFrameOwner(head: Buffer | null, calls: ReadonlyMap<number, PendingCall>): PendingCall | undefined {
+export function refusedFrameOwner(head: Buffer | null, calls: { get(handle: number): PendingCall | undefined }): PendingCall | undefined {
   if (head === null || head.length < HEAD_BYTES) return undefined;
   let handle: number;
   try {
