@@ -9,7 +9,8 @@
 // scripts/run-tests.mjs takes. No coverage (c8): the runs are about timing, not lines.
 //
 // This file is also the node:test reporter of those runs (`--test-reporter=<this file>`): it
-// prints one JSON line per failed test and a count of the passed ones, which the main part reads.
+// prints one JSON line per failed test, suite or file and per unexpected diagnostic, and a count
+// of the passed tests, which the main part reads.
 import { spawn } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { readdirSync, statSync } from 'node:fs';
@@ -20,26 +21,59 @@ import { parseArgs } from 'node:util';
 const SELF = fileURLToPath(import.meta.url);
 const MARK = '@@repeat-tests ';
 
-/** The reporter: one `MARK {json}` line per failed test, and the pass count at the end. */
+// The node:test summary lines (`tests 12`, `pass 11`, …): every other diagnostic is worth keeping,
+// e.g. "… generated asynchronous activity after the test ended …", which fails the file and names
+// no test.
+const SUMMARY = /^(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) \d/;
+// How much of a file's stderr to keep for its failure report.
+const STDERR_LINES = 20;
+
+function firstLine(value) {
+  return String(value ?? '').split('\n')[0].slice(0, 300);
+}
+
+/**
+ * The reporter: one `MARK {json}` line per failed test or suite (a failed hook fails its suite),
+ * per failed file (its process exited with a failure but no test of it failed: the exit code or
+ * signal and the tail of its stderr come along), per unexpected diagnostic, and the pass count.
+ */
 export default async function* reporter(source) {
   let passed = 0;
+  const stderr = new Map();
   for await (const event of source) {
-    if (event.type === 'test:pass' && event.data.details?.type !== 'suite') passed++;
-    if (event.type === 'test:fail' && event.data.details?.type !== 'suite') {
-      const error = event.data.details?.error;
-      const message = String(error?.cause?.message ?? error?.message ?? error ?? '').split('\n')[0].slice(0, 200);
-      yield `${MARK}${JSON.stringify({ file: event.data.file ?? '', line: event.data.line ?? 0, name: event.data.name, message })}\n`;
+    const data = event.data;
+    if (event.type === 'test:stderr') {
+      const lines = stderr.get(data.file) ?? [];
+      lines.push(...String(data.message).split('\n').filter((line) => line !== ''));
+      stderr.set(data.file, lines.slice(-STDERR_LINES));
+    } else if (event.type === 'test:diagnostic' && !SUMMARY.test(data.message)) {
+      yield `${MARK}${JSON.stringify({ diagnostic: String(data.message).slice(0, 2000), file: data.file ?? '' })}\n`;
+    } else if (event.type === 'test:pass' && data.details?.type !== 'suite') {
+      passed++;
+    } else if (event.type === 'test:fail') {
+      const error = data.details?.error;
+      const record = { file: data.file ?? '', line: data.line ?? 0, name: data.name, message: firstLine(error?.cause?.message ?? error?.cause ?? error?.message ?? error) };
+      if (data.details?.type === 'suite') record.suite = true;
+      if (error?.failureType !== undefined) record.failureType = error.failureType;
+      // A file's own failure: named by its path, with how its process ended.
+      if (data.name === data.file) {
+        record.exitCode = error?.exitCode ?? null;
+        record.signal = error?.signal ?? null;
+        record.durationMs = Math.round(data.details?.duration_ms ?? 0);
+        record.stderr = stderr.get(data.file) ?? [];
+      }
+      yield `${MARK}${JSON.stringify(record)}\n`;
     }
   }
   yield `${MARK}${JSON.stringify({ passed })}\n`;
 }
 
-function collect(dir, root) {
+function collect(dir, root, suffix) {
   const found = [];
   for (const entry of readdirSync(dir)) {
     const path = join(dir, entry);
-    if (statSync(path).isDirectory()) found.push(...collect(path, root));
-    else if (entry.endsWith('.test.js')) found.push(relative(root, path));
+    if (statSync(path).isDirectory()) found.push(...collect(path, root, suffix));
+    else if (entry.endsWith(suffix)) found.push(relative(root, path));
   }
   return found.sort();
 }
@@ -56,12 +90,15 @@ function runSuite(root, files, concurrency) {
     const args = ['--test', `--test-reporter=${SELF}`, `--test-concurrency=${concurrency}`, ...files];
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     const failures = [];
+    const diagnostics = [];
     let passed = 0;
     let pending = '';
+    let stderr = '';
     const onLine = (line) => {
       if (!line.startsWith(MARK)) return;
       const record = JSON.parse(line.slice(MARK.length));
       if ('passed' in record) passed += record.passed;
+      else if ('diagnostic' in record) diagnostics.push(record);
       else failures.push(record);
     };
     child.stdout.on('data', (chunk) => {
@@ -70,10 +107,10 @@ function runSuite(root, files, concurrency) {
       pending = lines.pop();
       lines.forEach(onLine);
     });
-    child.stderr.resume();
+    child.stderr.on('data', (chunk) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     child.on('close', (code) => {
       if (pending !== '') onLine(pending);
-      resolve({ code, failures, passed });
+      resolve({ code, failures, diagnostics, passed, stderr });
     });
   });
 }
@@ -92,7 +129,9 @@ async function main() {
   const load = values.load === undefined ? availableParallelism() : Number(values.load);
   const concurrency = Number(values.concurrency);
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const files = collect(join(root, 'dist', 'test'), root).filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)));
+  // The compiled tests and the plain-JavaScript ones, as scripts/run-tests.mjs (and so `npm test`) runs them.
+  const all = [...collect(join(root, 'dist', 'test'), root, '.test.js'), ...collect(join(root, 'test'), root, '.test.mjs')];
+  const files = all.filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)));
   if (files.length === 0) {
     console.error('repeat-tests: no compiled test files found under dist/test (run npx tsc -p tsconfig.json first)');
     process.exit(1);
@@ -120,8 +159,13 @@ async function main() {
       entry.count++;
       byTest.set(key, entry);
     }
-    const names = result.failures.map((f) => f.name).join('; ');
+    const names = result.failures.map((f) => (f.suite ? `suite ${f.name}` : f.name)).join('; ');
     console.log(`  run ${run}/${runs}: ${ok ? 'green' : `FAILED (exit ${result.code})`}, ${result.passed} passed, ${result.failures.length} failed, ${seconds} s, load ${loadavg()[0].toFixed(2)}${names === '' ? '' : ` — ${names}`}`);
+    // What a failure needs to be understood later: the whole record of each, every diagnostic
+    // beyond the summary, and the runner's own stderr when it failed with nothing else to show.
+    for (const failure of result.failures) console.log(`      ${JSON.stringify({ ...failure, file: failure.file.replace(root, '') })}`);
+    for (const { diagnostic } of result.diagnostics) console.log(`      diagnostic: ${diagnostic}`);
+    if (!ok && result.failures.length === 0 && result.stderr !== '') console.log(`      stderr: ${result.stderr}`);
   }
   stopBusy();
   console.log(`\n${green}/${runs} runs green`);
