@@ -10,7 +10,7 @@
 //
 // This file is also the node:test reporter of those runs (`--test-reporter=<this file>`): it
 // prints one JSON line per failed test, suite or file and per unexpected diagnostic, and a count
-// of the passed tests, which the main part reads.
+// of the passed and the skipped tests, which the main part reads.
 import { spawn } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { readdirSync, statSync } from 'node:fs';
@@ -39,6 +39,8 @@ function firstLine(value) {
  */
 export default async function* reporter(source) {
   let passed = 0;
+  // Skipped tests pass too: counted apart, so a run that silently lost its fixtures shows.
+  let skipped = 0;
   const stderr = new Map();
   for await (const event of source) {
     const data = event.data;
@@ -49,7 +51,8 @@ export default async function* reporter(source) {
     } else if (event.type === 'test:diagnostic' && !SUMMARY.test(data.message)) {
       yield `${MARK}${JSON.stringify({ diagnostic: String(data.message).slice(0, 2000), file: data.file ?? '' })}\n`;
     } else if (event.type === 'test:pass' && data.details?.type !== 'suite') {
-      passed++;
+      if (data.skip !== undefined && data.skip !== false) skipped++;
+      else passed++;
     } else if (event.type === 'test:fail') {
       const error = data.details?.error;
       const record = { file: data.file ?? '', line: data.line ?? 0, name: data.name, message: firstLine(error?.cause?.message ?? error?.cause ?? error?.message ?? error) };
@@ -65,7 +68,7 @@ export default async function* reporter(source) {
       yield `${MARK}${JSON.stringify(record)}\n`;
     }
   }
-  yield `${MARK}${JSON.stringify({ passed })}\n`;
+  yield `${MARK}${JSON.stringify({ passed, skipped })}\n`;
 }
 
 function collect(dir, root, suffix) {
@@ -92,12 +95,16 @@ function runSuite(root, files, concurrency) {
     const failures = [];
     const diagnostics = [];
     let passed = 0;
+    let skipped = 0;
     let pending = '';
     let stderr = '';
     const onLine = (line) => {
       if (!line.startsWith(MARK)) return;
       const record = JSON.parse(line.slice(MARK.length));
-      if ('passed' in record) passed += record.passed;
+      if ('passed' in record) {
+        passed += record.passed;
+        skipped += record.skipped;
+      }
       else if ('diagnostic' in record) diagnostics.push(record);
       else failures.push(record);
     };
@@ -110,7 +117,7 @@ function runSuite(root, files, concurrency) {
     child.stderr.on('data', (chunk) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     child.on('close', (code) => {
       if (pending !== '') onLine(pending);
-      resolve({ code, failures, diagnostics, passed, stderr });
+      resolve({ code, failures, diagnostics, passed, skipped, stderr });
     });
   });
 }
@@ -160,7 +167,7 @@ async function main() {
       byTest.set(key, entry);
     }
     const names = result.failures.map((f) => (f.suite ? `suite ${f.name}` : f.name)).join('; ');
-    console.log(`  run ${run}/${runs}: ${ok ? 'green' : `FAILED (exit ${result.code})`}, ${result.passed} passed, ${result.failures.length} failed, ${seconds} s, load ${loadavg()[0].toFixed(2)}${names === '' ? '' : ` — ${names}`}`);
+    console.log(`  run ${run}/${runs}: ${ok ? 'green' : `FAILED (exit ${result.code})`}, ${result.passed} passed, ${result.skipped} skipped, ${result.failures.length} failed, ${seconds} s, load ${loadavg()[0].toFixed(2)}${names === '' ? '' : ` — ${names}`}`);
     // What a failure needs to be understood later: the whole record of each, every diagnostic
     // beyond the summary, and the runner's own stderr when it failed with nothing else to show.
     for (const failure of result.failures) console.log(`      ${JSON.stringify({ ...failure, file: failure.file.replace(root, '') })}`);
