@@ -47,6 +47,10 @@ interface Stats {
   cells: number;
   notes: number;
   slowestMs: number;
+  /** Inputs over the bound by wall time, rerun and judged on the judging clock. */
+  rerun: number;
+  /** The highest fastest-rerun / bound of those that passed: how close the time check came to a finding. */
+  closest: number;
   peakHeapAfterGc: number;
   peakArrayBuffersAfterGc: number;
 }
@@ -76,7 +80,7 @@ function runWorker(job: Job): void {
   warmUp(target, corpus, WARM_UP_INPUTS);
   const gauge = new LoadGauge(referenceWork(corpus));
   Atomics.store(status, 2, 1); // the watchdog counts from here
-  const stats: Stats = { done: 0, accepted: 0, cells: 0, notes: 0, slowestMs: 0, peakHeapAfterGc: 0, peakArrayBuffersAfterGc: 0 };
+  const stats: Stats = { done: 0, accepted: 0, cells: 0, notes: 0, slowestMs: 0, rerun: 0, closest: 0, peakHeapAfterGc: 0, peakArrayBuffersAfterGc: 0 };
   const seenNotes = new Set<string>();
   const post = (message: WorkerMessage): void => parentPort!.postMessage(message);
   let baseline = -1;
@@ -89,6 +93,10 @@ function runWorker(job: Job): void {
     if (result.outcome?.accepted === true) stats.accepted++;
     stats.cells += result.outcome?.cells ?? 0;
     if (result.ms > stats.slowestMs) stats.slowestMs = result.ms;
+    if (result.judged !== undefined) {
+      stats.rerun++;
+      if (result.failure === null) stats.closest = Math.max(stats.closest, result.judged);
+    }
     if (result.failure !== null) post({ type: 'failure', failure: result.failure });
     if (result.note !== null) {
       stats.notes++;
@@ -185,7 +193,7 @@ function rate(count: number, ms: number): string {
 
 /** Run one target's index range on `workers` threads; restarts after a hang or a death. */
 async function runTarget(options: Options, target: string, onFailure: (f: Failure) => void, onNote: (n: Extract<WorkerMessage, { type: 'note' }>) => void): Promise<Stats> {
-  const total: Stats = { done: 0, accepted: 0, cells: 0, notes: 0, slowestMs: 0, peakHeapAfterGc: 0, peakArrayBuffersAfterGc: 0 };
+  const total: Stats = { done: 0, accepted: 0, cells: 0, notes: 0, slowestMs: 0, rerun: 0, closest: 0, peakHeapAfterGc: 0, peakArrayBuffersAfterGc: 0 };
   const corpus = loadCorpus();
   const per = Math.ceil(options.count / options.workers);
   const ranges: [number, number][] = [];
@@ -248,8 +256,9 @@ async function runTarget(options: Options, target: string, onFailure: (f: Failur
         else if (message.type === 'note') onNote(message);
         else {
           finished = true;
-          for (const key of ['done', 'accepted', 'cells', 'notes'] as const) total[key] += message.stats[key];
+          for (const key of ['done', 'accepted', 'cells', 'notes', 'rerun'] as const) total[key] += message.stats[key];
           total.slowestMs = Math.max(total.slowestMs, message.stats.slowestMs);
+          total.closest = Math.max(total.closest, message.stats.closest);
           total.peakHeapAfterGc = Math.max(total.peakHeapAfterGc, message.stats.peakHeapAfterGc);
           total.peakArrayBuffersAfterGc = Math.max(total.peakArrayBuffersAfterGc, message.stats.peakArrayBuffersAfterGc);
         }
@@ -339,7 +348,7 @@ async function main(): Promise<void> {
     );
     const ms = performance.now() - targetStart;
     inputs += stats.done;
-    const line = `${target.padEnd(10)} ${stats.done.toLocaleString('en-US').padStart(11)} inputs ${(ms / 1000).toFixed(1).padStart(7)} s ${rate(stats.done, ms).padStart(8)} inputs/s  accepted ${((100 * stats.accepted) / Math.max(1, stats.done)).toFixed(1).padStart(5)}%  cells ${stats.cells.toLocaleString('en-US').padStart(12)}  slowest ${stats.slowestMs.toFixed(1)} ms  heap after GC ≤ ${(stats.peakHeapAfterGc / MIB).toFixed(0)} MiB  disagreements ${stats.notes}`;
+    const line = `${target.padEnd(10)} ${stats.done.toLocaleString('en-US').padStart(11)} inputs ${(ms / 1000).toFixed(1).padStart(7)} s ${rate(stats.done, ms).padStart(8)} inputs/s  accepted ${((100 * stats.accepted) / Math.max(1, stats.done)).toFixed(1).padStart(5)}%  cells ${stats.cells.toLocaleString('en-US').padStart(12)}  slowest ${stats.slowestMs.toFixed(1)} ms  rerun ${stats.rerun}${stats.rerun > 0 ? ` (closest ${(100 * stats.closest).toFixed(0)}% of its bound)` : ''}  heap after GC ≤ ${(stats.peakHeapAfterGc / MIB).toFixed(0)} MiB  disagreements ${stats.notes}`;
     rows.push(line);
     console.log(`  done: ${line}`);
   }

@@ -88,10 +88,14 @@ function busyChild() {
   return child;
 }
 
+/** The suite run in progress, so that stopping this script stops it too. */
+let running = null;
+
 function runSuite(root, files, concurrency) {
   return new Promise((resolve) => {
     const args = ['--test', `--test-reporter=${SELF}`, `--test-concurrency=${concurrency}`, ...files];
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    running = child;
     const failures = [];
     const diagnostics = [];
     let passed = 0;
@@ -116,6 +120,7 @@ function runSuite(root, files, concurrency) {
     });
     child.stderr.on('data', (chunk) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     child.on('close', (code) => {
+      running = null;
       if (pending !== '') onLine(pending);
       resolve({ code, failures, diagnostics, passed, skipped, stderr });
     });
@@ -147,8 +152,14 @@ async function main() {
   const stopBusy = () => {
     for (const child of busy) child.kill('SIGKILL');
   };
-  process.on('exit', stopBusy);
+  // Stopped by hand: no busy process may outlive this one (they spin forever), nor the suite
+  // run (the runner ends its own test files when it is told to stop).
+  process.on('exit', () => {
+    stopBusy();
+    running?.kill('SIGTERM');
+  });
   process.on('SIGINT', () => process.exit(130));
+  process.on('SIGTERM', () => process.exit(143));
   console.log(`repeat-tests: ${runs} run(s) of ${files.length} test files, concurrency ${concurrency}, ${load} busy process(es); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
   const byTest = new Map();

@@ -74,6 +74,11 @@ export interface CheckResult {
   note: string | null;
   outcome: Outcome | null;
   ms: number;
+  /**
+   * Set when the input was over the bound by wall time and rerun: its fastest rerun over the
+   * bound it was judged against (below 1: it passed; how far below is the time check's margin).
+   */
+  judged?: number;
 }
 
 interface Run {
@@ -153,8 +158,9 @@ export function checkInput(target: string, seed: number, index: number, input: F
     }
     if (fastest > bound) {
       run.ms = fastest;
-      return result(failure('slow', `took ${fastest.toFixed(1)} ms of ${JUDGE_CLOCK.name} time (bound ${base.toFixed(1)} ms${load > 1 ? ` × ${load.toFixed(1)} for the machine's current load` : ''})`));
+      return { ...result(failure('slow', `took ${fastest.toFixed(1)} ms of ${JUDGE_CLOCK.name} time (bound ${base.toFixed(1)} ms${load > 1 ? ` × ${load.toFixed(1)} for the machine's current load` : ''})`)), judged: fastest / bound };
     }
+    return { ...result(null), judged: fastest / bound };
   }
   return result(null);
 }
