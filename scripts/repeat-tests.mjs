@@ -21,9 +21,9 @@ import { parseArgs } from 'node:util';
 const SELF = fileURLToPath(import.meta.url);
 const MARK = '@@repeat-tests ';
 
-// The node:test summary lines (`tests 12`, `pass 11`, …): every other diagnostic is worth keeping,
-// e.g. "… generated asynchronous activity after the test ended …", which fails the file and names
-// no test.
+// The runner's own summary lines (`tests 12`, `pass 11`, …). Its other diagnostics are worth
+// keeping, e.g. "… generated asynchronous activity after the test ended …", which fails the file
+// and names no test; a test's own `t.diagnostic()` lines (they carry a file) are its business.
 const SUMMARY = /^(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) \d/;
 // How much of a file's stderr to keep for its failure report.
 const STDERR_LINES = 20;
@@ -48,7 +48,7 @@ export default async function* reporter(source) {
       const lines = stderr.get(data.file) ?? [];
       lines.push(...String(data.message).split('\n').filter((line) => line !== ''));
       stderr.set(data.file, lines.slice(-STDERR_LINES));
-    } else if (event.type === 'test:diagnostic' && !SUMMARY.test(data.message)) {
+    } else if (event.type === 'test:diagnostic' && data.file === undefined && !SUMMARY.test(data.message)) {
       yield `${MARK}${JSON.stringify({ diagnostic: String(data.message).slice(0, 2000), file: data.file ?? '' })}\n`;
     } else if (event.type === 'test:pass' && data.details?.type !== 'suite') {
       if (data.skip !== undefined && data.skip !== false) skipped++;
