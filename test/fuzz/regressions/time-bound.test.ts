@@ -33,17 +33,23 @@ function burn(ms: number): void {
 test('time spent waiting for a core is not work: an input that waits 150 ms is not slow', { skip: ON_CPU_CLOCK ? false : NO_CPU_CLOCK }, (t: TestContext) => {
   const cell = new Int32Array(new SharedArrayBuffer(4));
   const waits = planted(() => void Atomics.wait(cell, 0, 0, 150), { accepted: true, cells: 0 });
-  const { failure } = checkInput('planted', 1, 1, waits, { timeBoundMs: 50, amplification: 32, probe: null });
+  const { failure, judged } = checkInput('planted', 1, 1, waits, { timeBoundMs: 50, amplification: 32, probe: null });
   t.assert.equal(failure, null, failure?.message);
+  // Over 50 ms of wall time, so it was rerun and judged: its margin is reported.
+  t.assert.ok(judged !== undefined && judged < 1, `judged at ${judged} of its bound`);
 });
 
 test('rows, cells and columns extend the bound: 80 ms of CPU is slow for 2 bytes, not for 40,000 rows', { skip: ON_CPU_CLOCK ? false : NO_CPU_CLOCK }, (t: TestContext) => {
   // Bound without a gauge: 50 ms + 40,000 × (row + cell) + 1 column, in reference workloads of
   // 4.72 ms: ≈ 114 ms. The same 80 ms with nothing read is over the bare 50 ms.
   const rows = planted(() => burn(80), { accepted: true, cells: 40_000, rows: 40_000, columns: 1 });
-  t.assert.equal(checkInput('planted', 1, 2, rows, { timeBoundMs: 50, amplification: 32, probe: null }).failure, null);
+  const passed = checkInput('planted', 1, 2, rows, { timeBoundMs: 50, amplification: 32, probe: null });
+  t.assert.equal(passed.failure, null);
+  t.assert.ok(passed.judged !== undefined && passed.judged < 1, `judged at ${passed.judged} of its bound`);
   const bare = planted(() => burn(80), { accepted: true, cells: 0 });
-  t.assert.equal(checkInput('planted', 1, 3, bare, { timeBoundMs: 50, amplification: 32, probe: null }).failure?.kind, 'slow');
+  const slow = checkInput('planted', 1, 3, bare, { timeBoundMs: 50, amplification: 32, probe: null });
+  t.assert.equal(slow.failure?.kind, 'slow');
+  t.assert.ok(slow.judged !== undefined && slow.judged > 1, `judged at ${slow.judged} of its bound`);
 });
 
 for (const [target, index] of [
