@@ -54,24 +54,33 @@ describe('a node lost under load', () => {
           ),
         );
         await Promise.all(batch);
+        // One macrotask per batch: should every call fail at once (a closed harness), the loop
+        // still cannot hold the microtask queue and starve the event loop.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     })();
-    await until(() => succeeded > 2000, 'load running');
-    await node.stop();
-    await until(() => disconnects.length === 1 && failuresAtLoss >= 0, 'the disconnect');
-    const afterLoss = succeeded;
-    await until(() => succeeded > afterLoss + 500, 'traffic flowing through the other nodes', 10_000);
-    await until(() => reconnects.length >= 4, 'four reconnect attempts', 10_000);
-    const nodeCalls = node.stats().calls;
-    await sleep(20);
-    t.assert.strictEqual(node.stats().calls, nodeCalls, 'nothing reaches the stopped node');
+    // The load stops however the test ends. Left running after a failed wait, it called the
+    // closed harness forever in microtasks: the process never reported the failure, grew until
+    // the heap limit and died, and the file failed naming no test.
+    try {
+      await until(() => succeeded > 2000, 'load running');
+      await node.stop();
+      await until(() => disconnects.length === 1 && failuresAtLoss >= 0, 'the disconnect');
+      const afterLoss = succeeded;
+      await until(() => succeeded > afterLoss + 500, 'traffic flowing through the other nodes', 10_000);
+      await until(() => reconnects.length >= 4, 'four reconnect attempts', 10_000);
+      const nodeCalls = node.stats().calls;
+      await sleep(20);
+      t.assert.strictEqual(node.stats().calls, nodeCalls, 'nothing reaches the stopped node');
 
-    await node.restart();
-    await until(() => connects.length === 1, 'the reconnect', 10_000);
-    const restartedCalls = node.stats().calls;
-    await until(() => node.stats().calls > restartedCalls + 200, 'the node serving again', 10_000);
-    running = false;
-    await load;
+      await node.restart();
+      await until(() => connects.length === 1, 'the reconnect', 10_000);
+      const restartedCalls = node.stats().calls;
+      await until(() => node.stats().calls > restartedCalls + 200, 'the node serving again', 10_000);
+    } finally {
+      running = false;
+      await load;
+    }
 
     // Failed once: only calls in flight on the lost connection, all ConnectionLostError, all at the loss.
     t.assert.ok(failures.length > 0 && failures.length <= 100, `${failures.length} calls failed`);

@@ -15,8 +15,11 @@ installRejectionProbe();
 
 test('reconnect storm: a node flapping 15 times under load loses no call and leaks nothing', async (t: TestContext) => {
   const server = await startServer({ workloads: [] });
+  // Closed at the end of a passing run (then checked for leftovers); these close them after a failure.
+  t.after(() => server.close());
   const baseline = activeResources();
   const client = await Client.connect({ hosts: [server.address], timerResolutionMs: 10, callTimeoutMs: 1000, connectTimeoutMs: 500, reconnectDelayMs: 20, maxReconnectDelayMs: 20, clientAffinity: false, discover: false });
+  t.after(() => client.close());
   // The client's own reconnect (the cluster layer) dials back.
   const redial = { reconnects: 0 };
   client.on('connect', (info) => {
@@ -32,19 +35,24 @@ test('reconnect storm: a node flapping 15 times under load loses no call and lea
   })();
   const flaps = 15;
   const connected = (): boolean => client.hosts.every((host) => host.connected);
-  for (let i = 0; i < flaps; i++) {
-    // Up at least 100 ms and until the client is back, with calls on the wire when it dies:
-    // the storm's pace follows the client, so a loaded machine slows it and cannot skip a flap.
-    await sleep(100);
-    await until(() => connected() && redial.reconnects >= i, `reconnect ${i}`, 10_000);
-    await until(() => ledger.issued > ledger.succeeded + ledger.failed, 'calls in flight', 10_000);
-    await server.kill();
-    await sleep(100);
-    await server.restart();
+  // The load stops however the storm ends: left running after a failed wait, it kept the
+  // process alive for ever, and the file (and the suite with it) never finished.
+  try {
+    for (let i = 0; i < flaps; i++) {
+      // Up at least 100 ms and until the client is back, with calls on the wire when it dies:
+      // the storm's pace follows the client, so a loaded machine slows it and cannot skip a flap.
+      await sleep(100);
+      await until(() => connected() && redial.reconnects >= i, `reconnect ${i}`, 10_000);
+      await until(() => ledger.issued > ledger.succeeded + ledger.failed, 'calls in flight', 10_000);
+      await server.kill();
+      await sleep(100);
+      await server.restart();
+    }
+    await until(() => connected() && redial.reconnects >= flaps, 'the last reconnect', 10_000);
+  } finally {
+    running = false;
+    await load;
   }
-  await until(() => connected() && redial.reconnects >= flaps, 'the last reconnect', 10_000);
-  running = false;
-  await load;
   await ledger.settled();
   // After the storm the client is back and works.
   const afterCall = client.call('@Ping');
