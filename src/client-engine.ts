@@ -12,7 +12,7 @@
 import type { EventEmitter } from 'node:events';
 import { CallTracker, FAILURE_KIND } from './calls/call-tracker.js';
 import { FlowControl, RateLimiter } from './calls/flow-control.js';
-import { runCallback, type CallCallback } from './calls/pending-call.js';
+import type { CallCallback } from './calls/pending-call.js';
 import { checkCall, startCall, type CallDefaults } from './calls/start-call.js';
 import { StatsCollector, type ProcedureCounters } from './calls/stats.js';
 import type { ClientEvents } from './client-events.js';
@@ -99,47 +99,28 @@ export class ClientEngine implements CallSubmitter {
     }
   }
 
-  /** One call, retried after a connection loss when the call or the client option asks for it. */
+  /**
+   * One call, retried after a connection loss when the call or the client option asks for it.
+   * With `callback` (`ProcedureHandle.send`), a call that goes straight out carries it and no
+   * promise is made (undefined is returned); one that is refused, waits for a connection or may
+   * be retried still returns its promise, for the caller to adapt.
+   */
+  submit(procedure: string, params: readonly unknown[], types: readonly ParameterType[] | undefined, options: CallOptions | undefined, counters: ProcedureCounters): Promise<DecodedResponse>;
   submit(
     procedure: string,
     params: readonly unknown[],
     types: readonly ParameterType[] | undefined,
     options: CallOptions | undefined,
     counters: ProcedureCounters,
-  ): Promise<DecodedResponse> {
-    return this.#call(procedure, params, types, options, counters, null)!;
-  }
-
-  /**
-   * {@link submit} without a promise: `callback` is called exactly once, never from inside
-   * this method. A call that goes straight out (the usual case) carries the callback itself; one
-   * that is refused, waits for a connection or may be retried takes the promise path, adapted.
-   */
-  send(
+    callback: CallCallback,
+  ): Promise<DecodedResponse> | undefined;
+  submit(
     procedure: string,
     params: readonly unknown[],
     types: readonly ParameterType[] | undefined,
     options: CallOptions | undefined,
     counters: ProcedureCounters,
-    callback: CallCallback<DecodedResponse>,
-  ): void {
-    const promise = this.#call(procedure, params, types, options, counters, callback as CallCallback);
-    if (promise !== undefined) {
-      promise.then(
-        (response) => runCallback(callback as CallCallback, null, response),
-        (error: unknown) => runCallback(callback as CallCallback, error, null),
-      );
-    }
-  }
-
-  /** {@link submit} and {@link send}: a promise, or undefined when the call started with `callback`. */
-  #call(
-    procedure: string,
-    params: readonly unknown[],
-    types: readonly ParameterType[] | undefined,
-    options: CallOptions | undefined,
-    counters: ProcedureCounters,
-    callback: CallCallback | null,
+    callback: CallCallback | null = null,
   ): Promise<DecodedResponse> | undefined {
     if (options !== undefined) {
       // Plain-JavaScript callers get their typos back instead of silence (option-check.ts).

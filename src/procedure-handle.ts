@@ -3,16 +3,15 @@
  * handle is made (the count and the values per call, before anything is sent), and its
  * statistics counters looked up once instead of per call.
  */
-import type { DecodedResponse } from './decode/decode-response.js';
-import type { RowObject } from './decode/decode-response.js';
+import type { DecodedResponse, RowObject } from './decode/decode-response.js';
 import type { ParameterType } from './protocol/parameters.js';
 import type { CallOptions } from './options.js';
 import type { ProcedureCounters } from './calls/stats.js';
-import type { CallCallback } from './calls/pending-call.js';
+import { runCallback, type CallCallback } from './calls/pending-call.js';
 
 const NO_PARAMS: readonly unknown[] = Object.freeze([]);
 
-/** What a procedure handle needs from the client's engine. */
+/** What a procedure handle needs from the client's engine (`ClientEngine.submit`). */
 export interface CallSubmitter {
   submit(
     procedure: string,
@@ -20,15 +19,8 @@ export interface CallSubmitter {
     types: readonly ParameterType[] | undefined,
     options: CallOptions | undefined,
     counters: ProcedureCounters,
-  ): Promise<DecodedResponse>;
-  send(
-    procedure: string,
-    params: readonly unknown[],
-    types: readonly ParameterType[] | undefined,
-    options: CallOptions | undefined,
-    counters: ProcedureCounters,
-    callback: CallCallback<DecodedResponse>,
-  ): void;
+    callback?: CallCallback,
+  ): Promise<DecodedResponse> | undefined;
 }
 
 /** A procedure with declared parameter types (from `Client.procedure`). */
@@ -49,7 +41,7 @@ export class ProcedureHandle {
   call<Row = RowObject>(params: readonly unknown[] | undefined, options: CallOptions & { response: boolean }): Promise<DecodedResponse<Row> | null>;
   call<Row = RowObject>(params?: readonly unknown[], options?: CallOptions): Promise<DecodedResponse<Row>>;
   call(params: readonly unknown[] = NO_PARAMS, options?: CallOptions): Promise<DecodedResponse | null> {
-    return this.#engine.submit(this.name, params, this.types, options, this.#counters);
+    return this.#engine.submit(this.name, params, this.types, options, this.#counters)!;
   }
 
   /**
@@ -61,6 +53,12 @@ export class ProcedureHandle {
    * callback, and the other calls go on.
    */
   send<Row = RowObject>(params: readonly unknown[], callback: CallCallback<DecodedResponse<Row>>, options?: CallOptions): void {
-    this.#engine.send(this.name, params, this.types, options, this.#counters, callback as CallCallback<DecodedResponse>);
+    const done = callback as CallCallback;
+    const promise = this.#engine.submit(this.name, params, this.types, options, this.#counters, done);
+    // Refused, waiting for a connection or retried: the promise path, called back the same way.
+    promise?.then(
+      (response) => runCallback(done, null, response),
+      (error: unknown) => runCallback(done, error, null),
+    );
   }
 }
