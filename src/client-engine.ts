@@ -11,14 +11,15 @@
  */
 import type { EventEmitter } from 'node:events';
 import { CallTracker, FAILURE_KIND } from './calls/call-tracker.js';
-import { FlowControl, RateLimiter } from './calls/flow-control.js';
-import type { CallCallback } from './calls/pending-call.js';
+import { FlowControl, type CallCallback } from './calls/pending-call.js';
+import { RateLimiter } from './calls/rate-limiter.js';
 import { checkCall, startCall, type CallDefaults } from './calls/start-call.js';
 import { StatsCollector, type ProcedureCounters } from './calls/stats.js';
 import type { ClientEvents } from './client-events.js';
 import { ConnectionSet } from './cluster/connection-set.js';
 import { RetryPolicy } from './cluster/retry.js';
-import { Connection, callTarget } from './connection/connection.js';
+import { Connection } from './connection/connection.js';
+import { CALLS } from './connection/connection-calls.js';
 import { createResponseDecoder, type ClientDecoder } from './decode/response-decoder.js';
 import { WireDumpWriter } from './connection/wire-dump.js';
 import type { DecodedResponse } from './decode/decode-response.js';
@@ -194,7 +195,7 @@ export class ClientEngine implements CallSubmitter {
     const connection = this.cluster.pick(procedure, params, partition);
     if (connection === null) return this.#whenConnected(procedure, params, types, options, counters);
     const awaitResponse = options === undefined || options.response !== false;
-    return startCall(callTarget(connection), procedure, params, types, options, this.#defaults, counters, awaitResponse, false, callback) as Promise<DecodedResponse> | undefined;
+    return startCall(connection[CALLS], procedure, params, types, options, this.#defaults, counters, awaitResponse, false, callback) as Promise<DecodedResponse> | undefined;
   }
 
   /**

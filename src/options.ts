@@ -7,13 +7,13 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { resolveClusterOptions, type ResolvedClusterOptions } from './cluster/cluster-options.js';
 import { parseClusterHost } from './cluster/host-list.js';
-import { DEFAULT_QUEUE_LEVELS, checkQueueLevels, type QueueLevels } from './calls/flow-control.js';
+import { DEFAULT_QUEUE_LEVELS, checkQueueLevels, type QueueLevels } from './calls/pending-call.js';
 import { DEFAULT_MAX_SLABS, DEFAULT_SLAB_BYTES } from './connection/slab-pool.js';
 import { DEFAULT_TIMER_RESOLUTION_MS } from './calls/timer-wheel.js';
 import { DEFAULT_CALL_TIMEOUT_MS, type ConnectionOptions } from './connection/connection-options.js';
 import type { CallTracker } from './calls/call-tracker.js';
 import type { ClientDecoder } from './decode/response-decoder.js';
-import type { RateLimiter } from './calls/flow-control.js';
+import type { RateLimiter } from './calls/rate-limiter.js';
 import type { WireDumpWriter } from './connection/wire-dump.js';
 import { isPriority } from './calls/start-call.js';
 import { resolveTlsSetting } from './connection/tls.js';

@@ -1,13 +1,23 @@
 /**
- * The record of one call from `client.call()` to its settlement, and the pool that reuses those
- * records.
+ * The calls pending in a client: the record of one call from `client.call()` to its settlement,
+ * the pool that reuses those records, and the queue accounting that bounds how many may pend.
  *
  * A {@link PendingCall} is reused: the hot path allocates only the caller's promise (and the
  * response). It carries its own timing-wheel links (no timer object per call) and is its own
  * `AbortSignal` listener through `handleEvent` (no closure per call). A record returns to the
  * pool only when it is settled *and* no queue still references it (a call aborted while
  * queued stays in the write queue until the flush skips it).
+ *
+ * Flow control has two levels, like VoltDB's Java Client2: per connection at most
+ * `maxOutstanding` calls on the wire (the connection counts those itself and stops its write
+ * scheduler at the limit); per client a bounded queue of calls accepted and not yet settled
+ * ({@link FlowControl}), with three levels: at `warn` the client reports backpressure
+ * (`needsDrain` becomes true), at or below `resume` it emits `'drain'`, and at `hard` a new call
+ * is refused at once with `BackpressureError` — the stream `highWaterMark` pattern, plus a hard
+ * stop so memory stays bounded when the server stops reading. (The optional rate limit is
+ * rate-limiter.ts.)
  */
+import { InvalidArgumentError } from '../errors.js';
 import type { ParameterType } from '../protocol/parameters.js';
 import type { TimerEntry } from './timer-wheel.js';
 import type { CallMessage } from './diagnostics.js';
@@ -167,5 +177,78 @@ export class CallPool {
     call.clear();
     call.state = CALL_STATE.FREE;
     if (this.free.length < this.maxFree) this.free.push(call);
+  }
+}
+
+/** Queue levels, in calls accepted by the client and not yet settled. */
+export interface QueueLevels {
+  /** `needsDrain` turns true at this many pending calls. Default 8000. */
+  warn: number;
+  /** `'drain'` is emitted when pending calls fall to this many. Default 2000. */
+  resume: number;
+  /** A call beyond this many pending ones is refused with `BackpressureError`. Default 10000. */
+  hard: number;
+}
+
+/** Default queue levels (calls accepted and not settled). */
+export const DEFAULT_QUEUE_LEVELS: Readonly<QueueLevels> = Object.freeze({ warn: 8000, resume: 2000, hard: 10000 });
+
+/** Callbacks fired when the queue crosses its levels. */
+export interface FlowControlEvents {
+  /** Pending calls reached `warn`. */
+  onBackpressure(pending: number): void;
+  /** Pending calls fell to `resume` after a backpressure. */
+  onDrain(pending: number): void;
+}
+
+/** Validate levels: 0 ≤ resume < warn ≤ hard. */
+export function checkQueueLevels(levels: QueueLevels): QueueLevels {
+  const { warn, resume, hard } = levels;
+  for (const [name, value] of [['warn', warn], ['resume', resume], ['hard', hard]] as const) {
+    if (!Number.isInteger(value) || value < 0) throw new InvalidArgumentError(`queue.${name} must be an integer >= 0, got ${value}`);
+  }
+  if (!(resume < warn && warn <= hard)) {
+    throw new InvalidArgumentError(`queue levels must satisfy resume < warn <= hard, got resume ${resume}, warn ${warn}, hard ${hard}`);
+  }
+  return levels;
+}
+
+/** The client queue's accounting: admit, release, and the warn / resume / hard levels. */
+export class FlowControl {
+  /** Calls admitted and not yet released. */
+  pending = 0;
+  /** True from `warn` until the queue falls back to `resume`. */
+  needsDrain = false;
+  /** Calls refused at the hard limit. */
+  refused = 0;
+
+  constructor(
+    readonly levels: QueueLevels,
+    private readonly events: FlowControlEvents,
+  ) {
+    checkQueueLevels(levels);
+  }
+
+  /** Take a place in the queue; false (and nothing counted) when the hard limit is reached. */
+  tryAdmit(): boolean {
+    if (this.pending >= this.levels.hard) {
+      this.refused++;
+      return false;
+    }
+    this.pending++;
+    if (!this.needsDrain && this.pending >= this.levels.warn) {
+      this.needsDrain = true;
+      this.events.onBackpressure(this.pending);
+    }
+    return true;
+  }
+
+  /** Give a place back (the call settled). */
+  release(): void {
+    this.pending--;
+    if (this.needsDrain && this.pending <= this.levels.resume) {
+      this.needsDrain = false;
+      this.events.onDrain(this.pending);
+    }
   }
 }

@@ -6,14 +6,16 @@
  * types, priority, partition — run before anything is queued; a refusal is a `ParameterError`
  * and nothing is sent. {@link startCall} then takes a record from the tracker's pool, fills it
  * from {@link CallOptions} (the base every caller's options extend) over the caller's defaults,
- * arms it (timeout, abort listener, diagnostics) and queues it on the chosen target.
+ * arms it (timeout on the tracker's wheel, abort listener, start diagnostic) and queues it on
+ * the chosen target; from there the tracker settles it (call-tracker.ts).
  */
 import { ParameterError } from '../errors.js';
 import { MP_PARTITION_ID, VOLT_TYPE } from '../protocol/constants.js';
 import { parameterCountError, type ParameterType } from '../protocol/parameters.js';
 import { describeValue } from '../protocol/value-errors.js';
 import type { CallTracker } from './call-tracker.js';
-import type { CallCallback, PendingCall } from './pending-call.js';
+import { callEndChannel, callStartChannel, type CallMessage } from './diagnostics.js';
+import { CALL_STATE, type CallCallback, type PendingCall } from './pending-call.js';
 import type { ProcedureCounters } from './stats.js';
 
 /**
@@ -165,7 +167,7 @@ export function startCall(
   callback: CallCallback | null = null,
 ): Promise<unknown> | undefined {
   const tracker = target.tracker;
-  const call = tracker.create(procedure, params);
+  const call = takeCall(tracker, procedure, params);
   let timeoutMs = defaults.timeoutMs;
   let signal: AbortSignal | null = null;
   call.types = types;
@@ -186,12 +188,12 @@ export function startCall(
     call.resolve = parkedResolve;
     call.reject = parkedReject;
     parkedResolve = parkedReject = null;
-    tracker.start(call, timeoutMs, signal, target);
+    armCall(tracker, call, timeoutMs, signal, target);
     target.submit(call);
     return promise;
   }
   call.callback = callback;
-  tracker.start(call, timeoutMs, signal, target);
+  armCall(tracker, call, timeoutMs, signal, target);
   tracker.submitting = call;
   try {
     target.submit(call);
@@ -199,4 +201,44 @@ export function startCall(
     tracker.submitting = null;
   }
   return undefined;
+}
+
+/** A record from `tracker`'s pool, filled with the request; its clock starts now. */
+export function takeCall(tracker: CallTracker, procedure: string, params: readonly unknown[]): PendingCall {
+  const call = tracker.pool.acquire();
+  call.procedure = procedure;
+  call.params = params;
+  call.state = CALL_STATE.QUEUED;
+  call.startTime = tracker.now();
+  return call;
+}
+
+/**
+ * Arm a call taken with {@link takeCall}: its timeout on the tracker's wheel (`timeoutMs` > 0;
+ * 0 or Infinity = none), its abort listener, and the start diagnostic (`target` names the
+ * connection it is routed to; an internal call is never published).
+ */
+export function armCall(tracker: CallTracker, call: PendingCall, timeoutMs: number, signal: AbortSignal | null, target: { host: string; port: number } | null): void {
+  tracker.live++;
+  call.timeoutMs = timeoutMs;
+  if (timeoutMs > 0 && timeoutMs !== Infinity) tracker.wheel.addAt(call, call.startTime + timeoutMs);
+  if (signal !== null) {
+    call.signal = signal;
+    signal.addEventListener('abort', call);
+  }
+  // One message object for both events, made only when someone listens to either.
+  if ((callStartChannel.hasSubscribers || callEndChannel.hasSubscribers) && !call.internal) {
+    const message: CallMessage = {
+      procedure: call.procedure,
+      params: call.params,
+      host: target?.host ?? '',
+      port: target?.port ?? 0,
+      handle: null,
+      startTime: call.startTime,
+      durationMs: 0,
+      sent: false,
+    };
+    call.diagnostic = message;
+    if (callStartChannel.hasSubscribers) callStartChannel.publish(message);
+  }
 }

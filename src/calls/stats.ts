@@ -71,7 +71,11 @@ export interface ClientStats {
   procedures: Record<string, ProcedureStats>;
 }
 
-/** Live counters of one procedure; the client keeps one per name (and a procedure handle caches it). */
+/**
+ * Live counters of one procedure; the client keeps one per name (and a procedure handle caches
+ * it). The call tracker records every settled call here (call-tracker.ts, `recordSuccess` and
+ * its siblings); this file only reads them.
+ */
 export class ProcedureCounters {
   calls = 0;
   succeeded = 0;
@@ -113,10 +117,6 @@ function summarize(histogram: hdr.Histogram): LatencySummary {
   };
 }
 
-function record(map: Map<string, number>, key: string): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
-}
-
 /** The live statistics of one client; {@link StatsCollector.snapshot} reads (and optionally resets) them. */
 export class StatsCollector {
   bytesIn = 0;
@@ -127,11 +127,6 @@ export class StatsCollector {
   private readonly procedures = new Map<string, ProcedureCounters>();
   /** Scratch for the client-wide percentiles: the per-procedure histograms added up at snapshot time. */
   private readonly total = newLatencyHistogram(this);
-  private readonly errors = new Map<string, number>();
-  private calls = 0;
-  private succeeded = 0;
-  private failed = 0;
-  private unawaitedCalls = 0;
   private since = Date.now();
 
   /** The live counters of `procedure` (created on first use). */
@@ -144,42 +139,25 @@ export class StatsCollector {
     return counters;
   }
 
-  /** A call succeeded after `latencyUs`. */
-  success(counters: ProcedureCounters, latencyUs: number): void {
-    this.calls++;
-    this.succeeded++;
-    counters.calls++;
-    counters.succeeded++;
-    counters.histogram.recordValue(latencyUs < 1 ? 1 : Math.round(latencyUs));
-  }
-
-  /** A fire-and-forget call was written (no latency: nobody waits for its reply). */
-  unawaited(counters: ProcedureCounters): void {
-    this.calls++;
-    this.unawaitedCalls++;
-    counters.calls++;
-    counters.unawaited++;
-  }
-
-  /** A call failed with `kind`; `latencyUs` ≥ 0 when the server answered (a procedure error). */
-  failure(counters: ProcedureCounters, kind: string, latencyUs: number): void {
-    this.calls++;
-    this.failed++;
-    counters.calls++;
-    counters.failed++;
-    record(this.errors, kind);
-    record(counters.errors, kind);
-    if (latencyUs >= 0) counters.histogram.recordValue(latencyUs < 1 ? 1 : Math.round(latencyUs));
-  }
-
   /** The interval so far; with `reset`, start a new interval. */
   snapshot(reset = false): ClientStats {
     const until = Date.now();
     const durationMs = Math.max(0, until - this.since);
     const procedures: Record<string, ProcedureStats> = {};
     this.total.reset();
+    // The client-wide figures are the sums of the procedures' (the tracker records each call once, in its procedure's counters).
+    let calls = 0;
+    let succeeded = 0;
+    let failed = 0;
+    let unawaited = 0;
+    const errors: Record<string, number> = {};
     for (const [name, c] of this.procedures) {
       if (c.calls === 0) continue;
+      calls += c.calls;
+      succeeded += c.succeeded;
+      failed += c.failed;
+      unawaited += c.unawaited;
+      for (const [kind, count] of c.errors) errors[kind] = (errors[kind] ?? 0) + count;
       if (c.histogram.totalCount > 0) this.total.add(c.histogram);
       procedures[name] = {
         procedure: name,
@@ -195,12 +173,12 @@ export class StatsCollector {
       since: new Date(this.since),
       until: new Date(until),
       durationMs,
-      calls: this.calls,
-      succeeded: this.succeeded,
-      failed: this.failed,
-      unawaited: this.unawaitedCalls,
-      callsPerSecond: durationMs > 0 ? (this.calls * 1000) / durationMs : 0,
-      errors: Object.fromEntries(this.errors),
+      calls,
+      succeeded,
+      failed,
+      unawaited,
+      callsPerSecond: durationMs > 0 ? (calls * 1000) / durationMs : 0,
+      errors,
       bytesOut: this.bytesOut,
       bytesIn: this.bytesIn,
       lateResponses: this.lateResponses,
@@ -215,16 +193,11 @@ export class StatsCollector {
 
   private reset(now: number): void {
     this.since = now;
-    this.calls = 0;
-    this.succeeded = 0;
-    this.failed = 0;
-    this.unawaitedCalls = 0;
     this.bytesIn = 0;
     this.bytesOut = 0;
     this.lateResponses = 0;
     this.unknownResponses = 0;
     this.ignoredResponses = 0;
-    this.errors.clear();
     // Counters objects stay (procedure handles cache them); only their numbers restart.
     for (const counters of this.procedures.values()) counters.reset();
   }

@@ -14,7 +14,8 @@
  */
 import { BackpressureError, ConnectionLostError, VoltError } from '../errors.js';
 import type { DecodedResponse } from '../decode/decode-response.js';
-import { callTarget, type Connection } from '../connection/connection.js';
+import type { Connection } from '../connection/connection.js';
+import { CALLS } from '../connection/connection-calls.js';
 import { startCall } from '../calls/start-call.js';
 
 /** Run `procedure` on `connection`; rejects like a user call (ProcedureError, CallTimeoutError, ConnectionLostError, …). */
@@ -28,7 +29,7 @@ export function callOn(connection: Connection, procedure: string, params: readon
     return Promise.reject(new BackpressureError(`${procedure} (internal) refused: the client queue is at its hard limit`));
   }
   // No statistics counters: the client's per-procedure statistics show only the user's calls.
-  return startCall(callTarget(connection), procedure, params, undefined, signal === null ? undefined : { signal }, { timeoutMs }, null, true, true) as Promise<DecodedResponse>;
+  return startCall(connection[CALLS], procedure, params, undefined, signal === null ? undefined : { signal }, { timeoutMs }, null, true, true) as Promise<DecodedResponse>;
 }
 
 /** `error` as an Error (internal calls only ever reject with errors, but be safe). */

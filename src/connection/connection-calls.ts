@@ -18,7 +18,7 @@ import type { BufferWriter } from '../protocol/buffer-writer.js';
 import { writeInvocation, type InvocationRequest } from '../protocol/invocation.js';
 import { readResponseHandle } from '../protocol/response-reader.js';
 import { FAILURE_KIND, type CallTracker, type ResponseDecoder } from '../calls/call-tracker.js';
-import type { RateLimiter } from '../calls/flow-control.js';
+import type { RateLimiter } from '../calls/rate-limiter.js';
 import { CALL_STATE, type CallOwner, type PendingCall } from '../calls/pending-call.js';
 import type { CallTarget } from '../calls/start-call.js';
 import type { ConnectionState } from './connection-events.js';
@@ -28,6 +28,13 @@ import type { WireDumpWriter } from './wire-dump.js';
 import type { FrameProducer, WriteScheduler } from './write-scheduler.js';
 
 const NO_PARAMS: readonly unknown[] = Object.freeze([]);
+
+/**
+ * The key of a `Connection`'s calls (`connection[CALLS]`): where the engine, the cluster's
+ * internal calls and `Connection.call` start a call routed to that connection. Not exported by
+ * the package, so the calls stay off the connection's public surface.
+ */
+export const CALLS: unique symbol = Symbol('voltwire.connection.calls');
 
 /** Largest handle this client issues: 2^53 - 1 (far below the reserved handles near 2^63). */
 export const MAX_CLIENT_HANDLE = Number.MAX_SAFE_INTEGER;

@@ -1,7 +1,7 @@
 /** Options, events and states of a `Connection` (connection.ts). */
 import type { CallTracker } from '../calls/call-tracker.js';
 import type { CallOptions } from '../calls/start-call.js';
-import type { RateLimiter } from '../calls/flow-control.js';
+import type { RateLimiter } from '../calls/rate-limiter.js';
 import type { ResponseDecoder } from '../calls/call-tracker.js';
 import type { WireDumpWriter } from './wire-dump.js';
 import type { TlsSetting } from './tls.js';

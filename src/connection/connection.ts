@@ -16,7 +16,7 @@ import { FrameDecoder } from '../protocol/frame-decoder.js';
 import type { LoginResponse } from '../protocol/login.js';
 import { CallTracker, FAILURE_KIND } from '../calls/call-tracker.js';
 import type { PendingCall } from '../calls/pending-call.js';
-import { ConnectionCalls } from './connection-calls.js';
+import { CALLS, ConnectionCalls } from './connection-calls.js';
 import { SlabPool } from './slab-pool.js';
 import { WriteScheduler } from './write-scheduler.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_OUTSTANDING, type ConnectionEvents, type ConnectionOptions, type ConnectionState } from './connection-options.js';
@@ -34,17 +34,6 @@ export type { ConnectionCallOptions, ConnectOptions } from './connection-options
 
 const NO_PARAMS: readonly unknown[] = Object.freeze([]);
 
-// Set by Connection's static block: the one way to a connection's calls from outside the class.
-let callsOf: (connection: Connection) => ConnectionCalls;
-
-/**
- * Where `startCall` queues a call routed to `connection`: its calls (connection-calls.ts), kept
- * off `Connection`'s public type (engine-internal, not exported by the package).
- */
-export function callTarget(connection: Connection): ConnectionCalls {
-  return callsOf(connection);
-}
-
 /**
  * One socket to one VoltDB host (see the file comment): no routing, no reconnect. The managed
  * `Client` is built on it; use it directly for full control.
@@ -57,10 +46,6 @@ export function callTarget(connection: Connection): ConnectionCalls {
  * ```
  */
 export class Connection extends EventEmitter<ConnectionEvents> {
-  static {
-    callsOf = (connection) => connection.#calls;
-  }
-
   readonly host: string;
   readonly port: number;
   /** Index of this connection in the client's wire dump. */
@@ -94,6 +79,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private paused = false;
   /** Its calls: handles, queueing, encoding, matching responses (connection-calls.ts). */
   readonly #calls: ConnectionCalls;
+  /**
+   * The same calls, where `startCall` queues a call routed here — keyed by a symbol the package
+   * does not export, and not enumerable: a field the engine reads, not a method of the public type.
+   */
+  declare readonly [CALLS]: ConnectionCalls;
 
   /**
    * Connect and log in, for direct use: a private call tracker (timeouts, statistics) unless
@@ -146,6 +136,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.socket.destroy();
     });
     this.socket = this.opening.socket;
+    Object.defineProperty(this, CALLS, { value: this.#calls });
     this.scheduler = new WriteScheduler<PendingCall>(this.socket, this.slabs, this.#calls);
     this.#calls.scheduler = this.scheduler;
     this.socket.on(this.opening.readyEvent, () => this.onConnect());

@@ -1,5 +1,6 @@
 import { describe, test, type TestContext } from 'node:test';
-import { FlowControl, RateLimiter, checkQueueLevels } from '../../src/calls/flow-control.js';
+import { FlowControl, checkQueueLevels } from '../../src/calls/pending-call.js';
+import { RateLimiter } from '../../src/calls/rate-limiter.js';
 import { until } from '../helpers/until.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 

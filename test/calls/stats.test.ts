@@ -1,15 +1,16 @@
 import { describe, test, type TestContext } from 'node:test';
 import { StatsCollector } from '../../src/calls/stats.js';
+import { recordFailure, recordSuccess } from '../../src/calls/call-tracker.js';
 
 describe('StatsCollector', () => {
   test('counts per procedure, errors by kind, latency percentiles in ms', (t: TestContext) => {
     const stats = new StatsCollector();
     const vote = stats.counters('Vote');
     t.assert.strictEqual(stats.counters('Vote'), vote, 'one counters object per procedure');
-    for (let i = 1; i <= 100; i++) stats.success(vote, i * 1000); // 1..100 ms
-    stats.failure(vote, 'GRACEFUL_FAILURE', 5000);
-    stats.failure(vote, 'CONNECTION_TIMEOUT', -1);
-    stats.failure(stats.counters('@Ping'), 'ABORTED', -1);
+    for (let i = 1; i <= 100; i++) recordSuccess(vote, i * 1000); // 1..100 ms
+    recordFailure(vote, 'GRACEFUL_FAILURE', 5000);
+    recordFailure(vote, 'CONNECTION_TIMEOUT', -1);
+    recordFailure(stats.counters('@Ping'), 'ABORTED', -1);
     stats.bytesIn += 10;
     stats.bytesOut += 20;
     stats.lateResponses += 2;
@@ -37,7 +38,7 @@ describe('StatsCollector', () => {
   test('snapshot(true) starts a new interval', (t: TestContext) => {
     const stats = new StatsCollector();
     const c = stats.counters('P');
-    stats.success(c, 0.2);
+    recordSuccess(c, 0.2);
     stats.bytesOut = 99;
     const first = stats.snapshot(true);
     t.assert.strictEqual(first.calls, 1);
@@ -48,7 +49,7 @@ describe('StatsCollector', () => {
     t.assert.deepStrictEqual(second.procedures, {}, 'procedures without calls in the interval are left out');
     t.assert.strictEqual(second.latencyMs.count, 0);
     t.assert.strictEqual(second.latencyMs.p99, 0);
-    stats.success(c, 1000);
+    recordSuccess(c, 1000);
     t.assert.strictEqual(stats.snapshot().procedures['P']!.calls, 1, 'cached counters keep working after a reset');
   });
 });

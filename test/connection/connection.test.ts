@@ -1,10 +1,11 @@
 import { getEventListeners, once } from 'node:events';
 import { after, afterEach, before, describe, test, type TestContext } from 'node:test';
 import { CallTracker } from '../../src/calls/call-tracker.js';
-import { Connection, callTarget } from '../../src/connection/connection.js';
+import { armCall, takeCall } from '../../src/calls/start-call.js';
+import { Connection } from '../../src/connection/connection.js';
 import { createResponseDecoder } from '../../src/decode/response-decoder.js';
 import { CALL_STATE } from '../../src/calls/pending-call.js';
-import { HandleTable } from '../../src/connection/connection-calls.js';
+import { CALLS, HandleTable } from '../../src/connection/connection-calls.js';
 import { writeInt64 } from '../../src/protocol/buffer-writer.js';
 import { readResponseHandle } from '../../src/protocol/response-reader.js';
 import { ConnectionError, ConnectionLostError, ProtocolError } from '../../src/errors.js';
@@ -48,13 +49,13 @@ describe('Connection (fake server)', () => {
   test('a call submitted to a closed connection fails unsent; destroy fails pending calls once', async (t: TestContext) => {
     const tracker = new CallTracker();
     const connection = await open(tracker);
-    const call = tracker.create('Sleep', [200, 1n]);
+    const call = takeCall(tracker, 'Sleep', [200, 1n]);
     const settled = new Promise<unknown>((resolve) => {
       call.resolve = resolve;
       call.reject = resolve;
     });
-    tracker.start(call, 0, null, connection);
-    callTarget(connection).submit(call);
+    armCall(tracker, call, 0, null, connection);
+    connection[CALLS].submit(call);
     await until(() => connection.outstanding === 1, 'the call to be written');
     t.assert.strictEqual(connection.pending, 1);
     connection.destroy(new Error('operator pulled the plug'));
@@ -65,13 +66,13 @@ describe('Connection (fake server)', () => {
     t.assert.strictEqual(tracker.live, 0);
     connection.destroy();
 
-    const late = tracker.create('Echo', [1n]);
+    const late = takeCall(tracker, 'Echo', [1n]);
     const refused = new Promise<unknown>((resolve) => {
       late.resolve = resolve;
       late.reject = resolve;
     });
-    tracker.start(late, 1000, null, connection);
-    callTarget(connection).submit(late);
+    armCall(tracker, late, 1000, null, connection);
+    connection[CALLS].submit(late);
     const lost = (await refused) as ConnectionLostError;
     t.assert.ok(lost instanceof ConnectionLostError);
     t.assert.strictEqual(lost.sent, false);
