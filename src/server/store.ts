@@ -8,8 +8,8 @@
  * 300 000 rows a second. Deleted slots are tombstoned and compacted when they pass half the
  * segment. Values come back in the codec's row mapping (numbers, bigints, strings, …, `null`).
  *
- * A {@link Relation} is anything SELECT can read: stored tables, generated tables (analytics
- * `EVENTS`) and computed views (voter's `V_VOTES_BY_*`).
+ * A {@link Relation} is anything SELECT can read: stored tables (here), generated tables
+ * (analytics `EVENTS`) and computed views (voter's `V_VOTES_BY_*`: both in derived-relations.ts).
  */
 import { NULL_VALUE, VOLT_TYPE } from '../protocol/constants.js';
 import type { Column, TableSchema } from './column-types.js';
@@ -325,91 +325,6 @@ export class StoredTable implements Relation {
   /** Re-create the segments after PARTITION TABLE changed the layout (the table must be empty). */
   static repartitioned(table: StoredTable, schema: TableSchema): StoredTable {
     return new StoredTable(schema, table.partitionCount);
-  }
-}
-
-/** Rows computed by a function of the row index (analytics `EVENTS`): nothing is stored. */
-export class GeneratedTable implements Relation {
-  readonly writable = false;
-  readonly segmentCount = 1;
-
-  constructor(
-    readonly schema: TableSchema,
-    private readonly count: () => number,
-    private readonly generate: (index: number) => unknown[],
-    private readonly cell: (index: number, column: number) => unknown,
-    readonly sequentialKey?: { column: number; base: number },
-  ) {}
-
-  segmentOf(): number {
-    return -1;
-  }
-
-  slots(): number {
-    return this.count();
-  }
-
-  live(_segment: number, slot: number): boolean {
-    return slot < this.count();
-  }
-
-  value(_segment: number, slot: number, column: number): unknown {
-    return this.cell(slot, column);
-  }
-
-  row(_segment: number, slot: number): unknown[] {
-    return this.generate(slot);
-  }
-
-  rowCount(): number {
-    return this.count();
-  }
-}
-
-/** A read-only relation whose rows are recomputed when `version()` changes (voter's views). */
-export class ComputedRelation implements Relation {
-  readonly writable = false;
-  readonly segmentCount = 1;
-  private cached: unknown[][] = [];
-  private cachedVersion = -1;
-
-  constructor(
-    readonly schema: TableSchema,
-    private readonly compute: () => unknown[][],
-    private readonly version: () => number,
-  ) {}
-
-  private rows(): unknown[][] {
-    const version = this.version();
-    if (version !== this.cachedVersion) {
-      this.cached = this.compute();
-      this.cachedVersion = version;
-    }
-    return this.cached;
-  }
-
-  segmentOf(): number {
-    return -1;
-  }
-
-  slots(): number {
-    return this.rows().length;
-  }
-
-  live(_segment: number, slot: number): boolean {
-    return slot < this.rows().length;
-  }
-
-  value(_segment: number, slot: number, column: number): unknown {
-    return this.rows()[slot]![column];
-  }
-
-  row(_segment: number, slot: number): unknown[] {
-    return [...this.rows()[slot]!];
-  }
-
-  rowCount(): number {
-    return this.rows().length;
   }
 }
 

@@ -26,7 +26,7 @@ import { Decimal } from '../../protocol/decimal.js';
 import { Geography, GeographyPoint } from '../../protocol/geography.js';
 import { column, type TableSchema } from '../column-types.js';
 import type { Database } from '../database.js';
-import { GeneratedTable } from '../store.js';
+import { GeneratedTable } from '../derived-relations.js';
 
 const T = VOLT_TYPE;
 

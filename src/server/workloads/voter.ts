@@ -23,7 +23,8 @@ import { installDefaultProcedures } from '../default-procedures.js';
 import { unexpectedFailure } from '../failure-responses.js';
 import type { ProcedureCall, ProcedureDefinition, ProcedureOutcome } from '../procedure.js';
 import { encodeTable, resultSet, toTableInput } from '../result-set.js';
-import { ComputedRelation, StoredTable } from '../store.js';
+import { ComputedRelation } from '../derived-relations.js';
+import { StoredTable } from '../store.js';
 import { PhoneVoteCounter } from './phone-vote-counter.js';
 
 /** US area codes by state, from the voter example's Initialize. */
