@@ -38,7 +38,7 @@ export const CALL_STATE = {
 /** One of {@link CALL_STATE}. */
 export type CallState = (typeof CALL_STATE)[keyof typeof CALL_STATE];
 
-/** The connection side of a call (implemented by `Connection`). */
+/** The connection side of a call (implemented by a connection's calls, `ConnectionCalls`). */
 export interface CallOwner {
   readonly host: string;
   readonly port: number;

@@ -53,7 +53,7 @@ export interface CallDefaults {
   priority?: number | undefined;
 }
 
-/** Where a started call is queued (implemented by `Connection`). */
+/** Where a started call is queued (implemented by a connection's calls, `ConnectionCalls`). */
 export interface CallTarget {
   readonly host: string;
   readonly port: number;
