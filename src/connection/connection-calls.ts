@@ -82,7 +82,8 @@ export class CallsByHandle {
 
   delete(handle: number): boolean {
     const slot = handle & (HANDLE_SLOTS - 1);
-    if (this.#handles[slot] === handle) {
+    // 0 marks an empty slot: no call has handle 0, so deleting it deletes nothing.
+    if (handle !== 0 && this.#handles[slot] === handle) {
       this.#handles[slot] = 0;
       this.#calls[slot] = undefined;
       this.#size--;
