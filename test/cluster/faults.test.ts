@@ -63,7 +63,8 @@ describe('a node lost under load', () => {
     // closed harness forever in microtasks: the process never reported the failure, grew until
     // the heap limit and died, and the file failed naming no test.
     try {
-      await until(() => succeeded > 2000, 'load running');
+      // A hang guard, not a subject: 2,000 calls through a starved process took over 5 s at load 15.
+      await until(() => succeeded > 2000, 'load running', 30_000);
       await node.stop();
       await until(() => disconnects.length === 1 && failuresAtLoss >= 0, 'the disconnect');
       const afterLoss = succeeded;
