@@ -14,6 +14,14 @@
  * last byte received. While the client has paused reading a connection (its decode pool is
  * saturated: `connection.readingPaused`) no bytes can arrive on it, so its clock is suspended —
  * no ping, no verdict — and restarts when reading resumes. The timer is unref'd: open sockets keep the process alive, the keepalive never does.
+ *
+ * After the event loop stood still (a starved process, a long GC, long synchronous work), the
+ * first check comes late, and libuv runs due timers before it polls the sockets: bytes that
+ * arrived during the stall are still unread, so the silence that check sees may be the stall's,
+ * not the peer's. A verdict from a check that came more than two periods after the previous one
+ * therefore waits for the next check — after the sockets were read — and stands only if the
+ * connection is still silent then. Only one check is skipped, so a starved process still finds a
+ * dead peer.
  */
 import { ConnectionError } from '../errors.js';
 import type { Connection } from '../connection/connection.js';
@@ -29,6 +37,8 @@ interface Watched {
   bytesIn: number;
   lastActivity: number;
   pinging: boolean;
+  /** Found silent past connectionTimeoutMs by a late check: the verdict waits for the next one. */
+  suspect: boolean;
 }
 
 /** Watches connections for silence: pings the idle, destroys the dead (see the file comment). */
@@ -41,6 +51,8 @@ export class Keepalive {
   private readonly watched = new Map<Connection, Watched>();
   private readonly now: () => number;
   private timer: NodeJS.Timeout | null = null;
+  /** When the previous check ran (-1: none yet), to see a late one. */
+  private lastCheck = -1;
 
   constructor(
     private readonly options: KeepaliveOptions,
@@ -57,7 +69,7 @@ export class Keepalive {
   /** Start watching an open connection. */
   watch(connection: Connection): void {
     if (this.periodMs === 0) return;
-    this.watched.set(connection, { bytesIn: connection.bytesIn, lastActivity: this.now(), pinging: false });
+    this.watched.set(connection, { bytesIn: connection.bytesIn, lastActivity: this.now(), pinging: false, suspect: false });
     if (this.timer === null) {
       this.timer = setInterval(() => this.check(), this.periodMs);
       this.timer.unref();
@@ -73,6 +85,8 @@ export class Keepalive {
   /** One round over the watched connections (the timer's body; public for tests). */
   check(): void {
     const now = this.now();
+    const late = this.lastCheck >= 0 && now - this.lastCheck > 2 * this.periodMs;
+    this.lastCheck = now;
     const { pingIntervalMs, connectionTimeoutMs } = this.options;
     for (const [connection, state] of this.watched) {
       if (connection.state !== 'open') {
@@ -83,10 +97,15 @@ export class Keepalive {
       if (connection.bytesIn !== state.bytesIn || connection.readingPaused) {
         state.bytesIn = connection.bytesIn;
         state.lastActivity = now;
+        state.suspect = false;
         continue;
       }
       const silent = now - state.lastActivity;
       if (connectionTimeoutMs > 0 && silent >= connectionTimeoutMs) {
+        if (late && !state.suspect) {
+          state.suspect = true;
+          continue;
+        }
         this.watched.delete(connection);
         this.deaths++;
         connection.destroy(
@@ -121,5 +140,6 @@ export class Keepalive {
       clearInterval(this.timer);
       this.timer = null;
     }
+    this.lastCheck = -1;
   }
 }

@@ -315,6 +315,49 @@ describe('keepalive', () => {
   });
 });
 
+describe('keepalive after a stall', () => {
+  test('a late check gives no verdict: bytes that came during the stall are read first; still silent at the next check, dead', (t: TestContext) => {
+    let now = 0;
+    const dead: number[] = [];
+    const k = new Keepalive({ pingIntervalMs: 0, connectionTimeoutMs: 200, now: () => now }, async () => {}, (_c, silent) => dead.push(silent));
+    t.assert.strictEqual(k.periodMs, 20);
+    const healthy = fake();
+    const gone = fake(2);
+    k.watch(healthy);
+    k.watch(gone);
+    now = 20;
+    k.check();
+    // The loop stood still for 400 ms: this check is late (over two periods after the last one).
+    now = 420;
+    k.check();
+    t.assert.deepStrictEqual(dead, [], 'no verdict from a late check');
+    // The poll after it reads what came in meanwhile, on one connection only.
+    healthy.bytesIn += 30;
+    now = 440;
+    k.check();
+    t.assert.strictEqual(healthy.destroyed, undefined, 'the healthy connection lives');
+    t.assert.match(gone.destroyed!.message, /sent no bytes for 440 ms \(connectionTimeoutMs 200\): declared dead/);
+    t.assert.deepStrictEqual(dead, [440]);
+    // A check on time judges at once: silent 200 ms since the bytes at 440.
+    for (now = 460; now <= 640; now += 20) k.check();
+    t.assert.match(String(healthy.destroyed), /127\.0\.0\.1:1 sent no bytes for 200 ms \(connectionTimeoutMs 200\): declared dead/);
+    // Late checks in a row: the second one decides, so a starved process still finds the dead.
+    now = 700;
+    const starved = fake(3);
+    k.watch(starved);
+    now = 720;
+    k.check();
+    now = 1000;
+    k.check();
+    t.assert.strictEqual(starved.destroyed, undefined, 'late: suspect only');
+    now = 1300;
+    k.check();
+    t.assert.match(String(starved.destroyed), /127\.0\.0\.1:3 sent no bytes for 600 ms/);
+    t.assert.deepStrictEqual(dead, [440, 200, 600]);
+    k.close();
+  });
+});
+
 describe('topology parsers', () => {
   test('synthetic TOPO: leaders, replicas, MP, ring; comparisons', (t: TestContext) => {
     const a = parseTopology(topoResponse(['0:0', '1:0', '0:1']));
