@@ -69,13 +69,34 @@ interface Handle {
   send?(params: readonly unknown[], callback: (error: unknown, response: WorkloadResponse | null) => void, options?: { timeoutMs?: number }): void;
 }
 
+/** A handle with the promise-free form, which the runner issues every call through. */
+type Sender = Required<Pick<Handle, 'send'>>;
+
+/** `send` over a handle that has only `call` (a client without procedure handles). */
+function promiseFree(handle: Handle): Sender {
+  return {
+    send(params, callback, options) {
+      let promise: Promise<WorkloadResponse>;
+      try {
+        promise = handle.call(params, options);
+      } catch (error) {
+        promise = Promise.reject(error);
+      }
+      promise.then(
+        (response) => callback(null, response),
+        (error: unknown) => callback(error, null),
+      );
+    },
+  };
+}
+
 export class LoadRunner {
   readonly stats: LoadStats;
   private readonly options: LoadRunnerOptions;
   private readonly maxOutstanding: number;
   /** One options object for every call (the client checks a given options object once, not per call). */
   private readonly callOptions: { timeoutMs?: number } | undefined;
-  private readonly handles = new Map<string, Handle>();
+  private readonly handles = new Map<string, Sender>();
   private schedule!: SendSchedule;
   private startMs = 0;
   private measureStartMs = 0;
@@ -218,38 +239,25 @@ export class LoadRunner {
     const call = this.options.workload.next();
     this.stats.issued++;
     this.stats.outstanding++;
-    const handle = this.handle(call);
-    if (handle.send !== undefined) {
-      handle.send(
-        call.params,
-        (error, response) => {
-          if (error === null) this.settled(intended, measured, undefined, this.options.workload.outcome(call.procedure, response!));
-          else this.failed(intended, measured, error);
-        },
-        this.callOptions,
-      );
-      return;
-    }
-    let promise: Promise<WorkloadResponse>;
-    try {
-      promise = handle.call(call.params, this.callOptions);
-    } catch (error) {
-      promise = Promise.reject(error);
-    }
-    promise.then(
-      (response) => this.settled(intended, measured, undefined, this.options.workload.outcome(call.procedure, response)),
-      (error: unknown) => this.failed(intended, measured, error),
+    this.handle(call).send(
+      call.params,
+      (error, response) => {
+        if (error === null) this.settled(intended, measured, undefined, this.options.workload.outcome(call.procedure, response!));
+        else this.failed(intended, measured, error);
+      },
+      this.callOptions,
     );
   }
 
-  private handle(call: WorkloadCall): Handle {
+  private handle(call: WorkloadCall): Sender {
     let handle = this.handles.get(call.procedure);
     if (handle === undefined) {
       const client = this.options.client as LoadClient & { procedure?: (name: string, types: readonly string[]) => Handle };
-      handle =
+      const made: Handle =
         typeof client.procedure === 'function'
           ? client.procedure(call.procedure, call.types)
           : { call: (params, options) => client.call(call.procedure, params, options) };
+      handle = made.send !== undefined ? (made as Sender) : promiseFree(made);
       this.handles.set(call.procedure, handle);
     }
     return handle;
