@@ -5,8 +5,8 @@
  *       → MurmurHash3 x64 128 (seed 0), upper 32 bits of the first half as a signed int32
  *       → the partition owning the largest ring token ≤ hash.
  *
- * The hash is computed here (MurmurHash3 on pairs of uint32 halves, below); the bytes of a
- * non-integer value come from hashinator-bytes.ts.
+ * An integer key — the routed call's usual case — is hashed here, straight from its value; any
+ * other key's bytes and their hash come from hashinator-bytes.ts.
  *
  * The ring travels in `@Statistics('TOPO', 0)` as `HASHCONFIG` (PROTOCOL.md 8.2):
  *   i32 n, then n × (i32 token, i32 partitionId), tokens ascending, big-endian.
@@ -14,13 +14,17 @@
  */
 import { InvalidArgumentError, ProtocolError } from '../errors.js';
 import { NULL_VALUE } from './constants.js';
-import { INTEGER_NULL, INTEGER_TYPES, hashinatorBytes } from './hashinator-bytes.js';
+import { C1H, C1L, C2H, C2L, INTEGER_NULL, INTEGER_TYPES, hashinatorBytes, murmur3Hash32 } from './hashinator-bytes.js';
 
 // ---------------------------------------------------------------------------------------------
 // Value → hash
 
-/** {@link INTEGER_NULL} as numbers (the BIGINT one is not a safe integer, so no safe key equals it). */
-const INTEGER_NULL_NUMBER: Readonly<Record<number, number>> = Object.fromEntries(Object.entries(INTEGER_NULL).map(([type, value]) => [type, Number(value)]));
+/**
+ * {@link INTEGER_NULL} as numbers, indexed by type code (the BIGINT one is not a safe integer, so
+ * no safe key equals it); `undefined` for a type that is not an integer. One array read answers
+ * both questions of the hot path, where a Set and a keyed object took two lookups.
+ */
+const INTEGER_NULL_NUMBER: readonly (number | undefined)[] = Array.from({ length: 256 }, (_, type) => (INTEGER_TYPES.has(type) ? Number(INTEGER_NULL[type]) : undefined));
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
 const scratch8 = new Uint8Array(8);
@@ -32,8 +36,9 @@ export function hashValue(value: unknown, type: number): number | null {
   // A bigint below 2^53 converts exactly (and one above converts to an unsafe number): the same
   // path as a number, no BigInt comparison.
   const safe = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : NaN;
-  if (Number.isSafeInteger(safe) && INTEGER_TYPES.has(type)) {
-    if (safe === INTEGER_NULL_NUMBER[type]) return null;
+  const nullNumber = INTEGER_NULL_NUMBER[type & 0xff];
+  if (nullNumber !== undefined && Number.isSafeInteger(safe)) {
+    if (safe === nullNumber) return null;
     const high = Math.floor(safe / 4294967296);
     return murmur3Int64(high, safe - high * 4294967296);
   }
@@ -47,190 +52,73 @@ export function hashValue(value: unknown, type: number): number | null {
 }
 
 // ---------------------------------------------------------------------------------------------
-// MurmurHash3 x64 128 (seed 0) as VoltDB's elastic hashinator reduces it: the upper 32 bits of
-// the first 64-bit half, as a signed int32. The 64-bit arithmetic runs on pairs of uint32 halves
-// (`hi`, `lo`) instead of `bigint`: bigint multiplication allocates, and the client hashes once
-// per routed call.
-
-// ---------------------------------------------------------------------------------------------
-// 64-bit helpers over (hi, lo) uint32 halves. Results land in the two slots of `W` (high, low)
-// so the hot loop allocates nothing: a typed-array slot holds any uint32 as it is, whereas a
-// module-level `let` holding a value above 2^30 is a boxed heap number, allocated on every
-// write (measured, Node 20: the integer-key hash went from ~1.3 µs to ~0.1 µs).
-
-const W = new Uint32Array(2);
-
-/** (ah:al) × (bh:bl) mod 2^64 → W[0]:W[1]. The low 32×32 product is built from 16-bit limbs. */
-function mul64(ah: number, al: number, bh: number, bl: number): void {
-  const a0 = al & 0xffff;
-  const a1 = al >>> 16;
-  const b0 = bl & 0xffff;
-  const b1 = bl >>> 16;
-  const p00 = a0 * b0;
-  const p01 = a0 * b1;
-  const p10 = a1 * b0;
-  const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-  W[1] = (((mid & 0xffff) << 16) | (p00 & 0xffff)) >>> 0;
-  const high = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
-  W[0] = (high + Math.imul(ah, bl) + Math.imul(al, bh)) >>> 0;
-}
-
-/** Rotate (h:l) left by r (0 < r < 64) → W[0]:W[1]. */
-function rotl64(h: number, l: number, r: number): void {
-  if (r >= 32) {
-    const t = h;
-    h = l;
-    l = t;
-    r -= 32;
-  }
-  if (r === 0) {
-    W[0] = h >>> 0;
-    W[1] = l >>> 0;
-    return;
-  }
-  W[0] = ((h << r) | (l >>> (32 - r))) >>> 0;
-  W[1] = ((l << r) | (h >>> (32 - r))) >>> 0;
-}
-
-/** (ah:al) + (bh:bl) mod 2^64 → W[0]:W[1]. */
-function add64(ah: number, al: number, bh: number, bl: number): void {
-  const low = al + bl;
-  W[1] = low >>> 0;
-  W[0] = (ah + bh + (low > 0xffffffff ? 1 : 0)) >>> 0;
-}
-
-// c1 = 0x87c37b91114253d5, c2 = 0x4cf5ad432745937f
-const C1H = 0x87c37b91;
-const C1L = 0x114253d5;
-const C2H = 0x4cf5ad43;
-const C2L = 0x2745937f;
-
-/** fmix64: k ^= k >>> 33; k *= 0xff51afd7ed558ccd; k ^= k >>> 33; k *= 0xc4ceb9fe1a85ec53; k ^= k >>> 33. */
-function fmix64(h: number, l: number): void {
-  l = (l ^ (h >>> 1)) >>> 0; // a 33-bit shift moves only the high word, by one, into the low word
-  mul64(h, l, 0xff51afd7, 0xed558ccd);
-  h = W[0];
-  l = (W[1] ^ (W[0] >>> 1)) >>> 0;
-  mul64(h, l, 0xc4ceb9fe, 0x1a85ec53);
-  W[1] = (W[1] ^ (W[0] >>> 1)) >>> 0;
-}
-
-function readWordLE(bytes: Uint8Array, at: number): number {
-  return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
-}
-
-/**
- * MurmurHash3 x64 128 with seed 0 over `bytes`, reduced as VoltDB does: the upper 32 bits of
- * the first 64-bit half, as a signed int32 (PROTOCOL.md 8.5; reference values are in the tests).
- */
-export function murmur3Hash32(bytes: Uint8Array): number {
-  const length = bytes.length;
-  const blocks = length >>> 4;
-  let h1h = 0;
-  let h1l = 0;
-  let h2h = 0;
-  let h2l = 0;
-  for (let i = 0; i < blocks; i++) {
-    const at = i << 4;
-    // k1 = block word 0 (little-endian), k2 = block word 1
-    mul64(readWordLE(bytes, at + 4), readWordLE(bytes, at), C1H, C1L);
-    rotl64(W[0], W[1], 31);
-    mul64(W[0], W[1], C2H, C2L);
-    h1h = (h1h ^ W[0]) >>> 0;
-    h1l = (h1l ^ W[1]) >>> 0;
-    rotl64(h1h, h1l, 27);
-    add64(W[0], W[1], h2h, h2l);
-    mul64(W[0], W[1], 0, 5);
-    add64(W[0], W[1], 0, 0x52dce729);
-    h1h = W[0];
-    h1l = W[1];
-
-    mul64(readWordLE(bytes, at + 12), readWordLE(bytes, at + 8), C2H, C2L);
-    rotl64(W[0], W[1], 33);
-    mul64(W[0], W[1], C1H, C1L);
-    h2h = (h2h ^ W[0]) >>> 0;
-    h2l = (h2l ^ W[1]) >>> 0;
-    rotl64(h2h, h2l, 31);
-    add64(W[0], W[1], h1h, h1l);
-    mul64(W[0], W[1], 0, 5);
-    add64(W[0], W[1], 0, 0x38495ab5);
-    h2h = W[0];
-    h2l = W[1];
-  }
-
-  // Tail: bytes 8..14 feed k2, bytes 0..7 feed k1, each little-endian, unsigned.
-  const tail = blocks << 4;
-  const rest = length & 15;
-  if (rest > 8) {
-    let kh = 0;
-    let kl = 0;
-    for (let i = rest - 1; i >= 8; i--) {
-      const shift = (i - 8) * 8;
-      if (shift >= 32) kh |= bytes[tail + i]! << (shift - 32);
-      else kl |= bytes[tail + i]! << shift;
-    }
-    mul64(kh >>> 0, kl >>> 0, C2H, C2L);
-    rotl64(W[0], W[1], 33);
-    mul64(W[0], W[1], C1H, C1L);
-    h2h = (h2h ^ W[0]) >>> 0;
-    h2l = (h2l ^ W[1]) >>> 0;
-  }
-  if (rest > 0) {
-    let kh = 0;
-    let kl = 0;
-    for (let i = Math.min(rest, 8) - 1; i >= 0; i--) {
-      const shift = i * 8;
-      if (shift >= 32) kh |= bytes[tail + i]! << (shift - 32);
-      else kl |= bytes[tail + i]! << shift;
-    }
-    mul64(kh >>> 0, kl >>> 0, C1H, C1L);
-    rotl64(W[0], W[1], 31);
-    mul64(W[0], W[1], C2H, C2L);
-    h1h = (h1h ^ W[0]) >>> 0;
-    h1l = (h1l ^ W[1]) >>> 0;
-  }
-
-  // Finalise: h ^= len (len < 2^32 here); h1 += h2; h2 += h1; fmix both; h1 += h2.
-  h1l = (h1l ^ length) >>> 0;
-  h2l = (h2l ^ length) >>> 0;
-  add64(h1h, h1l, h2h, h2l);
-  h1h = W[0];
-  h1l = W[1];
-  add64(h2h, h2l, h1h, h1l);
-  h2h = W[0];
-  h2l = W[1];
-  fmix64(h1h, h1l);
-  h1h = W[0];
-  h1l = W[1];
-  fmix64(h2h, h2l);
-  add64(h1h, h1l, W[0], W[1]);
-  return W[0] | 0;
-}
+// MurmurHash3 of an integer key (the bytes of any other key are hashed in hashinator-bytes.ts)
 
 /**
  * {@link murmur3Hash32} of the 8 little-endian bytes of the 64-bit integer `high:low` (an
  * integer partition key), without going through bytes: with no 16-byte block, the whole input
  * is the first tail word k1.
+ *
+ * This is the routed call's hash, so it is written out in local variables rather than through
+ * the helpers above: V8 does not inline all six multiplications, and each uint32 above 2^30
+ * passed to a call that is not inlined is boxed as a heap number (3× slower, measured:
+ * bench/RESULTS.md, issue 15). Each block `(h:l) = (ah:al) × (bh:bl)` is the same sum as `mul64` in hashinator-bytes.ts.
  */
 export function murmur3Int64(high: number, low: number): number {
-  mul64(high >>> 0, low >>> 0, C1H, C1L);
-  rotl64(W[0], W[1], 31);
-  mul64(W[0], W[1], C2H, C2L);
-  // h1 = k1 ^ len, h2 = 0 ^ len (len = 8); then h1 += h2; h2 += h1; fmix both; h1 += h2.
-  const h1h = W[0];
-  const h1l = (W[1] ^ 8) >>> 0;
-  add64(h1h, h1l, 0, 8);
-  const a1h = W[0];
-  const a1l = W[1];
-  add64(0, 8, a1h, a1l);
-  const a2h = W[0];
-  const a2l = W[1];
-  fmix64(a1h, a1l);
-  const f1h = W[0];
-  const f1l = W[1];
-  fmix64(a2h, a2l);
-  add64(f1h, f1l, W[0], W[1]);
-  return W[0] | 0;
+  let ah = high >>> 0;
+  let al = low >>> 0;
+  let h = 0;
+  let l = 0;
+  // k1 *= c1; k1 = rotl64(k1, 31); k1 *= c2.
+  for (let step = 0; step < 2; step++) {
+    const bh = step === 0 ? C1H : C2H;
+    const bl = step === 0 ? C1L : C2L;
+    const a0 = al & 0xffff;
+    const a1 = al >>> 16;
+    const p00 = a0 * (bl & 0xffff);
+    const p01 = a0 * (bl >>> 16);
+    const p10 = a1 * (bl & 0xffff);
+    const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+    l = (((mid & 0xffff) << 16) | (p00 & 0xffff)) >>> 0;
+    h = (a1 * (bl >>> 16) + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(ah, bl) + Math.imul(al, bh)) >>> 0;
+    if (step === 0) {
+      ah = ((h << 31) | (l >>> 1)) >>> 0;
+      al = ((l << 31) | (h >>> 1)) >>> 0;
+    }
+  }
+  // h1 = k1 ^ len, h2 = len (8); h1 += h2; h2 += h1; fmix64 both; h1 += h2.
+  l = (l ^ 8) >>> 0;
+  const x1l = (l + 8) >>> 0;
+  const x1h = (h + (l + 8 > 0xffffffff ? 1 : 0)) >>> 0;
+  const x2l = (x1l + 8) >>> 0;
+  const x2h = (x1h + (x1l + 8 > 0xffffffff ? 1 : 0)) >>> 0;
+  let f1h = 0;
+  let f1l = 0;
+  for (let half = 0; half < 2; half++) {
+    h = half === 0 ? x1h : x2h;
+    l = half === 0 ? x1l : x2l;
+    // fmix64: k ^= k >>> 33, then twice: k *= constant; k ^= k >>> 33.
+    for (let step = 0; step < 2; step++) {
+      const bh = step === 0 ? 0xff51afd7 : 0xc4ceb9fe;
+      const bl = step === 0 ? 0xed558ccd : 0x1a85ec53;
+      ah = h;
+      al = (l ^ (h >>> 1)) >>> 0;
+      const a0 = al & 0xffff;
+      const a1 = al >>> 16;
+      const p00 = a0 * (bl & 0xffff);
+      const p01 = a0 * (bl >>> 16);
+      const p10 = a1 * (bl & 0xffff);
+      const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+      l = (((mid & 0xffff) << 16) | (p00 & 0xffff)) >>> 0;
+      h = (a1 * (bl >>> 16) + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(ah, bl) + Math.imul(al, bh)) >>> 0;
+    }
+    l = (l ^ (h >>> 1)) >>> 0;
+    if (half === 0) {
+      f1h = h;
+      f1l = l;
+    }
+  }
+  return (f1h + h + (f1l + l > 0xffffffff ? 1 : 0)) | 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -247,6 +135,9 @@ export class Hashinator {
   readonly owners: Int32Array;
   /** Distinct partition ids on the ring, ascending. */
   readonly partitionIds: readonly number[];
+  /** Token index per bucket of hash values (see {@link indexBuckets}); built at the first lookup. */
+  private bucketStarts: Int32Array | null = null;
+  private bucketShift = 32;
 
   private constructor(tokens: Int32Array, owners: Int32Array) {
     this.tokens = tokens;
@@ -341,18 +232,41 @@ export class Hashinator {
     return out;
   }
 
-  /** The partition owning hash value `hash`: the largest token ≤ hash (wrapping to the last token below the first). */
+  /**
+   * The partition owning hash value `hash`: the largest token ≤ hash (wrapping to the last token
+   * below the first). A routed call asks this once, so it is a table lookup rather than a binary
+   * search over the ring (16,384 tokens: 14 hard-to-predict steps): the hash's top bits index
+   * {@link bucketStarts}, and at most a token or two are stepped over from there.
+   */
   partitionForHash(hash: number): number {
+    const starts = this.bucketStarts ?? this.indexBuckets();
     const tokens = this.tokens;
-    let low = 0;
-    let high = tokens.length - 1;
-    if (hash < tokens[0]!) return this.owners[high]!;
-    while (low < high) {
-      const mid = (low + high + 1) >>> 1;
-      if (tokens[mid]! <= hash) low = mid;
-      else high = mid - 1;
+    const last = tokens.length - 1;
+    let at = starts[(hash - -0x80000000) >>> this.bucketShift]!;
+    while (at < last && tokens[at + 1]! <= hash) at++;
+    return this.owners[at < 0 ? last : at]!;
+  }
+
+  /**
+   * For each bucket of hash values (the ring's int32 range cut into 2^k equal buckets, about two
+   * per token), the index of the largest token ≤ the bucket's first value, or −1 when that is
+   * below the first token. Built at the first lookup: the server, which routes by the same ring,
+   * may never need it.
+   */
+  private indexBuckets(): Int32Array {
+    const tokens = this.tokens;
+    const bits = Math.min(16, Math.max(1, Math.ceil(Math.log2(tokens.length)) + 1));
+    const starts = new Int32Array(1 << bits);
+    const shift = 32 - bits;
+    let at = -1;
+    for (let bucket = 0; bucket < starts.length; bucket++) {
+      const first = bucket * 2 ** shift - 0x80000000;
+      while (at + 1 < tokens.length && tokens[at + 1]! <= first) at++;
+      starts[bucket] = at;
     }
-    return this.owners[low]!;
+    this.bucketShift = shift;
+    this.bucketStarts = starts;
+    return starts;
   }
 
   /**

@@ -77,7 +77,8 @@ export {
   type TableInput,
   type TableLayout,
 } from './response.js';
-export { Hashinator, hashValue, murmur3Hash32 } from './hashinator.js';
+export { Hashinator, hashValue } from './hashinator.js';
+export { murmur3Hash32 } from './hashinator-bytes.js';
 // Straight from their modules, not through `decode/index.ts`, which also exports the worker pool:
 // this entry point loads no worker code (no piscina).
 export { decodeResponse, type DecodedResponse, type DecodeOptions } from '../decode/decode-response.js';

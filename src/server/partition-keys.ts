@@ -4,7 +4,7 @@
  * big-endian encoding (PROTOCOL.md 8.4). Computed once per ring and kind.
  */
 import type { Hashinator } from '../protocol/hashinator.js';
-import { murmur3Hash32 } from '../protocol/hashinator.js';
+import { murmur3Hash32 } from '../protocol/hashinator-bytes.js';
 
 export type PartitionKeyKind = 'INTEGER' | 'STRING' | 'VARBINARY';
 

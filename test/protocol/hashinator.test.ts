@@ -1,12 +1,12 @@
 import { test, describe, type TestContext } from 'node:test';
+import fc from 'fast-check';
 import { VOLT_TYPE } from '../../src/protocol/constants.js';
 import {
   DEFAULT_TOKEN_COUNT,
   Hashinator,
   hashValue,
-  murmur3Hash32,
 } from '../../src/protocol/hashinator.js';
-import { hashinatorBytes } from '../../src/protocol/hashinator-bytes.js';
+import { hashinatorBytes, murmur3Hash32 } from '../../src/protocol/hashinator-bytes.js';
 import { InvalidArgumentError, ParameterError, ProtocolError } from '../../src/errors.js';
 
 function le64(n: bigint): Uint8Array {
@@ -177,5 +177,44 @@ describe('Hashinator', () => {
     t.assert.strictEqual(ring.partitionForHash(100), 6);
     t.assert.strictEqual(ring.partitionForHash(2147483647), 6);
     t.assert.strictEqual(ring.partitionFor(null, VOLT_TYPE.BIGINT), 0);
+  });
+
+  test('partitionForHash agrees with a binary search over the ring, for any ring and hash', () => {
+    const int32 = fc.integer({ min: -0x80000000, max: 0x7fffffff });
+    // Rings of 1 … 600 tokens (including the int32 extremes) and hashes at, around and between them.
+    const rings = fc.uniqueArray(fc.oneof(int32, fc.constantFrom(-0x80000000, 0x7fffffff, -1, 0)), { minLength: 1, maxLength: 600 });
+    fc.assert(
+      fc.property(rings, fc.array(int32, { maxLength: 50 }), (unsorted, hashes) => {
+        const tokens = Int32Array.from(unsorted).sort();
+        const config = Buffer.alloc(4 + tokens.length * 8);
+        config.writeInt32BE(tokens.length, 0);
+        tokens.forEach((token, i) => {
+          config.writeInt32BE(token, 4 + i * 8);
+          config.writeInt32BE(i, 8 + i * 8); // partition = token index: a wrong step is always seen
+        });
+        const ring = Hashinator.fromConfig(config);
+        const probes = [...hashes, ...tokens, ...Array.from(tokens, (token) => token - 1).filter((h) => h >= -0x80000000), -0x80000000, 0x7fffffff];
+        for (const hash of probes) {
+          let owner = tokens.length - 1; // below the first token: the last one's (wrap)
+          for (let i = 0; i < tokens.length; i++) if (tokens[i]! <= hash) owner = i;
+          if (ring.partitionForHash(hash) !== owner) return false;
+        }
+        return true;
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('an integer key hashes as its 8 little-endian bytes, for any 64-bit value', () => {
+    // -2^63 is BIGINT's NULL (no hash); safe integers are drawn apart so the number path is tried often.
+    const int64 = fc.oneof(fc.bigInt({ min: -(1n << 63n) + 1n, max: (1n << 63n) - 1n }), fc.maxSafeInteger().map(BigInt), fc.integer().map(BigInt));
+    fc.assert(
+      fc.property(int64, (n) => {
+        const expected = murmur3Hash32(le64(n));
+        if (hashValue(n, VOLT_TYPE.BIGINT) !== expected) return false;
+        return !Number.isSafeInteger(Number(n)) || hashValue(Number(n), VOLT_TYPE.BIGINT) === expected;
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
