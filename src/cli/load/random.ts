@@ -8,10 +8,12 @@
  * statistical quality for workload generation (it is not for cryptography).
  */
 export class SeededRandom {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  /**
+   * The four state words a, b, c, d. In a typed array a uint32 is stored as it is; in object
+   * fields, words above 2^30 were boxed numbers and every draw allocated (5× slower, measured:
+   * bench/RESULTS.md, issue 15).
+   */
+  private readonly state = new Uint32Array(4);
 
   constructor(seed: number) {
     // Spread one integer seed over the 128-bit state with splitmix32 steps, then discard the
@@ -24,21 +26,21 @@ export class SeededRandom {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
+    for (let i = 0; i < 4; i++) this.state[i] = next();
     for (let i = 0; i < 12; i++) this.uint32();
   }
 
   /** A uniformly distributed unsigned 32-bit integer. */
   uint32(): number {
-    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
-    this.d = (this.d + 1) >>> 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) >>> 0;
-    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
-    this.c = (this.c + t) >>> 0;
+    const state = this.state;
+    const b = state[1]!;
+    const c = state[2]!;
+    const d = state[3]!;
+    const t = (((state[0]! + b) >>> 0) + d) >>> 0;
+    state[3] = d + 1;
+    state[0] = b ^ (b >>> 9);
+    state[1] = c + (c << 3);
+    state[2] = ((c << 21) | (c >>> 11)) + t;
     return t;
   }
 
