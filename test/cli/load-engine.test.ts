@@ -92,6 +92,28 @@ test('LoadStats intervals and worker deltas', (t: TestContext) => {
   t.assert.strictEqual(parent.outstanding, 2);
 });
 
+test('LoadStats.record counts a completion once: measured ones in both tallies, warm-up ones in the interval only', (t: TestContext) => {
+  const stats = new LoadStats(0);
+  stats.record(1000, undefined, 'accepted', false);
+  stats.record(2000, undefined, 'accepted', true);
+  stats.record(4000, 'TIMEOUT', undefined, true);
+  t.assert.strictEqual(stats.interval.completed, 3);
+  t.assert.strictEqual(stats.measured.completed, 2);
+  t.assert.strictEqual(stats.measured.failed, 1);
+  t.assert.strictEqual(stats.measured.outcomes.get('accepted'), 1);
+  t.assert.strictEqual(stats.interval.outcomes.get('accepted'), 2);
+  // Reading again folds nothing twice; a tick resets the interval and keeps the measured tally.
+  t.assert.strictEqual(stats.interval.completed, 3);
+  t.assert.strictEqual(stats.takeInterval(1000, 'measure', 1000, 1000).completed, 3);
+  stats.record(3000, undefined, 'accepted', true);
+  t.assert.strictEqual(stats.interval.completed, 1);
+  t.assert.strictEqual(stats.measured.completed, 3);
+  t.assert.ok(stats.measured.percentileMs(100) >= 3.99 && stats.measured.percentileMs(100) <= 4.01);
+  const delta = stats.takeDelta();
+  t.assert.strictEqual(delta.measured.completed, 3);
+  t.assert.strictEqual(delta.interval.completed, 1);
+});
+
 test('errorKind names procedure statuses and client error codes', (t: TestContext) => {
   const details = { procedure: 'Vote', status: -2, statusString: 'no', appStatus: -128, appStatusString: null, exception: null, response: null };
   t.assert.strictEqual(errorKind(new ProcedureError('x', details)), 'GRACEFUL_FAILURE');

@@ -201,11 +201,10 @@ export class LoadRunner {
     }, tickMs);
   }
 
-  /** Issue every call that may go now. */
-  private pump(): void {
+  /** Issue every call that may go now (`now`: the caller's clock reading, when it has one). */
+  private pump(now = performance.now()): void {
     if (!this.issuing) return;
     const client = this.options.client;
-    const now = performance.now();
     if (now >= this.endMs) return;
     const due = this.schedule.dueBy(now);
     const stats = this.stats;
@@ -271,12 +270,11 @@ export class LoadRunner {
   }
 
   private settled(intended: number, measured: boolean, error: string | undefined, outcome: string | undefined): void {
-    const latencyUs = (performance.now() - intended) * 1000;
+    const now = performance.now();
     this.stats.outstanding--;
-    this.stats.interval.record(latencyUs, error, outcome);
-    if (measured) this.stats.measured.record(latencyUs, error, outcome);
+    this.stats.record((now - intended) * 1000, error, outcome, measured);
     if (this.stats.outstanding === 0) this.settleIdle?.();
-    this.pump();
+    this.pump(now);
   }
 
   private drain(): Promise<void> {

@@ -6,6 +6,11 @@
  * start inside the measured window — the report's figures). A worker keeps its own LoadStats
  * and ships both tallies as deltas; the coordinator merges them into one LoadStats, so the
  * display and the report work the same with one client or many.
+ *
+ * A completion is recorded once ({@link LoadStats.record}), into one of two tallies of recent
+ * completions (measured, or warm-up), and folded into `interval` and `measured` when either is
+ * read — a display tick, a worker's delta, the report. Recording into both tallies per call
+ * cost a second histogram update and outcome count on the load tester's hot path.
  */
 import { Tally, type TallyData } from './tally.js';
 
@@ -40,8 +45,11 @@ export interface LoadDelta {
 }
 
 export class LoadStats {
-  readonly interval = new Tally();
-  readonly measured = new Tally();
+  readonly #interval = new Tally();
+  readonly #measured = new Tally();
+  /** Completions recorded since the last fold: of measured calls, and of warm-up calls. */
+  readonly #recentMeasured = new Tally();
+  readonly #recentWarmup = new Tally();
   issued = 0;
   outstanding = 0;
   private intervalStart: number;
@@ -50,6 +58,37 @@ export class LoadStats {
 
   constructor(now: number = performance.now()) {
     this.intervalStart = now;
+  }
+
+  /** Every completion since the last display tick, warm-up included. */
+  get interval(): Tally {
+    this.#fold();
+    return this.#interval;
+  }
+
+  /** Completions of the calls intended inside the measured window: the report's figures. */
+  get measured(): Tally {
+    this.#fold();
+    return this.#measured;
+  }
+
+  /** A call settled after `latencyUs`; `measured`: it was intended inside the measured window. */
+  record(latencyUs: number, error: string | undefined, outcome: string | undefined, measured: boolean): void {
+    (measured ? this.#recentMeasured : this.#recentWarmup).record(latencyUs, error, outcome);
+  }
+
+  #fold(): void {
+    const measured = this.#recentMeasured;
+    if (measured.completed > 0) {
+      this.#interval.merge(measured);
+      this.#measured.merge(measured);
+      measured.reset();
+    }
+    const warmup = this.#recentWarmup;
+    if (warmup.completed > 0) {
+      this.#interval.merge(warmup);
+      warmup.reset();
+    }
   }
 
   /** Read the tick's figures and start a new interval. */
