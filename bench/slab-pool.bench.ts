@@ -21,8 +21,8 @@ import { Bench } from 'tinybench';
 import { SlabPool } from '../src/connection/slab-pool.js';
 import { WriteScheduler, type WriteTarget } from '../src/connection/write-scheduler.js';
 import { BufferWriter } from '../src/protocol/buffer-writer.js';
-import { encodeInvocation, writeInvocation, type InvocationRequest } from '../src/protocol/invocation.js';
-import type { ParameterType } from '../src/protocol/parameters.js';
+import { encodeInvocation, writeInvocation, type InvocationRequest } from '../src/protocol/invocation-writer.js';
+import type { ParameterType } from '../src/protocol/invocation-writer.js';
 
 const BATCH = 1000;
 const TYPES: readonly ParameterType[] = ['BIGINT', 'INTEGER', 'BIGINT'];

@@ -27,7 +27,7 @@ import { BackpressureError, ClientClosedError } from './errors.js';
 import { callOptionsError, perCallTypes } from './option-check.js';
 import { connectionOptions, type CallOptions, type ResolvedClientOptions, type ResolvedHost, type SharedByConnections } from './options.js';
 import type { CallSubmitter } from './procedure-handle.js';
-import type { ParameterType } from './protocol/parameters.js';
+import type { ParameterType } from './protocol/invocation-writer.js';
 import { serverInfoOf, type ServerInfo } from './server-info.js';
 
 /** Life of a client. */

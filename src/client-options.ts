@@ -11,7 +11,7 @@ import type { CallOptions as BaseCallOptions } from './calls/start-call.js';
 import type { DecodePoolOptions } from './decode/dispatch.js';
 import type { TimestampMode } from './decode/values.js';
 import type { BigIntMode } from './decode/bigint-mode.js';
-import type { ParameterType } from './protocol/parameters.js';
+import type { ParameterType } from './protocol/invocation-writer.js';
 import type { TlsSetting } from './connection/tls.js';
 
 /** A host to connect to: `'host'`, `'host:port'`, `'[::1]:21212'`, or an object. */

@@ -24,7 +24,7 @@ import { bulkLoad as runBulkLoad } from './bulk-load/bulk-load.js';
 import type { BulkLoadOptions, BulkLoadReport } from './bulk-load/options.js';
 import type { BulkLoadSource } from './bulk-load/row-source.js';
 import { ParameterError } from './errors.js';
-import type { ParameterType } from './protocol/parameters.js';
+import type { ParameterType } from './protocol/invocation-writer.js';
 import type { DecodedResponse } from './decode/decode-response.js';
 import type { RowObject } from './decode/decode-response.js';
 import { FAILURE_KIND } from './calls/call-tracker.js';

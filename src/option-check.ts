@@ -14,7 +14,7 @@
 import { hasScheme, parseConnectionString } from './connection-string.js';
 import { checkTypes } from './calls/start-call.js';
 import { InvalidArgumentError, ParameterError, VoltError } from './errors.js';
-import type { ParameterType } from './protocol/parameters.js';
+import type { ParameterType } from './protocol/invocation-writer.js';
 import { CALL_OPTION_KINDS, CLIENT_OPTION_KINDS, HOST_OBJECT, checkKeys, describeValue, unknownKeyError, wrongKindError } from './option-schema.js';
 import type { ClientOptions } from './client-options.js';
 

@@ -4,7 +4,7 @@
  * statistics counters looked up once instead of per call.
  */
 import type { DecodedResponse, RowObject } from './decode/decode-response.js';
-import type { ParameterType } from './protocol/parameters.js';
+import type { ParameterType } from './protocol/invocation-writer.js';
 import type { CallOptions } from './options.js';
 import type { ProcedureCounters } from './calls/stats.js';
 import { runCallback, type CallCallback } from './calls/pending-call.js';

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { VOLT_TYPE, typeName } from '../../src/protocol/constants.js';
-import { decodeInvocation } from '../../src/protocol/invocation.js';
+import { decodeInvocation } from '../../src/protocol/invocation-reader.js';
 import { FIXTURES_DIR } from '../harness/repository.js';
 import type { DatasetData, InvocationData } from '../harness/types.js';
 

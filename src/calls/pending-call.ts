@@ -18,7 +18,7 @@
  * rate-limiter.ts.)
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { ParameterType } from '../protocol/parameters.js';
+import type { ParameterType } from '../protocol/invocation-writer.js';
 import type { TimerEntry } from './timer-wheel.js';
 import type { CallMessage } from './diagnostics.js';
 import type { ProcedureCounters } from './stats.js';

@@ -11,7 +11,7 @@
  */
 import { ParameterError } from '../errors.js';
 import { MP_PARTITION_ID, VOLT_TYPE } from '../protocol/constants.js';
-import { parameterCountError, type ParameterType } from '../protocol/parameters.js';
+import { parameterCountError, type ParameterType } from '../protocol/invocation-writer.js';
 import { describeValue } from '../protocol/value-errors.js';
 import type { CallTracker } from './call-tracker.js';
 import { callEndChannel, callStartChannel, type CallMessage } from './diagnostics.js';

@@ -16,7 +16,7 @@ import { ParameterError } from '../errors.js';
 import { VOLT_TYPE } from '../protocol/constants.js';
 import { Decimal } from '../protocol/decimal.js';
 import { Geography, GeographyPoint } from '../protocol/geography.js';
-import type { ParameterType } from '../protocol/parameters.js';
+import type { ParameterType } from '../protocol/invocation-writer.js';
 import { VoltDate } from '../protocol/volt-date.js';
 
 const SCALAR_TYPES = new Set(Object.keys(VOLT_TYPE).filter((name) => name !== 'ARRAY' && name !== 'VOLTTABLE' && name !== 'NULL'));

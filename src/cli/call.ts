@@ -2,7 +2,7 @@
  * `voltwire call PROC [args…]`: call a stored procedure and print what it returns.
  */
 import { Command, Option } from 'commander';
-import type { ParameterType } from '../protocol/parameters.js';
+import type { ParameterType } from '../protocol/invocation-writer.js';
 import { convertArguments, parseTypeList } from './arguments.js';
 import type { CliContext } from './context.js';
 import { addConnectionOptions, connectClient, durationOption, resolveTarget, type ConnectionFlags } from './options.js';

@@ -18,7 +18,7 @@ import type { CliContext, Output } from './context.js';
 import { EXIT_CODE } from './exit.js';
 import { formatBytes } from './load/report.js';
 import { addConnectionOptions, choiceOption, connectClient, durationOption, integerOption, resolveTarget, type ConnectionFlags } from './options.js';
-import type { ParameterType } from '../protocol/parameters.js';
+import type { ParameterType } from '../protocol/invocation-writer.js';
 
 interface ExtractFlags extends ConnectionFlags {
   table?: string;

@@ -2,7 +2,7 @@
  * `voltwire query "SQL" [params…]`: run ad-hoc SQL (`@AdHoc`) and print the result tables.
  */
 import { Command, Option } from 'commander';
-import type { ParameterType } from '../protocol/parameters.js';
+import type { ParameterType } from '../protocol/invocation-writer.js';
 import { convertArguments, parseTypeList } from './arguments.js';
 import type { CliContext } from './context.js';
 import { addConnectionOptions, connectClient, durationOption, resolveTarget, type ConnectionFlags } from './options.js';

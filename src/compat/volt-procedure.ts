@@ -16,7 +16,7 @@ import type { Client } from '../client.js';
 import type { ProcedureHandle } from '../procedure-handle.js';
 import type { DecodedResponse } from '../decode/decode-response.js';
 import { ERROR_CODE, ParameterError, VoltError, type ProcedureError } from '../errors.js';
-import { parameterCountError, type ParameterType } from '../protocol/parameters.js';
+import { parameterCountError, type ParameterType } from '../protocol/invocation-writer.js';
 import type { FastSerializer } from './fast-serializer.js';
 import { VoltResponse } from './volt-response.js';
 import { parameterTypeOf, type VoltTypeSpec } from './volt-types.js';

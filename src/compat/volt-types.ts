@@ -4,12 +4,12 @@
  * `VoltException` with its `VOLTEXCEPTION_*` kinds (PROTOCOL.md 5.2).
  *
  * Nothing here encodes or decodes values: declared types are translated to the codec's
- * `ParameterType` names and the codec does the rest (`src/protocol/parameters.ts`).
+ * `ParameterType` names and the codec does the rest (`src/protocol/invocation-writer.ts`).
  */
 import { ParameterError } from '../errors.js';
 import { EXCEPTION_TYPE, VOLT_TYPE, typeName } from '../protocol/constants.js';
 import type { SerializedException } from '../protocol/exception.js';
-import type { ParameterType } from '../protocol/parameters.js';
+import type { ParameterType } from '../protocol/invocation-writer.js';
 
 /** `FastSerializer.VOLTTYPE_NULL`: type byte 1. */
 export const VOLTTYPE_NULL = VOLT_TYPE.NULL;

@@ -15,7 +15,7 @@
  */
 import { ConnectionLostError, ParameterError, VoltError } from '../errors.js';
 import type { BufferWriter } from '../protocol/buffer-writer.js';
-import { writeInvocation, type InvocationRequest } from '../protocol/invocation.js';
+import { writeInvocation, type InvocationRequest } from '../protocol/invocation-writer.js';
 import { readResponseHandle } from '../protocol/response-reader.js';
 import { FAILURE_KIND, type CallTracker, type ResponseDecoder } from '../calls/call-tracker.js';
 import type { RateLimiter } from '../calls/rate-limiter.js';

@@ -6,7 +6,7 @@ import type { ResponseDecoder } from '../calls/call-tracker.js';
 import type { WireDumpWriter } from './wire-dump.js';
 import type { TlsSetting } from './tls.js';
 import type { TimestampMode } from '../decode/values.js';
-import type { ParameterType } from '../protocol/parameters.js';
+import type { ParameterType } from '../protocol/invocation-writer.js';
 
 /** Default time for TCP connect + login. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;

@@ -13,7 +13,7 @@
  */
 import { inspect } from 'node:util';
 import { statusName, typeName } from '../protocol/constants.js';
-import { decodeInvocation } from '../protocol/invocation.js';
+import { decodeInvocation } from '../protocol/invocation-reader.js';
 import { decodeLoginRequest, decodeLoginResponse } from '../protocol/login.js';
 import { readResponseHeader } from '../protocol/response.js';
 import { readWireDump, type WireDump, type WireDumpRecord } from './wire-dump.js';

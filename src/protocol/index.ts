@@ -30,18 +30,13 @@ export {
 export { VoltDate } from './volt-date.js';
 export { inferType, writeValue, type ValueContext } from './value-writer.js';
 export { readValue, type TimestampMode } from './value-reader.js';
-export { readParameters, writeParameters, type DecodedParameters, type ParameterType } from './parameters.js';
+export { writeParameters, type ParameterType } from './invocation-writer.js';
+export { readParameters, type DecodedParameters } from './invocation-reader.js';
 export { writeTable, type TableColumn, type TableLike } from './value-writer.js';
 export { readTable, type TableData } from './value-reader.js';
 export { EncodedTable, TableBuilder } from './table-builder.js';
-export {
-  decodeInvocation,
-  encodeInvocation,
-  writeInvocation,
-  type DecodedInvocation,
-  type InvocationExtensions,
-  type InvocationRequest,
-} from './invocation.js';
+export { encodeInvocation, writeInvocation, type InvocationRequest } from './invocation-writer.js';
+export { decodeInvocation, type DecodedInvocation, type InvocationExtensions } from './invocation-reader.js';
 export {
   decodeLoginRequest,
   decodeLoginResponse,

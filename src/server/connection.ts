@@ -15,7 +15,7 @@ import { BufferReader } from '../protocol/buffer-reader.js';
 import { BufferWriter } from '../protocol/buffer-writer.js';
 import { INVOCATION_VERSION, LOGIN_RESULT, SERVER_MAX_FRAME_BYTES, STATUS } from '../protocol/constants.js';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
-import { decodeInvocation, type DecodedInvocation } from '../protocol/invocation.js';
+import { decodeInvocation, type DecodedInvocation } from '../protocol/invocation-reader.js';
 import { encodeLoginResponse } from '../protocol/login.js';
 import { writeResponse, type ResponseInput } from '../protocol/response-writer.js';
 import type { Authenticator } from './authentication.js';

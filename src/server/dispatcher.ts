@@ -7,7 +7,7 @@
  * `@Statistics('PROCEDURE')` counters. Failures become responses in VoltDB's words.
  */
 import { APP_STATUS_UNSET, MP_PARTITION_ID, STATUS } from '../protocol/constants.js';
-import type { DecodedInvocation } from '../protocol/invocation.js';
+import type { DecodedInvocation } from '../protocol/invocation-reader.js';
 import type { ResponseInput, TableInput } from '../protocol/response-writer.js';
 import { convertValue } from './coercion.js';
 import { asFailure, failure, parameterTypeError, partitionInAnotherProcess, procedureNotFound, wrongParameterCount } from './failure-responses.js';

@@ -7,7 +7,7 @@
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { Client } from '../../src/client.js';
 import type { DecodedResponse } from '../../src/decode/decode-response.js';
-import type { ParameterType } from '../../src/protocol/parameters.js';
+import type { ParameterType } from '../../src/protocol/invocation-writer.js';
 import { ClientClosedError, ParameterError, ProcedureError } from '../../src/errors.js';
 import { startServer, type EmbeddedServer } from '../../src/server/index.js';
 

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { EXCEPTION_TYPE, STATUS } from '../../src/protocol/constants.js';
 import { encodeSerializedException } from '../../src/protocol/exception.js';
 import { FrameDecoder } from '../../src/protocol/frame-decoder.js';
-import { decodeInvocation } from '../../src/protocol/invocation.js';
+import { decodeInvocation } from '../../src/protocol/invocation-reader.js';
 import { encodeLoginResponse } from '../../src/protocol/login.js';
 import { encodeResponse } from '../../src/protocol/response-writer.js';
 

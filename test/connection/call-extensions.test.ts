@@ -11,7 +11,7 @@ import { Client } from '../../src/client.js';
 import { Connection } from '../../src/connection/connection.js';
 import { readWireDump } from '../../src/connection/wire-dump.js';
 import { ParameterError } from '../../src/errors.js';
-import { decodeInvocation, type DecodedInvocation } from '../../src/protocol/invocation.js';
+import { decodeInvocation, type DecodedInvocation } from '../../src/protocol/invocation-reader.js';
 import { startCluster, type EmbeddedCluster } from '../../src/server/index.js';
 
 const misrouted = (cluster: EmbeddedCluster): number => cluster.stats().reduce((sum, s) => sum + s.misroutedCalls, 0);

@@ -8,7 +8,7 @@
 import { VOLT_TYPE } from '../../src/protocol/constants.js';
 import { Decimal } from '../../src/protocol/decimal.js';
 import { Geography, GeographyPoint } from '../../src/protocol/geography.js';
-import { encodeInvocation } from '../../src/protocol/invocation.js';
+import { encodeInvocation } from '../../src/protocol/invocation-writer.js';
 import { encodeLoginRequest, encodeLoginResponse } from '../../src/protocol/login.js';
 import { encodeResponse, readResponseHeader, tableLayouts, type TableLayout } from '../../src/protocol/response.js';
 import { encodeSerializedException } from '../../src/protocol/exception.js';

@@ -9,7 +9,7 @@
  */
 import net from 'node:net';
 import { FrameDecoder } from '../../src/protocol/frame-decoder.js';
-import { decodeInvocation } from '../../src/protocol/invocation.js';
+import { decodeInvocation } from '../../src/protocol/invocation-reader.js';
 import { encodeLoginResponse } from '../../src/protocol/login.js';
 import { encodeResponse } from '../../src/protocol/response-writer.js';
 import { STATUS, VOLT_TYPE } from '../../src/protocol/constants.js';

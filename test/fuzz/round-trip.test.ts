@@ -7,8 +7,9 @@
  */
 import { test, type TestContext } from 'node:test';
 import fc from 'fast-check';
-import { decodeInvocation, encodeInvocation, type InvocationRequest } from '../../src/protocol/invocation.js';
-import type { ParameterType } from '../../src/protocol/parameters.js';
+import { encodeInvocation, type InvocationRequest } from '../../src/protocol/invocation-writer.js';
+import { decodeInvocation } from '../../src/protocol/invocation-reader.js';
+import type { ParameterType } from '../../src/protocol/invocation-writer.js';
 import { encodeResponse, readResponseHeader } from '../../src/protocol/response.js';
 import { decodeResponse } from '../../src/decode/decode-response.js';
 import { runDecodeTask } from '../../src/decode/decode-task.js';

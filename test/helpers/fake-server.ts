@@ -10,7 +10,7 @@
 import net from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { FrameDecoder } from '../../src/protocol/frame-decoder.js';
-import { decodeInvocation } from '../../src/protocol/invocation.js';
+import { decodeInvocation } from '../../src/protocol/invocation-reader.js';
 import { decodeLoginRequest, encodeLoginResponse, hashPassword } from '../../src/protocol/login.js';
 import { encodeResponse, type ResponseInput } from '../../src/protocol/response-writer.js';
 import { STATUS, VOLT_TYPE } from '../../src/protocol/constants.js';

@@ -1,7 +1,8 @@
 import { test, type TestContext } from 'node:test';
 import { ParameterError, ProtocolError } from '../../src/errors.js';
 import { BufferWriter } from '../../src/protocol/buffer-writer.js';
-import { decodeInvocation, encodeInvocation, writeInvocation, type InvocationRequest } from '../../src/protocol/invocation.js';
+import { encodeInvocation, writeInvocation, type InvocationRequest } from '../../src/protocol/invocation-writer.js';
+import { decodeInvocation } from '../../src/protocol/invocation-reader.js';
 
 const hex = (text: string): Buffer => Buffer.from(text.replace(/\s+/g, ''), 'hex');
 

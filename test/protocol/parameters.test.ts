@@ -4,7 +4,8 @@ import { BufferWriter } from '../../src/protocol/buffer-writer.js';
 import { VOLT_TYPE } from '../../src/protocol/constants.js';
 import { Decimal } from '../../src/protocol/decimal.js';
 import { GeographyPoint } from '../../src/protocol/geography.js';
-import { readParameters, writeParameters, type ParameterType } from '../../src/protocol/parameters.js';
+import { writeParameters, type ParameterType } from '../../src/protocol/invocation-writer.js';
+import { readParameters } from '../../src/protocol/invocation-reader.js';
 import type { TableData } from '../../src/protocol/value-reader.js';
 
 function encode(params: unknown[], types?: ParameterType[]): Buffer {

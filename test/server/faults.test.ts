@@ -2,7 +2,7 @@ import { after, afterEach, before, describe, test, type TestContext } from 'node
 import { ProtocolError } from '../../src/errors.js';
 import { LOGIN_RESULT } from '../../src/protocol/constants.js';
 import { FrameDecoder } from '../../src/protocol/frame-decoder.js';
-import { encodeInvocation } from '../../src/protocol/invocation.js';
+import { encodeInvocation } from '../../src/protocol/invocation-writer.js';
 import { decodeLoginResponse, encodeLoginRequest } from '../../src/protocol/login.js';
 import { readResponseHeader } from '../../src/protocol/response.js';
 import { startServer, type EmbeddedServer } from '../../src/server/index.js';

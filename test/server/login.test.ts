@@ -1,6 +1,6 @@
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { LOGIN_RESULT } from '../../src/protocol/constants.js';
-import { encodeInvocation } from '../../src/protocol/invocation.js';
+import { encodeInvocation } from '../../src/protocol/invocation-writer.js';
 import { decodeLoginResponse, encodeLoginRequest, hashPassword } from '../../src/protocol/login.js';
 import { BUILD_STRING, startServer, type EmbeddedServer } from '../../src/server/index.js';
 import { FrameSocket, TestClient } from './test-client.js';

@@ -11,7 +11,7 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES_DIR, readFixture, SKIP_WITHOUT_FIXTURES } from '../helpers/fixtures.js';
-import { decodeInvocation } from '../../src/protocol/invocation.js';
+import { decodeInvocation } from '../../src/protocol/invocation-reader.js';
 import { decodeLoginResponse } from '../../src/protocol/login.js';
 import { startServer, type EmbeddedServer } from '../../src/server/index.js';
 import { decodeFrame, FrameSocket, TestClient, type Reply } from './test-client.js';

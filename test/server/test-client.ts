@@ -6,7 +6,7 @@
 import { connect, type Socket } from 'node:net';
 import { BufferReader } from '../../src/protocol/buffer-reader.js';
 import { FrameDecoder } from '../../src/protocol/frame-decoder.js';
-import { encodeInvocation, type InvocationRequest } from '../../src/protocol/invocation.js';
+import { encodeInvocation, type InvocationRequest } from '../../src/protocol/invocation-writer.js';
 import { decodeLoginResponse, encodeLoginRequest, type LoginRequestOptions, type LoginResponse } from '../../src/protocol/login.js';
 import { readResponseHeader, readTableLayout, type ResponseHeader } from '../../src/protocol/response.js';
 import { readValue, type TimestampMode } from '../../src/protocol/value-reader.js';

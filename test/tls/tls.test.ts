@@ -12,7 +12,7 @@ import { ConnectionError, InvalidArgumentError, ProtocolError, TlsError } from '
 import { resolveClientOptions, type ClientOptions } from '../../src/options.js';
 import { LOGIN_RESULT, STATUS } from '../../src/protocol/constants.js';
 import { FrameDecoder } from '../../src/protocol/frame-decoder.js';
-import { encodeInvocation } from '../../src/protocol/invocation.js';
+import { encodeInvocation } from '../../src/protocol/invocation-writer.js';
 import { decodeLoginResponse, encodeLoginRequest } from '../../src/protocol/login.js';
 import { readResponseHeader } from '../../src/protocol/response-reader.js';
 import { startServer, type EmbeddedServer } from '../../src/server/index.js';

@@ -1,5 +1,5 @@
 /** Declared types, a fresh Buffer per call: `encodeInvocation(request)` — the simple API. */
-import { encodeInvocation } from '../../../src/protocol/invocation.js';
+import { encodeInvocation } from '../../../src/protocol/invocation-writer.js';
 import { canonicalFrames, declared, encodeStrategy, type EncodeInput } from './encode-suite.js';
 
 encodeStrategy<EncodeInput, Buffer[]>({

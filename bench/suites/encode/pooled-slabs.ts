@@ -10,7 +10,7 @@
  */
 import { SlabPool, type Slab } from '../../../src/connection/slab-pool.js';
 import { BufferWriter } from '../../../src/protocol/buffer-writer.js';
-import { writeInvocation, type InvocationRequest } from '../../../src/protocol/invocation.js';
+import { writeInvocation, type InvocationRequest } from '../../../src/protocol/invocation-writer.js';
 
 export const SLAB_BYTES = 64 * 1024;
 

@@ -10,7 +10,8 @@
 import { test, type TestContext } from 'node:test';
 import { ProtocolError } from '../../../src/errors.js';
 import { VOLT_TYPE } from '../../../src/protocol/constants.js';
-import { decodeInvocation, encodeInvocation } from '../../../src/protocol/invocation.js';
+import { encodeInvocation } from '../../../src/protocol/invocation-writer.js';
+import { decodeInvocation } from '../../../src/protocol/invocation-reader.js';
 import { encodeResponse } from '../../../src/protocol/response.js';
 import { VoltDate } from '../../../src/protocol/volt-date.js';
 import { decodeResponse } from '../../../src/decode/decode-response.js';

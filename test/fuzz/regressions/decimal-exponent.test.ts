@@ -17,13 +17,13 @@
 import { test, type TestContext } from 'node:test';
 import { Worker } from 'node:worker_threads';
 
-const INVOCATION = new URL('../../../src/protocol/invocation.js', import.meta.url).href;
+const INVOCATION = new URL('../../../src/protocol/invocation-writer.js', import.meta.url).href;
 
 /** Encode one parameter in a worker with a small heap (32 MB by default); resolves to the error code, 'encoded N bytes', or why the worker died. */
 function encodeInWorker(value: string, type: string, asDecimal = false, heapMb = 32): Promise<string> {
   const code = `
     const { parentPort, workerData } = require('node:worker_threads');
-    Promise.all([import(workerData.url), import(workerData.url.replace('invocation.js', 'decimal.js'))]).then(([{ encodeInvocation }, { Decimal }]) => {
+    Promise.all([import(workerData.url), import(workerData.url.replace('invocation-writer.js', 'decimal.js'))]).then(([{ encodeInvocation }, { Decimal }]) => {
       const value = workerData.asDecimal ? new Decimal(workerData.value) : workerData.value;
       try {
         const frame = encodeInvocation({ procedure: 'P', handle: 1n, params: [value], types: [workerData.type] });

@@ -5,12 +5,12 @@
  * `JSON.stringify(x)`, which throw for null-prototype objects, symbols and bigints, because a
  * few fields reached `putInt8` unchecked, and it silently accepted a `params` that is not an
  * array (a string became one parameter per character). Each case names where it used to throw.
- * Fixed in invocation.ts, parameters.ts, table-writer.ts, geography.ts (describeValue); these
- * cases keep it fixed.
+ * Fixed in the invocation writer (then invocation.ts and parameters.ts), table-writer.ts,
+ * geography.ts (describeValue); these cases keep it fixed.
  */
 import { test, type TestContext } from 'node:test';
 import { VoltError } from '../../../src/errors.js';
-import { encodeInvocation, type InvocationRequest } from '../../../src/protocol/invocation.js';
+import { encodeInvocation, type InvocationRequest } from '../../../src/protocol/invocation-writer.js';
 
 const bare = (): unknown => Object.create(null) as unknown;
 

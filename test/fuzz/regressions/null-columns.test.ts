@@ -20,7 +20,7 @@
  */
 import { after, before, test, type TestContext } from 'node:test';
 import { ProtocolError } from '../../../src/errors.js';
-import { decodeInvocation } from '../../../src/protocol/invocation.js';
+import { decodeInvocation } from '../../../src/protocol/invocation-reader.js';
 import { readResponseHeader, tableLayouts } from '../../../src/protocol/response.js';
 import { decodeResponse } from '../../../src/decode/decode-response.js';
 import { VoltTable } from '../../../src/decode/volt-table.js';
