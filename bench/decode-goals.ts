@@ -27,7 +27,7 @@
  */
 import { detachedReport } from './harness/detach-probe.js';
 import { decodeResponse } from '../src/decode/decode-response.js';
-import { DecodePool } from '../src/decode/dispatch.js';
+import { DecodePool } from '../src/decode/decode-pool.js';
 import type { Column } from '../src/decode/column.js';
 import { generationStats } from '../src/decode/generated-decoder.js';
 import { VOLT_TYPE } from '../src/protocol/constants.js';

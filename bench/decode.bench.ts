@@ -28,7 +28,7 @@
  */
 import { Bench } from 'tinybench';
 import { decodeResponse } from '../src/decode/decode-response.js';
-import { DecodePool } from '../src/decode/dispatch.js';
+import { DecodePool } from '../src/decode/decode-pool.js';
 import type { VoltTable } from '../src/decode/volt-table.js';
 import { narrowFrame } from './datasets/narrow.js';
 import { stringsFrame } from './datasets/strings.js';

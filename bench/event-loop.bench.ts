@@ -20,7 +20,7 @@
 import { detachedReport } from './harness/detach-probe.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { decodeResponse } from '../src/decode/decode-response.js';
-import { DecodePool } from '../src/decode/dispatch.js';
+import { DecodePool } from '../src/decode/decode-pool.js';
 import { narrowFrame } from './datasets/narrow.js';
 import { stringsFrame } from './datasets/strings.js';
 import { wideFrame } from './datasets/wide.js';

@@ -20,9 +20,9 @@ import { ConnectionSet } from './cluster/connection-set.js';
 import { RetryPolicy } from './cluster/retry.js';
 import { Connection } from './connection/connection.js';
 import { CALLS } from './connection/connection-calls.js';
-import { createResponseDecoder, type ClientDecoder } from './decode/response-decoder.js';
+import { createResponseDecoder } from './decode/decode-pool.js';
 import { WireDumpWriter } from './connection/wire-dump.js';
-import type { DecodedResponse } from './decode/decode-response.js';
+import type { DecodedResponse, ResponseDecoder } from './decode/decode-response.js';
 import { BackpressureError, ClientClosedError } from './errors.js';
 import { callOptionsError, perCallTypes } from './option-check.js';
 import { connectionOptions, type CallOptions, type ResolvedClientOptions, type ResolvedHost, type SharedByConnections } from './options.js';
@@ -48,7 +48,7 @@ export class ClientEngine implements CallSubmitter {
   /** The client option `retryOnConnectionLoss` is on (else only calls that ask are retried). */
   readonly #retryConfigured: boolean;
   readonly #tracker: CallTracker;
-  readonly #decoder: ClientDecoder;
+  readonly #decoder: ResponseDecoder;
   readonly #rate: RateLimiter | null;
   readonly #dump: WireDumpWriter | null;
   /** What every connection of this client shares. */

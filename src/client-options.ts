@@ -8,7 +8,7 @@ import type { ClusterOptions } from './cluster/cluster-options.js';
 import type { ClusterHostSpec } from './cluster/host-list.js';
 import type { QueueLevels } from './calls/pending-call.js';
 import type { CallOptions as BaseCallOptions } from './calls/start-call.js';
-import type { DecodePoolOptions } from './decode/dispatch.js';
+import type { DecodePoolOptions } from './decode/decode-pool.js';
 import type { TimestampMode } from './decode/values.js';
 import type { BigIntMode } from './decode/bigint-mode.js';
 import type { ParameterType } from './protocol/invocation-writer.js';

@@ -12,7 +12,7 @@ import { DEFAULT_MAX_SLABS, DEFAULT_SLAB_BYTES } from './connection/slab-pool.js
 import { DEFAULT_TIMER_RESOLUTION_MS } from './calls/timer-wheel.js';
 import { DEFAULT_CALL_TIMEOUT_MS, type ConnectionOptions } from './connection/connection-options.js';
 import type { CallTracker } from './calls/call-tracker.js';
-import type { ClientDecoder } from './decode/response-decoder.js';
+import type { ResponseDecoder } from './decode/decode-response.js';
 import type { RateLimiter } from './calls/rate-limiter.js';
 import type { WireDumpWriter } from './connection/wire-dump.js';
 import { isPriority } from './calls/start-call.js';
@@ -175,7 +175,7 @@ export function resolveClientOptions(target: ConnectTarget = {}): ResolvedClient
 /** What a client's connections share: one call tracker, decoder, rate limiter and wire dump. */
 export interface SharedByConnections {
   tracker: CallTracker;
-  decoder: ClientDecoder;
+  decoder: ResponseDecoder;
   rateLimiter: RateLimiter | null;
   dump: WireDumpWriter | null;
 }

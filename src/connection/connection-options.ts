@@ -46,7 +46,7 @@ export interface ConnectionOptions {
 
 /** Options of `Connection.connect`: those of {@link ConnectionOptions}, with the decoder optional. */
 export interface ConnectOptions extends Omit<ConnectionOptions, 'decoder'> {
-  /** Default: inline decoding on this thread (`createResponseDecoder({ workers: 0 })`). */
+  /** Default: inline decoding on this thread (a `ResponseDecoder` without a pool). */
   decoder?: ResponseDecoder;
   /** TIMESTAMP values of the default decoder: `Date` (default) or `bigint` µs. */
   timestamps?: TimestampMode;

@@ -11,7 +11,7 @@
 import { EventEmitter } from 'node:events';
 import type net from 'node:net';
 import { ProtocolError, VoltError } from '../errors.js';
-import type { DecodedResponse } from '../decode/decode-response.js';
+import { ResponseDecoder, type DecodedResponse } from '../decode/decode-response.js';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
 import type { LoginResponse } from '../protocol/login.js';
 import { CallTracker, FAILURE_KIND } from '../calls/call-tracker.js';
@@ -21,7 +21,6 @@ import { SlabPool } from './slab-pool.js';
 import { WriteScheduler } from './write-scheduler.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_OUTSTANDING, type ConnectionEvents, type ConnectionOptions, type ConnectionState } from './connection-options.js';
 import { DEFAULT_CALL_TIMEOUT_MS, type ConnectionCallOptions, type ConnectOptions } from './connection-options.js';
-import { createResponseDecoder } from '../decode/response-decoder.js';
 import { checkCall, startCall, type CallDefaults } from '../calls/start-call.js';
 import { announceClose, failLostCalls, lossCause } from './connection-loss.js';
 import { applicationFrameLimit, frameTooLarge, refusedFrameOwner, streamFrameLimit } from './frame-limit.js';
@@ -92,7 +91,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    */
   static async connect(options: ConnectOptions): Promise<Connection> {
     const tracker = options.tracker ?? new CallTracker({ timerResolutionMs: options.timerResolutionMs });
-    const decoder = options.decoder ?? createResponseDecoder({ workers: 0, timestamps: options.timestamps });
+    const decoder = options.decoder ?? new ResponseDecoder({ timestamps: options.timestamps });
     const connection = await Connection.open({ ...options, tracker, decoder });
     if (options.tracker === undefined) connection.once('close', () => tracker.close());
     return connection;

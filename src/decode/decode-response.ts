@@ -1,16 +1,28 @@
 /**
- * A call's response: `decodeResponse` turns one whole invocation response frame (PROTOCOL.md 5,
- * length prefix included) into a {@link ProcedureResponse} — the header fields of the wire
- * response (status, app status, round trip, the legacy exception) and its tables as
- * {@link VoltTable}s — plus what a node-postgres user reaches for first: `rows` (the first
- * table's rows as objects), `rowCount` and `fields`. Public and stable (exported from
- * `voltwire/protocol` and `voltwire`).
+ * A call's response, and where it is decoded.
+ *
+ * `decodeResponse` turns one whole invocation response frame (PROTOCOL.md 5, length prefix
+ * included) into a {@link ProcedureResponse} — the header fields of the wire response (status,
+ * app status, round trip, the legacy exception) and its tables as {@link VoltTable}s — plus what
+ * a node-postgres user reaches for first: `rows` (the first table's rows as objects), `rowCount`
+ * and `fields`. Public and stable (exported from `voltwire/protocol` and `voltwire`).
  *
  * Inline, the tables stay over the frame's bytes (lazy row view); `decodeTables` is the
- * columnar path the decode worker runs over the same layouts. Where a frame is decoded is the
- * decode pool's decision (`dispatch.ts`). Nothing here is eager: `rows` builds its objects on
- * first access (and keeps them), so a call whose rows are never looked at costs what it cost
- * before; `tables[0].get(r, c)` still reads one value from the frame.
+ * columnar path the decode worker runs over the same layouts. Nothing here is eager: `rows`
+ * builds its objects on first access (and keeps them), so a call whose rows are never looked at
+ * costs what it cost before; `tables[0].get(r, c)` still reads one value from the frame.
+ *
+ * {@link ResponseDecoder} is the one decode policy — inline or off-thread — decided per frame:
+ * - a frame smaller than the pool's `offThreadBytes`, or with no tables, or any frame when there
+ *   is no pool (`workers: 0`) or it is closed, is decoded inline, synchronously (no promise on
+ *   the hot path). The header is always read inline: it is cheap, and it says whether there
+ *   are tables worth a worker;
+ * - a larger frame goes to the worker pool (`DecodePool`, decode-pool.ts) and comes back as a
+ *   promise of columnar tables — unless the pool is saturated (`needsDrain`): then it is decoded
+ *   inline, never refused and never queued without bound.
+ * The pool is reached only for the frames that go off-thread, through the small
+ * {@link OffThreadDecoder} interface: this file never imports it, so `voltwire/protocol`
+ * (which re-exports `decodeResponse`) loads no worker code.
  */
 import { readResponseHeader, tableLayouts, type ResponseHeader } from '../protocol/response.js';
 import { APP_STATUS_UNSET, STATUS, statusName } from '../protocol/constants.js';
@@ -137,16 +149,11 @@ export function decodeResponse(frame: Uint8Array, options: DecodeOptions = {}): 
   return decodeAfterHeader(frame, readResponseHeader(frame), options);
 }
 
-/** {@link decodeResponse} once the header has been read (the decode pool reads it to choose where to decode). */
-export function decodeAfterHeader(frame: Uint8Array, header: ResponseHeader, options: DecodeOptions): DecodedResponse {
+/** {@link decodeResponse} once the header has been read (the policy reads it to choose where to decode). */
+function decodeAfterHeader(frame: Uint8Array, header: ResponseHeader, options: DecodeOptions): DecodedResponse {
   const layouts = tableLayouts(frame, header);
   const tables = new Array<VoltTable>(layouts.length);
   for (let i = 0; i < layouts.length; i++) tables[i] = VoltTable.fromLayout(frame, layouts[i]!, options);
-  return withTables(header, tables);
-}
-
-/** The response fields of `header` with `tables`. */
-export function withTables(header: ResponseHeader, tables: VoltTable[]): DecodedResponse {
   return new ProcedureResponse(header, tables);
 }
 
@@ -161,6 +168,93 @@ export function decodeTables(
     rowCount: layout.rowCount,
     status: layout.status,
   }));
+}
+
+/** Where frames were decoded, for benchmarks and the client's stats. */
+export interface DecodePoolStats {
+  inline: number;
+  offThread: number;
+  /** Large frames decoded inline because the pool was saturated. */
+  saturatedInline: number;
+  /** Frames copied into shared memory for the pool because they were not in shared memory already. */
+  copiedFrames: number;
+}
+
+/**
+ * What the policy needs of a worker pool: `DecodePool` (decode-pool.ts) is one. Reached only
+ * for a frame that may go off-thread.
+ */
+export interface OffThreadDecoder {
+  /** Frames of at least this many bytes (prefix included) are worth a worker. */
+  readonly offThreadBytes: number;
+  /** True once closed: every frame is decoded inline from then on. */
+  readonly closed: boolean;
+  /** True while saturated: large frames are decoded inline until it emits `'drain'`. */
+  readonly needsDrain: boolean;
+  /** Decode the frame's tables in a worker (the caller has decided it should); counts `stats.offThread`. */
+  decodeOffThread(frame: Uint8Array, header: ResponseHeader, options: DecodeOptions): Promise<DecodedResponse>;
+  on(event: 'needsDrain' | 'drain', listener: () => void): unknown;
+  close(): Promise<void>;
+}
+
+/**
+ * The one decode policy (see the file comment): a client's connections hand it every response
+ * frame, and it decides inline or off-thread, and from which size a frame decoder should
+ * assemble frames in their own shared memory for the pool ({@link ownBufferAtBytes}).
+ */
+export class ResponseDecoder {
+  /** Counters shared with the pool (it counts what it decodes and copies). */
+  readonly stats: DecodePoolStats = { inline: 0, offThread: 0, saturatedInline: 0, copiedFrames: 0 };
+  /**
+   * Frames of at least this many bytes (prefix included) go to the pool: the size from which a
+   * frame decoder should assemble frames in their own shared memory. `Infinity` without a pool.
+   */
+  readonly ownBufferAtBytes: number;
+  readonly #options: DecodeOptions;
+  readonly #pool: OffThreadDecoder | null;
+
+  /** Decode with `options` (each `decode()` may override them); large frames to `pool` when there is one. */
+  constructor(options: DecodeOptions = {}, pool: OffThreadDecoder | null = null) {
+    this.#options = options;
+    this.#pool = pool;
+    this.ownBufferAtBytes = pool === null ? Infinity : pool.offThreadBytes;
+  }
+
+  /**
+   * Decode one whole response frame where the policy says: inline frames are returned as they
+   * are decoded, off-thread ones as a promise. Throws a `ProtocolError` for a bad header or,
+   * inline, for bad tables; the promise rejects with the worker's error, rebuilt.
+   */
+  decode(frame: Uint8Array, options?: DecodeOptions): DecodedResponse | Promise<DecodedResponse> {
+    const tableOptions = options === undefined ? this.#options : { ...this.#options, ...options };
+    const header = readResponseHeader(frame);
+    // No pool: `ownBufferAtBytes` is Infinity, so every frame stops here.
+    if (frame.byteLength < this.ownBufferAtBytes || header.tableCount === 0 || this.#pool!.closed) {
+      this.stats.inline++;
+      return decodeAfterHeader(frame, header, tableOptions);
+    }
+    if (this.#pool!.needsDrain) {
+      this.stats.saturatedInline++;
+      return decodeAfterHeader(frame, header, tableOptions);
+    }
+    return this.#pool!.decodeOffThread(frame, header, tableOptions);
+  }
+
+  /** True while the worker pool is saturated: stop reading sockets. */
+  get saturated(): boolean {
+    return this.#pool !== null && this.#pool.needsDrain;
+  }
+
+  /** Called with true when the pool saturates and false when it drains (never without a pool). */
+  onSaturation(listener: (saturated: boolean) => void): void {
+    this.#pool?.on('needsDrain', () => listener(true));
+    this.#pool?.on('drain', () => listener(false));
+  }
+
+  /** Stop the pool, if any, after the frames in flight; later frames are decoded inline. */
+  async close(): Promise<void> {
+    await this.#pool?.close();
+  }
 }
 
 export type { Field, JsonRow, JsonValue };

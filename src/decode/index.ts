@@ -4,13 +4,12 @@
  */
 export { VoltTable, type TableOptions, type TableParts } from './volt-table.js';
 export { Column, type ColumnInfo, type ColumnParts, type ColumnOptions } from './column.js';
-export { decodeResponse, type DecodedResponse, type DecodeOptions } from './decode-response.js';
+export { decodeResponse, ResponseDecoder, type DecodedResponse, type DecodeOptions, type DecodePoolStats } from './decode-response.js';
 export { decodeTable, type TableShape } from './decode-table.js';
 export {
   DecodePool,
   DEFAULT_MAX_QUEUE,
   DEFAULT_OFF_THREAD_BYTES,
   type DecodePoolOptions,
-  type DecodePoolStats,
-} from './dispatch.js';
+} from './decode-pool.js';
 export type { TimestampMode } from './values.js';

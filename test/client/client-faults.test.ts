@@ -238,7 +238,7 @@ describe('Client faults (fake server)', () => {
     t.assert.ok(refused instanceof ConnectionError);
     t.assert.match(refused.message, /cannot connect to 127\.0\.0\.1:1/);
     const { Connection } = await import('../../src/connection/connection.js');
-    const { createResponseDecoder } = await import('../../src/decode/response-decoder.js');
+    const { createResponseDecoder } = await import('../../src/decode/decode-pool.js');
     await t.assert.rejects(
       Connection.open({ host: '127.0.0.1', port: server.port, decoder: createResponseDecoder(), signal: AbortSignal.abort(new Error('stop')) }),
       /stop/,

@@ -8,7 +8,7 @@
  */
 import { CallTracker } from '../../src/calls/call-tracker.js';
 import { Connection } from '../../src/connection/connection.js';
-import { createResponseDecoder } from '../../src/decode/response-decoder.js';
+import { createResponseDecoder } from '../../src/decode/decode-pool.js';
 import { ConnectionSet } from '../../src/cluster/connection-set.js';
 import { resolveClusterOptions, type ClusterOptions, type ResolvedClusterOptions } from '../../src/cluster/cluster-options.js';
 import { callOn } from '../../src/cluster/internal-call.js';

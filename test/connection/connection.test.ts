@@ -3,7 +3,7 @@ import { after, afterEach, before, describe, test, type TestContext } from 'node
 import { CallTracker } from '../../src/calls/call-tracker.js';
 import { armCall, takeCall } from '../../src/calls/start-call.js';
 import { Connection } from '../../src/connection/connection.js';
-import { createResponseDecoder } from '../../src/decode/response-decoder.js';
+import { createResponseDecoder } from '../../src/decode/decode-pool.js';
 import { CALL_STATE } from '../../src/calls/pending-call.js';
 import { CALLS, HandleTable } from '../../src/connection/connection-calls.js';
 import { writeInt64 } from '../../src/protocol/buffer-writer.js';

@@ -9,7 +9,7 @@ import { Client } from '../../src/client.js';
 import { callOn } from '../../src/cluster/internal-call.js';
 import { CallTracker } from '../../src/calls/call-tracker.js';
 import { Connection } from '../../src/connection/connection.js';
-import { createResponseDecoder } from '../../src/decode/response-decoder.js';
+import { createResponseDecoder } from '../../src/decode/decode-pool.js';
 import { CHANNEL, type CallMessage, type LateResponseMessage } from '../../src/calls/diagnostics.js';
 import { CallTimeoutError, ConnectionLostError } from '../../src/errors.js';
 import { startServer, type EmbeddedServer } from '../../src/server/index.js';

@@ -8,7 +8,7 @@ import { Client } from '../../src/client.js';
 import { Keepalive } from '../../src/cluster/keepalive.js';
 import { CallTracker } from '../../src/calls/call-tracker.js';
 import { Connection } from '../../src/connection/connection.js';
-import { createResponseDecoder } from '../../src/decode/response-decoder.js';
+import { createResponseDecoder } from '../../src/decode/decode-pool.js';
 import { FakeServer } from '../helpers/fake-server.js';
 import { until } from '../helpers/until.js';
 

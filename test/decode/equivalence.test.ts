@@ -7,7 +7,7 @@ import { after, describe, test, type TestContext } from 'node:test';
 import fc from 'fast-check';
 import { VOLT_TYPE } from '../../src/protocol/constants.js';
 import { decodeResponse } from '../../src/decode/decode-response.js';
-import { DecodePool } from '../../src/decode/dispatch.js';
+import { DecodePool } from '../../src/decode/decode-pool.js';
 import { VoltTable } from '../../src/decode/volt-table.js';
 import { SKIP_WITHOUT_FIXTURES, listFixtures, readFixture } from '../helpers/fixtures.js';
 import { normalize, normalizeRows, ownFrame, responseFrame, tableArbitrary, tableBytes } from './support.js';

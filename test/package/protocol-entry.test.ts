@@ -29,7 +29,7 @@ test('voltwire/protocol imports no worker code (no piscina, no decode pool)', (t
   const entry = fileURLToPath(new URL('../../src/protocol/index.js', import.meta.url));
   const modules = [...reachable(entry)];
   t.assert.ok(modules.some((file) => file.endsWith('/decode/decode-response.js')), 'decodeResponse is reached (the walk works)');
-  t.assert.deepStrictEqual(modules.filter((file) => file === 'piscina' || file.endsWith('/decode/dispatch.js') || file.includes('/workers/')), []);
+  t.assert.deepStrictEqual(modules.filter((file) => file === 'piscina' || file.endsWith('/decode/decode-pool.js') || file.includes('/workers/')), []);
   // The whole package does load the pool, through its main entry.
   const main = [...reachable(fileURLToPath(new URL('../../src/index.js', import.meta.url)))];
   t.assert.ok(main.includes('piscina'), 'the main entry reaches piscina (the walk finds it when it is there)');

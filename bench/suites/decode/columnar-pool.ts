@@ -8,7 +8,7 @@
  * (each awaited), which measures a worker round trip per frame: the price small frames pay
  * if they are sent off-thread, and what large frames get back by not blocking the loop.
  */
-import { DecodePool } from '../../../src/decode/dispatch.js';
+import { DecodePool } from '../../../src/decode/decode-pool.js';
 import type { DecodedResponse } from '../../../src/decode/decode-response.js';
 import { canonicalTable } from '../../harness/canonical.js';
 import { decodeStrategy, type DecodeInput } from './decode-suite.js';

@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ClientClosedError, DecodePoolError, ERROR_CODE, ProtocolError, VoltError } from '../../src/errors.js';
 import { VOLT_TYPE } from '../../src/protocol/constants.js';
-import { DecodePool, DEFAULT_MAX_QUEUE, DEFAULT_OFF_THREAD_BYTES } from '../../src/decode/dispatch.js';
+import { DecodePool, DEFAULT_MAX_QUEUE, DEFAULT_OFF_THREAD_BYTES } from '../../src/decode/decode-pool.js';
 import { runDecodeTask } from '../../src/decode/decode-task.js';
 import { hex, normalizeRows, ownFrame, rawTable, responseFrame, tableBytes } from './support.js';
 
@@ -179,10 +179,10 @@ test('close(): frames in flight finish, later decode() calls reject, close is id
 });
 
 test('a process that used the pool and never closed it exits by itself', (t: TestContext) => {
-  const dispatch = new URL('../../src/decode/dispatch.js', import.meta.url).href;
+  const poolModule = new URL('../../src/decode/decode-pool.js', import.meta.url).href;
   const support = new URL('./support.js', import.meta.url).href;
   const script = `
-    const { DecodePool } = await import(${JSON.stringify(dispatch)});
+    const { DecodePool } = await import(${JSON.stringify(poolModule)});
     const { responseFrame, tableBytes, ownFrame } = await import(${JSON.stringify(support)});
     const frame = responseFrame([tableBytes({ columns: [{ name: 'I', type: 5 }], rows: [[1], [2]] })]);
     const pool = new DecodePool({ workers: 1, offThreadBytes: 0 });

@@ -1,34 +1,43 @@
 /**
- * `DecodePool`: the one place that decides where a response gets decoded — inline on the main
- * thread, or off-thread in a piscina pool so that a 100 MB result does not stall the event loop.
+ * `DecodePool`: the piscina worker pool that decodes large responses off the main thread, so
+ * that a 100 MB result does not stall the event loop. Whether a frame comes here is the one
+ * decode policy's decision ({@link ResponseDecoder}, decode-response.ts): only a frame of at
+ * least `offThreadBytes` with tables, while the pool has room, does; nothing of this file runs
+ * for the others.
  *
- * Policy ({@link DecodePool.decodeFrame}):
- * - A frame smaller than `offThreadBytes`, or with no tables, is decoded inline into
- *   byte-backed tables (lazy row view), synchronously. The header is always read inline (cheap,
- *   and it is what the caller needs to route the answer).
- * - A larger frame is sent to a worker **in shared memory**: the frame decoder assembles such
- *   frames in a SharedArrayBuffer (`ownBufferAtBytes` = `offThreadBytes`, this pool's
- *   threshold); any other frame is copied into one, once. The worker writes the columns into
- *   its private memory and posts them back, which copies them (shared column memory was never
- *   counted by the worker's garbage collector and piled up: see `decode-task.ts`). Nothing is
- *   transferred, so no ArrayBuffer is ever detached in either thread: a detached buffer makes
- *   V8 slow every later typed-array access of that thread by 13–34 % (bench/RESULTS.md). The
- *   caller may keep using the frame.
+ * - A frame is sent to a worker **in shared memory**: the frame decoder assembles such frames in
+ *   a SharedArrayBuffer (`ownBufferAtBytes` = `offThreadBytes`, this pool's threshold); any
+ *   other frame is copied into one, once. The worker writes the columns into its private memory
+ *   and posts them back, which copies them (shared column memory was never counted by the
+ *   worker's garbage collector and piled up: see `decode-task.ts`). Nothing is transferred, so
+ *   no ArrayBuffer is ever detached in either thread: a detached buffer makes V8 slow every
+ *   later typed-array access of that thread by 13–34 % (bench/RESULTS.md). The caller may keep
+ *   using the frame.
  * - The pool is bounded: at most `threads + maxQueue` frames are off-thread at once. Reaching
  *   that bound sets `needsDrain` (and emits `'needsDrain'`): a connection should stop reading
  *   its socket until `'drain'`, like a writable stream. A frame that arrives anyway while
- *   saturated is decoded inline — it is never refused and never queued without bound.
+ *   saturated is decoded inline by the policy — never refused, never queued without bound.
  * - The pool (piscina, `threads` workers: available cores − 1, at least 1) starts on the first
  *   off-thread decode, and `close()` ends it. An error thrown in a worker comes back as
  *   `{ code, message }` and is rebuilt with `errorFromCode`; a failure of the pool itself
  *   (a worker died) is a `DecodePoolError`.
+ *
+ * `decode()` / `decodeFrame()` run the policy over this pool for a caller holding a pool of its
+ * own; a client's connections call the policy directly ({@link createResponseDecoder}).
  */
 import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { ClientClosedError, DecodePoolError, VoltError, errorFromCode } from '../errors.js';
-import { readResponseHeader, type ResponseHeader } from '../protocol/response.js';
-import { decodeAfterHeader, withTables, type DecodedResponse, type DecodeOptions } from './decode-response.js';
+import type { ResponseHeader } from '../protocol/response.js';
+import {
+  ProcedureResponse,
+  ResponseDecoder,
+  type DecodedResponse,
+  type DecodeOptions,
+  type DecodePoolStats,
+  type OffThreadDecoder,
+} from './decode-response.js';
 import type { DecodeTask, DecodeTaskResult } from './decode-task.js';
 import { VoltTable } from './volt-table.js';
 
@@ -58,30 +67,24 @@ export interface DecodePoolOptions {
   workerFile?: string | URL;
 }
 
-/** Counters, for benchmarks and the client's stats. */
-export interface DecodePoolStats {
-  inline: number;
-  offThread: number;
-  /** Large frames decoded inline because the pool was saturated. */
-  saturatedInline: number;
-  /** Frames copied into shared memory for the pool because they were not in shared memory already. */
-  copiedFrames: number;
-}
+export type { DecodePoolStats } from './decode-response.js';
 
 const WORKER_URL = new URL('../../workers/decode-table.js', import.meta.url);
 
 /** The worker pool that decodes large responses off the main thread; emits `'drain'` when it has room again. */
-export class DecodePool extends EventEmitter {
+export class DecodePool extends EventEmitter implements OffThreadDecoder {
   readonly threads: number;
   readonly offThreadBytes: number;
   readonly maxQueue: number;
-  readonly stats: DecodePoolStats = { inline: 0, offThread: 0, saturatedInline: 0, copiedFrames: 0 };
-  private readonly options: DecodeOptions;
-  private readonly workerFile: string;
-  private piscina: Piscina<DecodeTask, DecodeTaskResult> | null = null;
-  private inFlight = 0;
-  private saturated = false;
-  private closed = false;
+  /** Where frames were decoded: the policy's counters, this pool's included. */
+  readonly stats: DecodePoolStats;
+  /** The policy over this pool (no pool behind it with `workers: 0`). */
+  readonly decoder: ResponseDecoder;
+  readonly #workerFile: string;
+  #piscina: Piscina<DecodeTask, DecodeTaskResult> | null = null;
+  #inFlight = 0;
+  #saturated = false;
+  #closed = false;
 
   constructor(options: DecodePoolOptions = {}) {
     super();
@@ -89,23 +92,30 @@ export class DecodePool extends EventEmitter {
     this.threads = workers === 'auto' ? Math.max(1, availableParallelism() - 1) : checkCount('workers', workers);
     this.offThreadBytes = checkCount('offThreadBytes', options.offThreadBytes ?? DEFAULT_OFF_THREAD_BYTES);
     this.maxQueue = checkCount('maxQueue', options.maxQueue ?? DEFAULT_MAX_QUEUE);
-    this.options = { timestamps: options.timestamps ?? 'date', codegen: options.codegen ?? true, bigint: options.bigint ?? 'bigint' };
-    this.workerFile = String(options.workerFile ?? WORKER_URL);
+    const tableOptions = { timestamps: options.timestamps ?? 'date', codegen: options.codegen ?? true, bigint: options.bigint ?? 'bigint' } as const;
+    this.#workerFile = String(options.workerFile ?? WORKER_URL);
+    this.decoder = new ResponseDecoder(tableOptions, this.threads === 0 ? null : this);
+    this.stats = this.decoder.stats;
   }
 
   /** True while `threads + maxQueue` frames are off-thread: stop reading until `'drain'`. */
   get needsDrain(): boolean {
-    return this.saturated;
+    return this.#saturated;
   }
 
   /** Frames currently being decoded off-thread or waiting for a worker. */
   get pending(): number {
-    return this.inFlight;
+    return this.#inFlight;
+  }
+
+  /** True once `close()` was called: the policy decodes every frame inline, `decode()` rejects. */
+  get closed(): boolean {
+    return this.#closed;
   }
 
   /** True once a worker pool has been started (lazily, by the first large frame). */
   get started(): boolean {
-    return this.piscina !== null;
+    return this.#piscina !== null;
   }
 
   /**
@@ -113,7 +123,7 @@ export class DecodePool extends EventEmitter {
    * a frame decoder should assemble frames in their own shared memory. `Infinity` without workers.
    */
   get ownBufferAtBytes(): number {
-    return this.threads === 0 ? Infinity : this.offThreadBytes;
+    return this.decoder.ownBufferAtBytes;
   }
 
   /**
@@ -121,34 +131,24 @@ export class DecodePool extends EventEmitter {
    * override the pool's.
    */
   async decode(frame: Uint8Array, options?: DecodeOptions): Promise<DecodedResponse> {
-    if (this.closed) throw new ClientClosedError('the decode pool is closed');
-    return this.decodeFrame(frame, options);
+    if (this.#closed) throw new ClientClosedError('the decode pool is closed');
+    return this.decoder.decode(frame, options);
   }
 
   /**
-   * Decode one whole response frame where the policy says: inline frames are returned as they
-   * are decoded (no promise on the hot path), off-thread ones as a promise. Throws a
-   * `ProtocolError` for a bad header or, inline, for bad tables.
+   * Decode one whole response frame where the policy says ({@link ResponseDecoder.decode}):
+   * inline frames are returned as they are decoded (no promise), off-thread ones as a promise.
+   * Throws a `ProtocolError` for a bad header or, inline, for bad tables.
    */
   decodeFrame(frame: Uint8Array, options?: DecodeOptions): DecodedResponse | Promise<DecodedResponse> {
-    const tableOptions = options === undefined ? this.options : { ...this.options, ...options };
-    const header = readResponseHeader(frame);
-    if (this.threads === 0 || frame.byteLength < this.offThreadBytes || header.tableCount === 0 || this.closed) {
-      this.stats.inline++;
-      return decodeAfterHeader(frame, header, tableOptions);
-    }
-    if (this.saturated) {
-      this.stats.saturatedInline++;
-      return decodeAfterHeader(frame, header, tableOptions);
-    }
-    return this.decodeOffThread(frame, header, tableOptions);
+    return this.decoder.decode(frame, options);
   }
 
   /** Stop the workers after the frames in flight are decoded; later `decode()` calls reject. */
   async close(): Promise<void> {
-    this.closed = true;
-    const piscina = this.piscina;
-    this.piscina = null;
+    this.#closed = true;
+    const piscina = this.#piscina;
+    this.#piscina = null;
     if (piscina !== null) await piscina.close();
   }
 
@@ -156,13 +156,18 @@ export class DecodePool extends EventEmitter {
     await this.close();
   }
 
-  private async decodeOffThread(frame: Uint8Array, header: ResponseHeader, options: DecodeOptions): Promise<DecodedResponse> {
-    const piscina = this.pool();
-    const task: DecodeTask = { frame: this.shared(frame), tableCount: header.tableCount, tablesOffset: header.tablesOffset, codegen: options.codegen ?? true };
-    this.inFlight++;
+  /**
+   * Decode the frame's tables to columns in a worker, whatever its size (the policy decided it
+   * should come here); `header` is the frame's, already read. Rejects with the worker's error
+   * rebuilt from its code, or a `DecodePoolError` when the pool itself failed.
+   */
+  async decodeOffThread(frame: Uint8Array, header: ResponseHeader, options: DecodeOptions): Promise<DecodedResponse> {
+    const piscina = this.#pool();
+    const task: DecodeTask = { frame: this.#shared(frame), tableCount: header.tableCount, tablesOffset: header.tablesOffset, codegen: options.codegen ?? true };
+    this.#inFlight++;
     this.stats.offThread++;
-    if (this.inFlight >= this.threads + this.maxQueue && !this.saturated) {
-      this.saturated = true;
+    if (this.#inFlight >= this.threads + this.maxQueue && !this.#saturated) {
+      this.#saturated = true;
       this.emit('needsDrain');
     }
     let result: DecodeTaskResult;
@@ -173,33 +178,33 @@ export class DecodePool extends EventEmitter {
         cause,
       });
     } finally {
-      this.inFlight--;
-      if (this.saturated && this.inFlight < this.threads + this.maxQueue) {
-        this.saturated = false;
+      this.#inFlight--;
+      if (this.#saturated && this.#inFlight < this.threads + this.maxQueue) {
+        this.#saturated = false;
         this.emit('drain');
       }
     }
     if (!result.ok) throw errorFromCode(result.code, result.message);
-    return withTables(
+    return new ProcedureResponse(
       header,
       result.tables.map((table) => VoltTable.fromColumns(table, options)),
     );
   }
 
-  private pool(): Piscina<DecodeTask, DecodeTaskResult> {
-    this.piscina ??= new Piscina<DecodeTask, DecodeTaskResult>({
-      filename: this.workerFile,
+  #pool(): Piscina<DecodeTask, DecodeTaskResult> {
+    this.#piscina ??= new Piscina<DecodeTask, DecodeTaskResult>({
+      filename: this.#workerFile,
       minThreads: this.threads,
       maxThreads: this.threads,
       maxQueue: this.maxQueue + this.threads,
       // Idle workers stay (a round trip needs a warm worker to be worth it) but never keep the process alive.
       idleTimeout: Infinity,
     });
-    return this.piscina;
+    return this.#piscina;
   }
 
   /** The frame in shared memory: as it is when it already is (the frame decoder's big frames), else a copy. */
-  private shared(frame: Uint8Array): Uint8Array {
+  #shared(frame: Uint8Array): Uint8Array {
     if (frame.buffer instanceof SharedArrayBuffer) return frame;
     this.stats.copiedFrames++;
     const copy = new Uint8Array(new SharedArrayBuffer(frame.byteLength));
@@ -213,4 +218,13 @@ function checkCount(name: string, value: number): number {
     throw new VoltError(`decode option ${name} must be a non-negative integer, got ${String(value)}`);
   }
   return value;
+}
+
+/**
+ * The client's response decoder: the policy, over a pool of `options.workers` threads (none,
+ * and no thread ever started, with `workers: 0`). Its `decode` is what a connection calls per
+ * frame; the pool is reached only for the frames that go off-thread.
+ */
+export function createResponseDecoder(options: DecodePoolOptions = {}): ResponseDecoder {
+  return new DecodePool(options).decoder;
 }
