@@ -15,8 +15,33 @@ import { BufferReader, asBuffer } from '../protocol/buffer-reader.js';
 import { FIXED_VALUE_BYTES, VOLT_TYPE } from '../protocol/constants.js';
 import { readValue } from '../protocol/value-reader.js';
 import { FLOAT_NULL_MAX } from './fixed-width-builders.js';
+import type { ColumnInfo } from './column.js';
 import type { TableShape } from './decode-table.js';
 import type { TimestampMode } from './values.js';
+
+/**
+ * Each column list's constant offsets (see `RowView.fixedOffsets`). A call's answers repeat one
+ * header, and the table layout reader hands them the same frozen column list, so the offsets
+ * are worked out once per shape rather than once per response.
+ */
+const FIXED_OFFSETS = new WeakMap<readonly ColumnInfo[], readonly number[]>();
+
+function fixedOffsetsOf(columns: readonly ColumnInfo[]): readonly number[] {
+  let offsets = FIXED_OFFSETS.get(columns);
+  if (offsets === undefined) {
+    const computed = new Array<number>(columns.length).fill(-1);
+    let at = 0;
+    for (let c = 0; c < columns.length; c++) {
+      computed[c] = at;
+      const size = FIXED_VALUE_BYTES.get(columns[c]!.type);
+      if (size === undefined) break;
+      at += size;
+    }
+    offsets = computed;
+    FIXED_OFFSETS.set(columns, offsets);
+  }
+  return offsets;
+}
 
 export class RowView {
   private readonly bytes: Buffer;
@@ -27,21 +52,13 @@ export class RowView {
   /** `index[r]` = offset of row r's i32 length; `index[rowCount]` = end of the rows. */
   private index: Int32Array | null = null;
   /** Per column: its constant offset inside a row (after the i32 length), or -1 when it moves. */
-  // A plain array: allocating a typed array per response costs more than the few slots it holds.
-  private readonly fixedOffsets: number[];
+  private readonly fixedOffsets: readonly number[];
 
   constructor(bytes: Uint8Array, shape: TableShape) {
     this.bytes = asBuffer(bytes);
     this.shape = shape;
     this.reader = new BufferReader(this.bytes, shape.rowsOffset, shape.end);
-    this.fixedOffsets = new Array<number>(shape.columns.length).fill(-1);
-    let at = 0;
-    for (let c = 0; c < shape.columns.length; c++) {
-      this.fixedOffsets[c] = at;
-      const size = FIXED_VALUE_BYTES.get(shape.columns[c]!.type);
-      if (size === undefined) break;
-      at += size;
-    }
+    this.fixedOffsets = fixedOffsetsOf(shape.columns);
   }
 
   /**
