@@ -6,7 +6,7 @@
  * started on that connection (`startCall`), where it waits for this tick's write. With no
  * connection open it waits for one to come back (unless `failFast`); after a connection loss it
  * is run again when the call or the client option asks for it. The engine also owns what every
- * connection of the client shares: the call tracker (timing wheel, statistics), the decoder,
+ * connection of the client shares: the call tracker (timeout sweep, statistics), the decoder,
  * the rate limiter and the wire dump.
  */
 import type { EventEmitter } from 'node:events';

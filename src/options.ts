@@ -9,7 +9,7 @@ import { resolveClusterOptions, type ResolvedClusterOptions } from './cluster/cl
 import { parseClusterHost } from './cluster/host-list.js';
 import { DEFAULT_QUEUE_LEVELS, checkQueueLevels, type QueueLevels } from './calls/pending-call.js';
 import { DEFAULT_MAX_SLABS, DEFAULT_SLAB_BYTES } from './connection/slab-pool.js';
-import { DEFAULT_TIMER_RESOLUTION_MS } from './calls/timer-wheel.js';
+import { DEFAULT_TIMER_RESOLUTION_MS } from './calls/call-tracker.js';
 import { DEFAULT_CALL_TIMEOUT_MS, type ConnectionOptions } from './connection/connection-options.js';
 import type { CallTracker } from './calls/call-tracker.js';
 import type { ResponseDecoder } from './decode/decode-response.js';

@@ -4,19 +4,30 @@
  * starts — a record from the pool, armed with its timeout and abort listener — is
  * start-call.ts.)
  *
- * One tracker per client: it owns the call pool, the timing wheel (one coarse timer for all
+ * One tracker per client: it owns the call pool, the timeout sweep (one coarse timer for all
  * calls of all connections), the statistics and the queue accounting, and publishes the call
  * diagnostics. A response matched to its call is decoded through the client's decoder (inline,
  * or off-thread for a large frame) and settles the call here: resolved on SUCCESS, else
- * rejected with `ProcedureError`. Settling a call removes its timeout and abort listener, detaches it from its
+ * rejected with `ProcedureError`. Settling a call removes its abort listener, detaches it from its
  * connection (handle table, in-flight count) and returns the record to the pool.
+ *
+ * Timeouts are a periodic sweep, not a timer per call — the way VoltDB's own Java client expires
+ * calls. Arming a call writes its deadline on the record; every `resolutionMs` one unref'd timer
+ * scans the pool's records and expires the live ones whose deadline has passed, so a timeout
+ * fires between `timeoutMs` and `timeoutMs + resolutionMs` late (plus event-loop delay). Settling
+ * a call has nothing to disarm: a settled record is skipped, and a pooled one has no deadline. The
+ * sweep stops itself when it finds no call live; the first call started after that re-arms it
+ * (`armCall`, start-call.ts: a `refresh()` of the same timer). A sweep costs one comparison per
+ * record the pool holds (bench/RESULTS.md, "calls by phase", has the figure at 10,000 in flight).
  */
-import { AbortedError, CallTimeoutError, ProcedureError, ProtocolError, VoltError } from '../errors.js';
+import { AbortedError, CallTimeoutError, InvalidArgumentError, ProcedureError, ProtocolError, VoltError } from '../errors.js';
 import { STATUS, statusName } from '../protocol/constants.js';
 import { callEndChannel } from './diagnostics.js';
 import { CALL_STATE, CallPool, runCallback, type CallAborter, type CallCallback, type FlowControl, type PendingCall } from './pending-call.js';
 import { StatsCollector, type ProcedureCounters } from './stats.js';
-import { DEFAULT_TIMER_RESOLUTION_MS, TimerWheel } from './timer-wheel.js';
+
+/** Default period of the timeout sweep (ms): a call timeout fires up to this late. */
+export const DEFAULT_TIMER_RESOLUTION_MS = 100;
 
 /** Failure kinds recorded in statistics for client-side failures (see `ProcedureStats.errors`). */
 export const FAILURE_KIND = {
@@ -81,33 +92,43 @@ export interface CallTrackerOptions {
   stats?: StatsCollector;
   /** Queue accounting; every call started on this tracker must have been admitted by it. */
   flow?: FlowControl | null;
+  /** Period of the timeout sweep (ms, at least 1): a timeout fires up to this late. Default 100. */
   timerResolutionMs?: number;
-  /** Clock for the timing wheel and latencies (ms); default `performance.now`. */
+  /** Clock for deadlines and latencies (ms); default `performance.now`. Tests pass a fake. */
   now?: () => number;
 }
 
-/** Settles every call of one client exactly once; owns the call pool, timing wheel, statistics and queue accounting. */
+/** Settles every call of one client exactly once; owns the call pool, timeout sweep, statistics and queue accounting. */
 export class CallTracker implements CallAborter {
   readonly pool: CallPool;
-  readonly wheel: TimerWheel<PendingCall>;
   readonly stats: StatsCollector;
   readonly flow: FlowControl | null;
   /** Calls started and not settled. */
   live = 0;
   /** The call being handed to its connection by `startCall`: if it settles there and then, its callback waits. */
   submitting: PendingCall | null = null;
-  /** The clock of the timing wheel and of latencies (ms). */
+  /** The clock of deadlines and latencies (ms). */
   readonly now: () => number;
+  /** Period of the timeout sweep (ms). */
+  readonly resolutionMs: number;
+  /** The sweep's one timer (unref'd: it never keeps the process alive). */
+  readonly sweepTimer: NodeJS.Timeout;
+  /**
+   * The sweep timer is armed. It disarms itself when a sweep finds no call live; `armCall`
+   * re-arms it — with `refresh()`, no allocation — when it finds this false.
+   */
+  sweeping = true;
   private idleWaiters: (() => void)[] = [];
 
   constructor(options: CallTrackerOptions = {}) {
     this.pool = new CallPool(this);
     // Bound, not wrapped: starting and settling a call read the clock with no hop through here.
     this.now = options.now ?? performance.now.bind(performance);
-    this.wheel = new TimerWheel<PendingCall>((call) => this.expire(call), {
-      resolutionMs: options.timerResolutionMs ?? DEFAULT_TIMER_RESOLUTION_MS,
-      now: this.now,
-    });
+    this.resolutionMs = options.timerResolutionMs ?? DEFAULT_TIMER_RESOLUTION_MS;
+    if (!(this.resolutionMs >= 1)) throw new InvalidArgumentError(`timerResolutionMs must be >= 1 ms, got ${this.resolutionMs}`);
+    // Armed from the start; its first sweep finds nothing live and disarms it until a call starts.
+    this.sweepTimer = setTimeout(() => this.sweepAndRearm(), this.resolutionMs);
+    this.sweepTimer.unref();
     this.stats = options.stats ?? new StatsCollector();
     this.flow = options.flow ?? null;
   }
@@ -219,7 +240,7 @@ export class CallTracker implements CallAborter {
     this.fail(call, signal?.reason ?? new AbortedError(`call of ${call.procedure} aborted`), 'ABORTED');
   }
 
-  /** The timing wheel says the call's time is up. */
+  /** The sweep found the call past its deadline. */
   expire(call: PendingCall): void {
     if (call.state === CALL_STATE.SETTLED || call.state === CALL_STATE.FREE) return;
     const waited = Math.round(this.now() - call.startTime);
@@ -244,9 +265,38 @@ export class CallTracker implements CallAborter {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Stop the wheel's timer (every call must have settled). */
+  /**
+   * Expire every live call (queued or written) whose deadline has passed. Runs from the sweep
+   * timer; public for deterministic tests. Returns how many calls it expired.
+   */
+  sweep(): number {
+    const now = this.now();
+    const records = this.pool.records;
+    let expired = 0;
+    // Backwards: a record the pool drops while a call expires (its callback may settle or start
+    // others) is replaced by the last one, which was already visited — none is skipped.
+    for (let i = records.length - 1; i >= 0; i--) {
+      const call = records[i];
+      if (call !== undefined && call.deadline <= now && (call.state === CALL_STATE.QUEUED || call.state === CALL_STATE.WRITTEN)) {
+        this.expire(call);
+        expired++;
+      }
+    }
+    return expired;
+  }
+
+  /** Stop the sweep for good (every call must have settled). */
   close(): void {
-    this.wheel.clear();
+    clearTimeout(this.sweepTimer);
+    // Never re-armed: a closed timer cannot be refreshed.
+    this.sweeping = true;
+  }
+
+  /** The sweep timer's tick: sweep while calls are live, else disarm until `armCall` re-arms. */
+  private sweepAndRearm(): void {
+    if (this.live > 0) this.sweep();
+    if (this.live > 0) this.sweepTimer.refresh();
+    else this.sweeping = false;
   }
 
   /** A callback never runs inside the `send` that started its call (a target may refuse it at once). */
@@ -257,7 +307,6 @@ export class CallTracker implements CallAborter {
 
   private finish(call: PendingCall): void {
     call.state = CALL_STATE.SETTLED;
-    if (call.timerSlot !== -1) this.wheel.remove(call);
     if (call.signal !== null) call.signal.removeEventListener('abort', call);
     if (call.owner !== null) call.owner.detach(call);
     this.live--;

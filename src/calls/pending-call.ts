@@ -3,8 +3,9 @@
  * the pool that reuses those records, and the queue accounting that bounds how many may pend.
  *
  * A {@link PendingCall} is reused: the hot path allocates only the caller's promise (and the
- * response). It carries its own timing-wheel links (no timer object per call) and is its own
- * `AbortSignal` listener through `handleEvent` (no closure per call). A record returns to the
+ * response). It carries its own deadline, which the tracker's periodic sweep compares with the
+ * clock (no timer and no timer-list links per call), and is its own `AbortSignal` listener
+ * through `handleEvent` (no closure per call). A record returns to the
  * pool only when it is settled *and* no queue still references it (a call aborted while
  * queued stays in the write queue until the flush skips it).
  *
@@ -19,7 +20,6 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { ParameterType } from '../protocol/invocation-writer.js';
-import type { TimerEntry } from './timer-wheel.js';
 import type { CallMessage } from './diagnostics.js';
 import type { ProcedureCounters } from './stats.js';
 
@@ -77,7 +77,7 @@ function rethrow(error: unknown): never {
 }
 
 /** The reusable record of one call (see the file comment). */
-export class PendingCall implements TimerEntry {
+export class PendingCall {
   procedure = '';
   params: readonly unknown[] = NO_PARAMS;
   types: readonly ParameterType[] | undefined = undefined;
@@ -111,11 +111,14 @@ export class PendingCall implements TimerEntry {
   diagnostic: CallMessage | null = null;
   /** Bumped on every reuse, so a stale reference can tell it is looking at another call. */
   generation = 0;
-  // TimerEntry links, owned by the timing wheel.
-  deadline = 0;
-  timerNext: TimerEntry | null = null;
-  timerPrev: TimerEntry | null = null;
-  timerSlot = -1;
+  /**
+   * When the call times out, on the tracker's clock (ms): set when it is armed with a timeout,
+   * Infinity otherwise and whenever the record is pooled, so a reused record never carries an
+   * earlier call's deadline. The tracker's sweep expires a live call whose deadline has passed.
+   */
+  deadline = Infinity;
+  /** Index in the pool's `records` while the pool holds the record (-1 once dropped). */
+  recordIndex = -1;
 
   constructor(private readonly aborter: CallAborter) {}
 
@@ -147,14 +150,21 @@ export class PendingCall implements TimerEntry {
     this.counters = null;
     this.signal = null;
     this.diagnostic = null;
+    this.deadline = Infinity;
     this.generation++;
   }
 }
 
-/** A free list of {@link PendingCall} records. */
+/**
+ * A free list of {@link PendingCall} records, and the list of every record it made and still
+ * holds (`records`, free or in use): the timeout sweep scans that list, so a call needs no
+ * timer work of its own. Records beyond `maxFree` free ones are dropped when given back.
+ */
 export class CallPool {
   /** Records created (the pool grows to the peak number of live calls, then stops). */
   created = 0;
+  /** Every record made and not dropped, in use or free (each knows its index: `recordIndex`). */
+  readonly records: PendingCall[] = [];
   private readonly free: PendingCall[] = [];
 
   constructor(
@@ -170,13 +180,27 @@ export class CallPool {
     const call = this.free.pop();
     if (call !== undefined) return call;
     this.created++;
-    return new PendingCall(this.aborter);
+    const created = new PendingCall(this.aborter);
+    created.recordIndex = this.records.length;
+    this.records.push(created);
+    return created;
   }
 
   release(call: PendingCall): void {
     call.clear();
     call.state = CALL_STATE.FREE;
-    if (this.free.length < this.maxFree) this.free.push(call);
+    if (this.free.length < this.maxFree) {
+      this.free.push(call);
+      return;
+    }
+    // Dropped: out of `records` too (the last record takes its place), so nothing keeps it.
+    const records = this.records;
+    const last = records.pop()!;
+    if (last !== call) {
+      records[call.recordIndex] = last;
+      last.recordIndex = call.recordIndex;
+    }
+    call.recordIndex = -1;
   }
 }
 

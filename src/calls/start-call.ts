@@ -6,7 +6,7 @@
  * types, priority, partition — run before anything is queued; a refusal is a `ParameterError`
  * and nothing is sent. {@link startCall} then takes a record from the tracker's pool, fills it
  * from {@link CallOptions} (the base every caller's options extend) over the caller's defaults,
- * arms it (timeout on the tracker's wheel, abort listener, start diagnostic) and queues it on
+ * arms it (its deadline for the tracker's timeout sweep, abort listener, start diagnostic) and queues it on
  * the chosen target; from there the tracker settles it (call-tracker.ts).
  */
 import { ParameterError } from '../errors.js';
@@ -214,14 +214,21 @@ export function takeCall(tracker: CallTracker, procedure: string, params: readon
 }
 
 /**
- * Arm a call taken with {@link takeCall}: its timeout on the tracker's wheel (`timeoutMs` > 0;
- * 0 or Infinity = none), its abort listener, and the start diagnostic (`target` names the
- * connection it is routed to; an internal call is never published).
+ * Arm a call taken with {@link takeCall}: its deadline for the tracker's timeout sweep
+ * (`timeoutMs` > 0; 0 or Infinity = none), its abort listener, and the start diagnostic
+ * (`target` names the connection it is routed to; an internal call is never published).
  */
 export function armCall(tracker: CallTracker, call: PendingCall, timeoutMs: number, signal: AbortSignal | null, target: { host: string; port: number } | null): void {
   tracker.live++;
   call.timeoutMs = timeoutMs;
-  if (timeoutMs > 0 && timeoutMs !== Infinity) tracker.wheel.addAt(call, call.startTime + timeoutMs);
+  // No timer per call: the sweep compares this with the clock (the record's deadline is Infinity otherwise).
+  if (timeoutMs > 0 && timeoutMs !== Infinity) call.deadline = call.startTime + timeoutMs;
+  // The sweep disarms itself once it finds nothing live; the first call after that re-arms the
+  // same timer (no allocation). While calls keep coming this is one field read.
+  if (!tracker.sweeping) {
+    tracker.sweeping = true;
+    tracker.sweepTimer.refresh();
+  }
   if (signal !== null) {
     call.signal = signal;
     signal.addEventListener('abort', call);
