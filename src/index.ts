@@ -55,7 +55,7 @@ export {
   type ProcedureErrorDetails,
   type VoltErrorOptions,
 } from './errors.js';
-export { DecodePool, type DecodePoolOptions, type DecodePoolStats } from './decode/index.js';
+export { DecodePool, ResponseDecoder, type DecodePoolOptions, type DecodePoolStats, type OffThreadDecoder } from './decode/index.js';
 /** The wire codec of `voltwire/protocol`, by name. */
 export {
   allocateSlab,
