@@ -12,7 +12,7 @@ import type * as Arrow from 'apache-arrow';
 import { VoltError } from '../errors.js';
 import { VOLT_TYPE, typeName } from '../protocol/constants.js';
 import type { Decimal } from '../protocol/decimal.js';
-import { readTableLayout } from '../protocol/table-layout.js';
+import { readTableLayout } from '../protocol/response-reader.js';
 import type { VoltDate } from '../protocol/volt-date.js';
 import { decodeUtf8, asBuffer } from '../protocol/buffer-reader.js';
 import { tableToArrow } from './arrow.js';

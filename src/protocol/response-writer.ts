@@ -20,7 +20,7 @@ import { ParameterError, VoltError } from '../errors.js';
 import { APP_STATUS_UNSET, RESPONSE_FIELD } from './constants.js';
 import { BufferWriter } from './buffer-writer.js';
 import { writeTable } from './value-writer.js';
-import type { ColumnInfo } from './table-layout.js';
+import type { ColumnInfo } from './response-reader.js';
 import { decodeSerializedException } from './exception.js';
 import { describeValue } from './value-errors.js';
 

@@ -1,11 +1,18 @@
 /**
- * Invocation responses (PROTOCOL.md 5): the client side reads a header and the byte ranges of
- * its tables (response-reader.ts); the server side writes whole response frames
+ * Invocation responses (PROTOCOL.md 5): the client side reads a header and the layout of its
+ * tables (response-reader.ts); the server side writes whole response frames
  * (response-writer.ts). One module to import from.
  */
-export { peekHandle, readResponseHandle, readResponseHeader, tableLayouts, type ResponseHeader } from './response-reader.js';
+export {
+  peekHandle,
+  readResponseHandle,
+  readResponseHeader,
+  readTableLayout,
+  tableLayouts,
+  type ColumnInfo,
+  type ResponseHeader,
+  type TableLayout,
+} from './response-reader.js';
 export type { SerializedException } from './exception.js';
-export type { TableLayout, ColumnInfo } from './table-layout.js';
-export { readTableLayout } from './table-layout.js';
 export { encodeResponse, writeResponse, type ResponseInput, type TableInput } from './response-writer.js';
 export { decodeSerializedException, encodeSerializedException, exceptionTypeName } from './exception.js';

@@ -10,7 +10,7 @@ import type { BufferReader } from './buffer-reader.js';
 import { COLUMN_TYPES, NULL_VALUE, VOLT_TYPE } from './constants.js';
 import { DECIMAL_NULL_UNSCALED, decimalFromUnscaled, readUnscaledDecimal } from './decimal.js';
 import { readGeography, readGeographyPoint } from './geography.js';
-import { checkZeroWidthCells } from './table-layout.js';
+import { checkZeroWidthCells } from './response-reader.js';
 import type { TableColumn } from './value-writer.js';
 import { VoltDate, isValidDay } from './volt-date.js';
 

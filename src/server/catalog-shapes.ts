@@ -5,7 +5,7 @@
  * metadata generator, which the captures do not cover).
  */
 import { VOLT_TYPE } from '../protocol/constants.js';
-import type { ColumnInfo } from '../protocol/table-layout.js';
+import type { ColumnInfo } from '../protocol/response-reader.js';
 
 const S = VOLT_TYPE.STRING;
 const I = VOLT_TYPE.INTEGER;

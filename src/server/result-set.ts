@@ -6,7 +6,7 @@
 import { BufferWriter } from '../protocol/buffer-writer.js';
 import { FIXED_VALUE_BYTES, VOLT_TYPE } from '../protocol/constants.js';
 import type { TableInput } from '../protocol/response-writer.js';
-import type { ColumnInfo } from '../protocol/table-layout.js';
+import type { ColumnInfo } from '../protocol/response-reader.js';
 import { writeTable } from '../protocol/value-writer.js';
 import { Geography, geographyByteLength } from '../protocol/geography.js';
 import { ENGINE_FLOAT_NULL } from '../protocol/value-writer.js';

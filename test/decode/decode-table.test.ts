@@ -6,7 +6,7 @@
 import { test, type TestContext } from 'node:test';
 import { ProtocolError, VoltError } from '../../src/errors.js';
 import { VOLT_TYPE } from '../../src/protocol/constants.js';
-import { readTableLayout } from '../../src/protocol/table-layout.js';
+import { readTableLayout } from '../../src/protocol/response-reader.js';
 import { VoltDate } from '../../src/protocol/volt-date.js';
 import { decodeTable } from '../../src/decode/decode-table.js';
 import { civilFromDays, daysFromCivil } from '../../src/decode/calendar.js';

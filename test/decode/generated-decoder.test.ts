@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { test, type TestContext } from 'node:test';
 import fc from 'fast-check';
 import { VOLT_TYPE } from '../../src/protocol/constants.js';
-import { readTableLayout } from '../../src/protocol/table-layout.js';
+import { readTableLayout } from '../../src/protocol/response-reader.js';
 import type { ColumnParts } from '../../src/decode/column.js';
 import { sharedMemory } from '../../src/decode/column-memory.js';
 import { chooseDecoder, decodeTable, decodeTableGeneral } from '../../src/decode/decode-table.js';

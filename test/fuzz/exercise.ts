@@ -18,7 +18,7 @@ import { VOLT_TYPE } from '../../src/protocol/constants.js';
 import { Decimal } from '../../src/protocol/decimal.js';
 import { Geography, GeographyPoint } from '../../src/protocol/geography.js';
 import { readTable } from '../../src/protocol/value-reader.js';
-import { readTableLayout, type TableLayout } from '../../src/protocol/table-layout.js';
+import { readTableLayout, type TableLayout } from '../../src/protocol/response-reader.js';
 import { peekHandle, readResponseHeader, tableLayouts } from '../../src/protocol/response.js';
 import { decodeResponse } from '../../src/decode/decode-response.js';
 import { runDecodeTask } from '../../src/decode/decode-task.js';

@@ -6,7 +6,7 @@ import { describe, test, type TestContext } from 'node:test';
 import fc from 'fast-check';
 import { FrameDecoder } from '../../src/protocol/frame-decoder.js';
 import { encodeResponse, readResponseHeader, tableLayouts, peekHandle } from '../../src/protocol/response.js';
-import { readTableLayout } from '../../src/protocol/table-layout.js';
+import { readTableLayout } from '../../src/protocol/response-reader.js';
 import { encodeSerializedException } from '../../src/protocol/exception.js';
 import { VoltError } from '../../src/errors.js';
 import { FIXTURES_PRESENT, listFixtures, readFixture } from '../helpers/fixtures.js';

@@ -12,7 +12,7 @@ import {
   type ResponseHeader,
   type TableLayout,
 } from '../../src/protocol/response.js';
-import { readTableLayout } from '../../src/protocol/table-layout.js';
+import { readTableLayout } from '../../src/protocol/response-reader.js';
 import { BufferReader } from '../../src/protocol/buffer-reader.js';
 import { readValue } from '../../src/protocol/value-reader.js';
 import { VOLT_TYPE } from '../../src/protocol/constants.js';

@@ -1,5 +1,5 @@
 import { describe, test, type TestContext } from 'node:test';
-import { readTableLayout } from '../../src/protocol/table-layout.js';
+import { readTableLayout } from '../../src/protocol/response-reader.js';
 import { ProtocolError } from '../../src/errors.js';
 import { bigintRow, buildTable, thrown } from './response-builders.js';
 

@@ -3,7 +3,7 @@
  * column of type NULL (1) takes zero bytes per row, so a table of C NULL columns and R empty
  * rows is only 5·C + 4·R bytes, yet every reader does C·R work:
  *
- * - `readTableLayout` (src/protocol/table-layout.ts) accepts it;
+ * - `readTableLayout` (src/protocol/response-reader.ts) accepts it;
  * - the columnar decode (src/decode/decode-table.ts, `FixedWidthBuilder.finish` in
  *   fixed-width-builders.ts) allocates one R/8-byte validity bitmap per column: C·R/8 bytes —
  *   a 1 MiB frame (C = R ≈ 116 000) asks for ~1.7 GB, and the DecodePool decodes frames of

@@ -11,7 +11,7 @@
  */
 import { after, before, test, type TestContext } from 'node:test';
 import { VOLT_TYPE } from '../../../src/protocol/constants.js';
-import { readTableLayout } from '../../../src/protocol/table-layout.js';
+import { readTableLayout } from '../../../src/protocol/response-reader.js';
 import { readResponseHeader } from '../../../src/protocol/response.js';
 import { decodeResponse } from '../../../src/decode/decode-response.js';
 import { runDecodeTask } from '../../../src/decode/decode-task.js';
