@@ -16,8 +16,7 @@ import { Bench } from 'tinybench';
 import { BufferWriter } from '../src/protocol/buffer-writer.js';
 import { Decimal } from '../src/protocol/decimal.js';
 import { GeographyPoint } from '../src/protocol/geography.js';
-import { encodeInvocation, writeInvocation, type InvocationRequest } from '../src/protocol/invocation-writer.js';
-import type { ParameterType } from '../src/protocol/invocation-writer.js';
+import { encodeInvocation, writeInvocation, type InvocationRequest, type ParameterType } from '../src/protocol/invocation-writer.js';
 
 const VOTE_TYPES: ParameterType[] = ['BIGINT', 'INTEGER', 'BIGINT'];
 const voteDeclared: InvocationRequest = { procedure: 'Vote', handle: 1n, params: [6175551234, 3, 1000000], types: VOTE_TYPES };

@@ -31,9 +31,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BufferWriter } from '../src/protocol/buffer-writer.js';
 import { FrameDecoder } from '../src/protocol/frame-decoder.js';
-import { writeInvocation } from '../src/protocol/invocation-writer.js';
+import { writeInvocation, type ParameterType } from '../src/protocol/invocation-writer.js';
 import { decodeLoginResponse, encodeLoginRequest } from '../src/protocol/login.js';
-import type { ParameterType } from '../src/protocol/invocation-writer.js';
 import { readResponseHeader, tableLayouts } from '../src/protocol/response.js';
 
 const { values: args } = parseArgs({

@@ -8,8 +8,7 @@
 import { VOLT_TYPE } from '../../src/protocol/constants.js';
 import { Decimal } from '../../src/protocol/decimal.js';
 import { Geography, GeographyPoint, type LngLat } from '../../src/protocol/geography.js';
-import type { InvocationRequest } from '../../src/protocol/invocation-writer.js';
-import type { ParameterType } from '../../src/protocol/invocation-writer.js';
+import type { InvocationRequest, ParameterType } from '../../src/protocol/invocation-writer.js';
 import { encodeSerializedException } from '../../src/protocol/exception.js';
 import type { ResponseInput, TableInput } from '../../src/protocol/response.js';
 import { VoltDate } from '../../src/protocol/volt-date.js';

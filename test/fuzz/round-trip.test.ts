@@ -7,9 +7,8 @@
  */
 import { test, type TestContext } from 'node:test';
 import fc from 'fast-check';
-import { encodeInvocation, type InvocationRequest } from '../../src/protocol/invocation-writer.js';
+import { encodeInvocation, type InvocationRequest, type ParameterType } from '../../src/protocol/invocation-writer.js';
 import { decodeInvocation } from '../../src/protocol/invocation-reader.js';
-import type { ParameterType } from '../../src/protocol/invocation-writer.js';
 import { encodeResponse, readResponseHeader } from '../../src/protocol/response.js';
 import { decodeResponse } from '../../src/decode/decode-response.js';
 import { runDecodeTask } from '../../src/decode/decode-task.js';

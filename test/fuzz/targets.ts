@@ -13,8 +13,7 @@
  * | encode     | random JS values, shapes and declared types        | encodeInvocation / encodeResponse → decode    |
  */
 import { VOLT_TYPE } from '../../src/protocol/constants.js';
-import type { InvocationRequest } from '../../src/protocol/invocation-writer.js';
-import { encodeInvocation } from '../../src/protocol/invocation-writer.js';
+import { encodeInvocation, type InvocationRequest } from '../../src/protocol/invocation-writer.js';
 import type { ResponseInput } from '../../src/protocol/response.js';
 import type { TimestampMode } from '../../src/protocol/value-reader.js';
 import { chunksAt, frameOf, mutate, Random, randomCuts, spliceBytes, toHex, type Mutation } from '../helpers/mutators.js';

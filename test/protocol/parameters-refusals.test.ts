@@ -8,9 +8,8 @@ import { BufferReader } from '../../src/protocol/buffer-reader.js';
 import { BufferWriter } from '../../src/protocol/buffer-writer.js';
 import { Decimal } from '../../src/protocol/decimal.js';
 import { Geography, GeographyPoint } from '../../src/protocol/geography.js';
-import { writeInvocation } from '../../src/protocol/invocation-writer.js';
+import { writeInvocation, writeParameters, type ParameterType } from '../../src/protocol/invocation-writer.js';
 import { decodeInvocation } from '../../src/protocol/invocation-reader.js';
-import { writeParameters, type ParameterType } from '../../src/protocol/invocation-writer.js';
 
 /** Write a good frame, then the refused one; assert the error and that only the good frame remains. */
 function refused(t: TestContext, params: unknown[], types: ParameterType[] | undefined, message: RegExp | string, index?: number): ParameterError {

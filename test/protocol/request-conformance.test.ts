@@ -7,10 +7,9 @@
 import { describe, test, type TestContext } from 'node:test';
 import { Decimal } from '../../src/protocol/decimal.js';
 import { Geography, GeographyPoint } from '../../src/protocol/geography.js';
-import { encodeInvocation } from '../../src/protocol/invocation-writer.js';
+import { encodeInvocation, type ParameterType } from '../../src/protocol/invocation-writer.js';
 import { decodeInvocation, type DecodedInvocation } from '../../src/protocol/invocation-reader.js';
 import { decodeLoginRequest, decodeLoginResponse, encodeLoginRequest, encodeLoginResponse, hashPassword } from '../../src/protocol/login.js';
-import type { ParameterType } from '../../src/protocol/invocation-writer.js';
 import { VoltDate } from '../../src/protocol/volt-date.js';
 import { SKIP_WITHOUT_FIXTURES, listFixtures, readFixture } from '../helpers/fixtures.js';
 

@@ -9,9 +9,8 @@
  * may pick a wider type than a declaration). Work is the declared frames' total bytes.
  */
 import { Geography } from '../../../src/protocol/geography.js';
-import { encodeInvocation, type InvocationRequest } from '../../../src/protocol/invocation-writer.js';
+import { encodeInvocation, type InvocationRequest, type ParameterType } from '../../../src/protocol/invocation-writer.js';
 import { decodeInvocation } from '../../../src/protocol/invocation-reader.js';
-import type { ParameterType } from '../../../src/protocol/invocation-writer.js';
 import { canonicalValue } from '../../harness/canonical.js';
 import { registerStrategy, registerSuite } from '../../harness/registry.js';
 import type { Strategy } from '../../harness/types.js';
