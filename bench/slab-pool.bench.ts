@@ -18,11 +18,9 @@
  */
 import { EventEmitter } from 'node:events';
 import { Bench } from 'tinybench';
-import { SlabPool } from '../src/connection/slab-pool.js';
-import { WriteScheduler, type WriteTarget } from '../src/connection/write-scheduler.js';
+import { SlabPool, WriteScheduler, type WriteTarget } from '../src/connection/write-scheduler.js';
 import { BufferWriter } from '../src/protocol/buffer-writer.js';
-import { encodeInvocation, writeInvocation, type InvocationRequest } from '../src/protocol/invocation-writer.js';
-import type { ParameterType } from '../src/protocol/invocation-writer.js';
+import { encodeInvocation, writeInvocation, type InvocationRequest, type ParameterType } from '../src/protocol/invocation-writer.js';
 
 const BATCH = 1000;
 const TYPES: readonly ParameterType[] = ['BIGINT', 'INTEGER', 'BIGINT'];

@@ -8,7 +8,7 @@ import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { resolveClusterOptions, type ResolvedClusterOptions } from './cluster/cluster-options.js';
 import { parseClusterHost } from './cluster/host-list.js';
 import { DEFAULT_QUEUE_LEVELS, checkQueueLevels, type QueueLevels } from './calls/pending-call.js';
-import { DEFAULT_MAX_SLABS, DEFAULT_SLAB_BYTES } from './connection/slab-pool.js';
+import { DEFAULT_MAX_SLABS, DEFAULT_SLAB_BYTES } from './connection/write-scheduler.js';
 import { DEFAULT_TIMER_RESOLUTION_MS } from './calls/call-tracker.js';
 import { DEFAULT_CALL_TIMEOUT_MS, type ConnectionOptions } from './connection/connection-options.js';
 import type { CallTracker } from './calls/call-tracker.js';

@@ -1,8 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, test, type TestContext } from 'node:test';
 import type { BufferWriter } from '../../src/protocol/buffer-writer.js';
-import { SlabPool } from '../../src/connection/slab-pool.js';
-import { WriteScheduler, type FrameProducer, type WriteTarget } from '../../src/connection/write-scheduler.js';
+import { SlabPool, WriteScheduler, type FrameProducer, type WriteTarget } from '../../src/connection/write-scheduler.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 
 /** A socket stand-in: records chunks, completes writes when told, emulates highWaterMark. */

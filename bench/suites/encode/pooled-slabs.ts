@@ -8,7 +8,7 @@
  * The pool is sized from the input outside timing, so after warm-up no iteration allocates;
  * the `slab allocations` metric reports whether that held.
  */
-import { SlabPool, type Slab } from '../../../src/connection/slab-pool.js';
+import { SlabPool, type Slab } from '../../../src/connection/write-scheduler.js';
 import { BufferWriter } from '../../../src/protocol/buffer-writer.js';
 import { writeInvocation, type InvocationRequest } from '../../../src/protocol/invocation-writer.js';
 
