@@ -21,7 +21,10 @@ function collect(dir, suffix) {
 const filters = process.argv.slice(2);
 // The compiled TypeScript tests, and the plain-JavaScript tests (test/**/*.test.mjs: no type
 // checker, the built package imported as a user would) run as they are, under the same c8.
-const all = [...collect(testRoot, '.test.js'), ...collect(join(root, 'test'), '.test.mjs')];
+// The compiled tests are found from their sources: tsc never removes an output, so a test file
+// renamed or deleted leaves its old compiled copy in dist/test, which must not run.
+const compiled = collect(join(root, 'test'), '.test.ts').map((file) => relative(root, join(testRoot, relative('test', file).replace(/\.ts$/, '.js'))));
+const all = [...compiled, ...collect(join(root, 'test'), '.test.mjs')];
 const files = all.filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)));
 if (files.length === 0) {
   console.error('run-tests: no compiled test files found under dist/test (did the build run?)');
