@@ -9,7 +9,7 @@ import type { ClusterHostSpec } from './cluster/host-list.js';
 import type { QueueLevels } from './calls/pending-call.js';
 import type { CallOptions as BaseCallOptions } from './calls/start-call.js';
 import type { DecodePoolOptions } from './decode/decode-pool.js';
-import type { TimestampMode } from './decode/values.js';
+import type { TimestampMode } from './protocol/value-reader.js';
 import type { BigIntMode } from './decode/bigint-mode.js';
 import type { ParameterType } from './protocol/invocation-writer.js';
 import type { TlsSetting } from './connection/tls.js';

@@ -15,7 +15,7 @@ import { AdminApi } from '../admin.js';
 import { Client, type ClientOptions } from '../client.js';
 import { ClientClosedError, ConnectionError } from '../errors.js';
 import { DEFAULT_PORT } from '../options.js';
-import type { TimestampMode } from '../decode/values.js';
+import type { TimestampMode } from '../protocol/value-reader.js';
 import {
   VOLTTYPE_BIGINT,
   VOLTTYPE_DATE,

@@ -5,7 +5,7 @@ import type { RateLimiter } from '../calls/rate-limiter.js';
 import type { ResponseDecoder } from '../calls/call-tracker.js';
 import type { WireDumpWriter } from './wire-dump.js';
 import type { TlsSetting } from './tls.js';
-import type { TimestampMode } from '../decode/values.js';
+import type { TimestampMode } from '../protocol/value-reader.js';
 import type { ParameterType } from '../protocol/invocation-writer.js';
 
 /** Default time for TCP connect + login. */

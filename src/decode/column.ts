@@ -26,7 +26,8 @@ import { Decimal, decimalFromUnscaled } from '../protocol/decimal.js';
 import { Geography, GeographyPoint, readGeography } from '../protocol/geography.js';
 import { decodeUtf8 } from '../protocol/buffer-reader.js';
 import { civilFromDays } from './calendar.js';
-import { timestampToDate, dateValue, type TimestampMode } from './values.js';
+import { timestampToDate, type TimestampMode } from '../protocol/value-reader.js';
+import { VoltDate } from '../protocol/volt-date.js';
 
 /** Name and wire type code of a result column. */
 export interface ColumnInfo {
@@ -95,7 +96,7 @@ export class Column implements ColumnParts {
   /**
    * The row value per the mapping in DESIGN.md: integers and FLOAT → number, BIGINT → bigint,
    * TIMESTAMP → Date (or bigint µs), DECIMAL → Decimal, STRING → string, VARBINARY → Uint8Array
-   * (a view), DATE → see {@link dateValue}, geography → GeographyPoint / Geography, NULL → null.
+   * (a view), DATE → VoltDate (as the row view's `readValue` gives), geography → GeographyPoint / Geography, NULL → null.
    */
   get(index: number): unknown {
     if (this.isNull(index)) return null;
@@ -112,7 +113,7 @@ export class Column implements ColumnParts {
       }
       case VOLT_TYPE.DATE: {
         const { year, month, day } = civilFromDays((this.values as Int32Array)[index]!);
-        return dateValue(year, month, day);
+        return new VoltDate(year, month, day);
       }
       case VOLT_TYPE.DECIMAL:
         return decimalFromUnscaled(this.unscaled(index));

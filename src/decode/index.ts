@@ -20,4 +20,4 @@ export {
   DEFAULT_OFF_THREAD_BYTES,
   type DecodePoolOptions,
 } from './decode-pool.js';
-export type { TimestampMode } from './values.js';
+export type { TimestampMode } from '../protocol/value-reader.js';

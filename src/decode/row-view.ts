@@ -17,7 +17,7 @@ import { readValue } from '../protocol/value-reader.js';
 import { FLOAT_NULL_MAX } from './fixed-width-builders.js';
 import type { ColumnInfo } from './column.js';
 import type { TableShape } from './decode-table.js';
-import type { TimestampMode } from './values.js';
+import type { TimestampMode } from '../protocol/value-reader.js';
 
 /**
  * Each column list's constant offsets (see `RowView.fixedOffsets`). A call's answers repeat one

@@ -19,7 +19,7 @@ import { tableToArrow } from './arrow.js';
 import { Column, type ColumnInfo, type ColumnParts } from './column.js';
 import { decodeTable, type TableShape } from './decode-table.js';
 import { RowView, checkRow } from './row-view.js';
-import { timestampToDate, type TimestampMode } from './values.js';
+import { timestampToDate, type TimestampMode } from '../protocol/value-reader.js';
 import { bigintInMode, type BigIntMode } from './bigint-mode.js';
 import { INSPECT, INSPECT_ROWS, fieldsOf, inspectAs, inspectView, jsonRow, type Field, type InspectFunction, type JsonRow } from './presentation.js';
 

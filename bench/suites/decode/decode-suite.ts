@@ -8,7 +8,7 @@
  * numeric columns; `strings`: the STRING columns). Work is the frames' total bytes.
  */
 import { decodeResponse } from '../../../src/decode/decode-response.js';
-import type { TimestampMode } from '../../../src/decode/values.js';
+import type { TimestampMode } from '../../../src/protocol/value-reader.js';
 import { readResponseHeader, tableLayouts, type TableLayout } from '../../../src/protocol/response.js';
 import { canonicalTable, projectTable, type CanonicalTable } from '../../harness/canonical.js';
 import { registerStrategy, registerSuite } from '../../harness/registry.js';
