@@ -1,7 +1,7 @@
 /**
  * The engine behind `Client`: the call path of a managed client, kept off the public type.
  *
- * A call is checked once (`checkCall`), admitted by the queue accounting (`FlowControl`), routed
+ * A call is checked once (`checkCall`), admitted by the queue accounting (`admitCall`), routed
  * by the cluster layer (`ConnectionSet.pick`: the partition's leader, or a weighted choice), then
  * started on that connection (`startCall`), where it waits for this tick's write. With no
  * connection open it waits for one to come back (unless `failFast`); after a connection loss it
@@ -10,10 +10,10 @@
  * the rate limiter and the wire dump.
  */
 import type { EventEmitter } from 'node:events';
-import { CallTracker, FAILURE_KIND } from './calls/call-tracker.js';
+import { CallTracker, FAILURE_KIND, releasePlace } from './calls/call-tracker.js';
 import { FlowControl, type CallCallback } from './calls/pending-call.js';
 import { RateLimiter } from './calls/rate-limiter.js';
-import { checkCall, startCall, type CallDefaults } from './calls/start-call.js';
+import { admitCall, checkCall, startCall, type CallDefaults } from './calls/start-call.js';
 import { StatsCollector, type ProcedureCounters } from './calls/stats.js';
 import type { ClientEvents } from './client-events.js';
 import { ConnectionSet } from './cluster/connection-set.js';
@@ -187,7 +187,7 @@ export class ClientEngine implements CallSubmitter {
     if (refused !== null) return this.refuse(counters, refused, FAILURE_KIND.PARAMETER);
     const signal = options === undefined ? undefined : options.signal;
     if (signal !== undefined && signal.aborted) return this.refuse(counters, signal.reason, FAILURE_KIND.ABORTED);
-    if (!this.flow.tryAdmit()) {
+    if (!admitCall(this.flow)) {
       const levels = this.flow.levels;
       return this.refuse(counters, new BackpressureError(`${procedure} refused: ${this.flow.pending} calls pending, the queue's hard limit is ${levels.hard}`), FAILURE_KIND.BACKPRESSURE);
     }
@@ -212,7 +212,7 @@ export class ClientEngine implements CallSubmitter {
   ): Promise<DecodedResponse> {
     const cluster = this.cluster;
     if (this.#options.cluster.failFast || !cluster.reconnecting) {
-      this.flow.release();
+      releasePlace(this.flow);
       const message = `${procedure} not sent: no connection is open`;
       return this.refuse(counters, cluster.noConnectionsError(message), FAILURE_KIND.NO_CONNECTION);
     }
@@ -221,10 +221,10 @@ export class ClientEngine implements CallSubmitter {
     try {
       await cluster.whenConnected(timeoutMs, options?.signal ?? null, procedure);
     } catch (error) {
-      this.flow.release();
+      releasePlace(this.flow);
       return this.refuse(counters, error, FAILURE_KIND.NO_CONNECTION);
     }
-    this.flow.release();
+    releasePlace(this.flow);
     const left = timeoutMs > 0 ? Math.max(1, timeoutMs - (performance.now() - started)) : timeoutMs;
     return this.#submitOnce(procedure, params, types, { ...options, timeoutMs: left }, counters, null)!;
   }

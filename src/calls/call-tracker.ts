@@ -1,29 +1,31 @@
 /**
- * Settles calls exactly once, whatever comes first: the response, the call timeout, the
- * caller's `AbortSignal`, a refused parameter, or the loss of the connection. (How a call
- * starts — a record from the pool, armed with its timeout and abort listener — is
- * start-call.ts.)
+ * How a call ends: settled exactly once, whatever comes first — the response, the call timeout,
+ * the caller's `AbortSignal`, a refused parameter, or the loss of the connection — its record
+ * given back to the pool and its place in the client queue released. (How a call starts —
+ * admitted, a record taken from the pool, armed — is start-call.ts, over the same state.)
  *
- * One tracker per client: it owns the call pool, the timeout sweep (one coarse timer for all
- * calls of all connections), the statistics and the queue accounting, and publishes the call
- * diagnostics. A response matched to its call is decoded through the client's decoder (inline,
+ * One tracker per client: it owns the call records (the pool), the timeout sweep (one coarse
+ * timer for all calls of all connections), the statistics and the queue accounting, and
+ * publishes the call diagnostics. A response matched to its call is decoded through the client's decoder (inline,
  * or off-thread for a large frame) and settles the call here: resolved on SUCCESS, else
  * rejected with `ProcedureError`. Settling a call removes its abort listener, detaches it from its
- * connection (handle table, in-flight count) and returns the record to the pool.
+ * connection (handle table, in-flight count) and returns the record to the pool; then its queue
+ * place is released (at the `resume` level, `'drain'`) and idle waiters are woken.
  *
- * Timeouts are a periodic sweep, not a timer per call — the way VoltDB's own Java client expires
- * calls. Arming a call writes its deadline on the record; every `resolutionMs` one unref'd timer
- * scans the pool's records and expires the live ones whose deadline has passed, so a timeout
- * fires between `timeoutMs` and `timeoutMs + resolutionMs` late (plus event-loop delay). Settling
- * a call has nothing to disarm: a settled record is skipped, and a pooled one has no deadline. The
- * sweep stops itself when it finds no call live; the first call started after that re-arms it
- * (`armCall`, start-call.ts: a `refresh()` of the same timer). A sweep costs one comparison per
- * record the pool holds (bench/RESULTS.md, "calls by phase", has the figure at 10,000 in flight).
+ * Timeouts are a periodic sweep, not a timer per call (as in VoltDB's own Java client): arming a
+ * call writes its deadline on the record, and every `resolutionMs` one unref'd timer expires the
+ * live calls past their deadline — a timeout fires between `timeoutMs` and `timeoutMs +
+ * resolutionMs` late (plus event-loop delay). Settling has nothing to disarm (a settled record is
+ * skipped, a pooled one has no deadline). The timer exists only while a call is live: the first
+ * call to start arms it (`armCall`, start-call.ts), the last to end cancels it. So a busy client
+ * does no timer work per call, one idle between calls pays a timer start and cancel per call
+ * (~0.25 µs), and one at rest has no timer. A sweep reads every record the tracker holds
+ * (bench/RESULTS.md, "calls by phase": the figure at 10,000 in flight).
  */
 import { AbortedError, CallTimeoutError, InvalidArgumentError, ProcedureError, ProtocolError, VoltError } from '../errors.js';
 import { STATUS, statusName } from '../protocol/constants.js';
 import { callEndChannel } from './diagnostics.js';
-import { CALL_STATE, CallPool, runCallback, type CallAborter, type CallCallback, type FlowControl, type PendingCall } from './pending-call.js';
+import { CALL_STATE, NO_PARAMS, runCallback, type CallAborter, type CallCallback, type FlowControl, type PendingCall } from './pending-call.js';
 import { StatsCollector, type ProcedureCounters } from './stats.js';
 
 /** Default period of the timeout sweep (ms): a call timeout fires up to this late. */
@@ -87,6 +89,44 @@ export function recordFailure(counters: ProcedureCounters, kind: string, latency
   if (latencyUs >= 0) counters.histogram.recordValue(latencyUs < 1 ? 1 : Math.round(latencyUs));
 }
 
+/** How many free records a tracker keeps by default (more are dropped when their calls end). */
+export const DEFAULT_MAX_FREE_CALLS = 16384;
+
+/**
+ * Give back a place in the client queue (a call settled, or one waiting for a connection gave
+ * up): at the `resume` level after a backpressure, `'drain'`. (Places are taken by `admitCall`,
+ * start-call.ts.)
+ */
+export function releasePlace(flow: FlowControl): void {
+  flow.pending--;
+  if (flow.needsDrain && flow.pending <= flow.levels.resume) {
+    flow.needsDrain = false;
+    flow.events.onDrain(flow.pending);
+  }
+}
+
+/** Drop every reference of a record whose call ended, so it keeps nothing alive. */
+function clearCall(call: PendingCall): void {
+  call.procedure = '';
+  call.params = NO_PARAMS;
+  call.types = undefined;
+  call.queryTimeoutMs = undefined;
+  call.priority = undefined;
+  call.partition = undefined;
+  call.awaitResponse = true;
+  call.internal = false;
+  call.resolve = null;
+  call.reject = null;
+  call.callback = null;
+  call.handle = 0;
+  call.owner = null;
+  call.counters = null;
+  call.signal = null;
+  call.diagnostic = null;
+  call.deadline = Infinity;
+  call.generation++;
+}
+
 /** Options of {@link CallTracker}. */
 export interface CallTrackerOptions {
   stats?: StatsCollector;
@@ -96,11 +136,18 @@ export interface CallTrackerOptions {
   timerResolutionMs?: number;
   /** Clock for deadlines and latencies (ms); default `performance.now`. Tests pass a fake. */
   now?: () => number;
+  /** Free records kept for reuse; beyond this many, a record whose call ended is dropped. Default 16384. */
+  maxFreeCalls?: number;
 }
 
 /** Settles every call of one client exactly once; owns the call pool, timeout sweep, statistics and queue accounting. */
 export class CallTracker implements CallAborter {
-  readonly pool: CallPool;
+  /** Every record made and still held, free or in use (at its `recordIndex`): what the sweep scans. */
+  readonly records: PendingCall[] = [];
+  /** The free records (`takeCall` pops one, or makes one when there is none). */
+  readonly freeCalls: PendingCall[] = [];
+  /** Free records kept; beyond this, a record whose call ended is dropped (from `records` too). */
+  readonly maxFreeCalls: number;
   readonly stats: StatsCollector;
   readonly flow: FlowControl | null;
   /** Calls started and not settled. */
@@ -111,24 +158,26 @@ export class CallTracker implements CallAborter {
   readonly now: () => number;
   /** Period of the timeout sweep (ms). */
   readonly resolutionMs: number;
-  /** The sweep's one timer (unref'd: it never keeps the process alive). */
-  readonly sweepTimer: NodeJS.Timeout;
   /**
-   * The sweep timer is armed. It disarms itself when a sweep finds no call live; `armCall`
-   * re-arms it — with `refresh()`, no allocation — when it finds this false.
+   * The sweep's timer (unref'd: it never keeps the process alive) while any call is live, else
+   * null: `armCall` starts it when the first call starts, settling the last live call cancels it.
    */
-  sweeping = true;
+  sweepTimer: NodeJS.Timeout | null = null;
+  /** The timer's callback, made once: a sweep, then the timer re-armed while calls are live. */
+  readonly sweepTick: () => void;
   private idleWaiters: (() => void)[] = [];
 
   constructor(options: CallTrackerOptions = {}) {
-    this.pool = new CallPool(this);
+    this.maxFreeCalls = options.maxFreeCalls ?? DEFAULT_MAX_FREE_CALLS;
     // Bound, not wrapped: starting and settling a call read the clock with no hop through here.
     this.now = options.now ?? performance.now.bind(performance);
     this.resolutionMs = options.timerResolutionMs ?? DEFAULT_TIMER_RESOLUTION_MS;
     if (!(this.resolutionMs >= 1)) throw new InvalidArgumentError(`timerResolutionMs must be >= 1 ms, got ${this.resolutionMs}`);
-    // Armed from the start; its first sweep finds nothing live and disarms it until a call starts.
-    this.sweepTimer = setTimeout(() => this.sweepAndRearm(), this.resolutionMs);
-    this.sweepTimer.unref();
+    this.sweepTick = () => {
+      this.sweep();
+      // Null when the sweep ended the last live call (a new timer if a callback started another).
+      this.sweepTimer?.refresh();
+    };
     this.stats = options.stats ?? new StatsCollector();
     this.flow = options.flow ?? null;
   }
@@ -256,7 +305,7 @@ export class CallTracker implements CallAborter {
   /** A write queue let go of `call` (flushed or skipped): pool it if it already settled. */
   dequeued(call: PendingCall): void {
     call.inQueue = false;
-    if (call.state === CALL_STATE.SETTLED) this.pool.release(call);
+    if (call.state === CALL_STATE.SETTLED) this.pool(call);
   }
 
   /** Resolves once every started call has settled. */
@@ -271,9 +320,9 @@ export class CallTracker implements CallAborter {
    */
   sweep(): number {
     const now = this.now();
-    const records = this.pool.records;
+    const records = this.records;
     let expired = 0;
-    // Backwards: a record the pool drops while a call expires (its callback may settle or start
+    // Backwards: a record dropped while a call expires (its callback may settle or start
     // others) is replaced by the last one, which was already visited — none is skipped.
     for (let i = records.length - 1; i >= 0; i--) {
       const call = records[i];
@@ -285,18 +334,9 @@ export class CallTracker implements CallAborter {
     return expired;
   }
 
-  /** Stop the sweep for good (every call must have settled). */
+  /** Cancel the sweep's timer at shutdown (every call should have settled: one still live no longer times out). */
   close(): void {
-    clearTimeout(this.sweepTimer);
-    // Never re-armed: a closed timer cannot be refreshed.
-    this.sweeping = true;
-  }
-
-  /** The sweep timer's tick: sweep while calls are live, else disarm until `armCall` re-arms. */
-  private sweepAndRearm(): void {
-    if (this.live > 0) this.sweep();
-    if (this.live > 0) this.sweepTimer.refresh();
-    else this.sweeping = false;
+    this.stopSweep();
   }
 
   /** A callback never runs inside the `send` that started its call (a target may refuse it at once). */
@@ -309,14 +349,41 @@ export class CallTracker implements CallAborter {
     call.state = CALL_STATE.SETTLED;
     if (call.signal !== null) call.signal.removeEventListener('abort', call);
     if (call.owner !== null) call.owner.detach(call);
-    this.live--;
-    if (!call.inQueue) this.pool.release(call);
-    else call.clear();
+    // The last live call: no sweep while none is live (cancelled before the caller hears, so a
+    // call the caller starts from its callback arms a fresh timer).
+    if (--this.live === 0) this.stopSweep();
+    if (!call.inQueue) this.pool(call);
+    else clearCall(call); // pooled when its write queue lets go of it (`dequeued`)
   }
 
-  /** After the caller's promise settled: queue accounting (may emit 'drain') and idle waiters. */
+  private stopSweep(): void {
+    if (this.sweepTimer !== null) {
+      clearTimeout(this.sweepTimer);
+      this.sweepTimer = null;
+    }
+  }
+
+  /** Give a record whose call ended back to the free list, or drop it beyond `maxFreeCalls`. */
+  private pool(call: PendingCall): void {
+    clearCall(call);
+    call.state = CALL_STATE.FREE;
+    if (this.freeCalls.length < this.maxFreeCalls) {
+      this.freeCalls.push(call);
+      return;
+    }
+    // Dropped from `records` too (the last record takes its place), so nothing keeps it.
+    const records = this.records;
+    const last = records.pop()!;
+    if (last !== call) {
+      records[call.recordIndex] = last;
+      last.recordIndex = call.recordIndex;
+    }
+    call.recordIndex = -1;
+  }
+
+  /** After the caller's promise settled: the queue place (may emit 'drain') and idle waiters. */
   private released(): void {
-    if (this.flow !== null) this.flow.release();
+    if (this.flow !== null) releasePlace(this.flow);
     if (this.live === 0 && this.idleWaiters.length > 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];

@@ -1,13 +1,16 @@
 /**
- * The calls pending in a client: the record of one call from `client.call()` to its settlement,
- * the pool that reuses those records, and the queue accounting that bounds how many may pend.
+ * The record of one call from `client.call()` to its settlement, and the state of the client
+ * queue that bounds how many calls may pend. What *happens* to them is written by phase: a call
+ * starts in start-call.ts (admission, a record from the pool, its deadline and abort listener)
+ * and ends in call-tracker.ts (settlement, the record back to the pool, the queue place given
+ * back) — the tracker owns the pool and the queue accounting, and this file has neither path.
  *
  * A {@link PendingCall} is reused: the hot path allocates only the caller's promise (and the
  * response). It carries its own deadline, which the tracker's periodic sweep compares with the
  * clock (no timer and no timer-list links per call), and is its own `AbortSignal` listener
- * through `handleEvent` (no closure per call). A record returns to the
- * pool only when it is settled *and* no queue still references it (a call aborted while
- * queued stays in the write queue until the flush skips it).
+ * through `handleEvent` (no closure per call). A record returns to the pool only when it is
+ * settled *and* no queue still references it (a call aborted while queued stays in the write
+ * queue until the flush skips it).
  *
  * Flow control has two levels, like VoltDB's Java Client2: per connection at most
  * `maxOutstanding` calls on the wire (the connection counts those itself and stops its write
@@ -51,7 +54,8 @@ export interface CallAborter {
   abort(call: PendingCall): void;
 }
 
-const NO_PARAMS: readonly unknown[] = Object.freeze([]);
+/** The parameters of a record that holds none (pooled, or cleared). */
+export const NO_PARAMS: readonly unknown[] = Object.freeze([]);
 
 /**
  * How a call started without a promise (`ProcedureHandle.send`) reports its end: `error` null
@@ -117,7 +121,7 @@ export class PendingCall {
    * earlier call's deadline. The tracker's sweep expires a live call whose deadline has passed.
    */
   deadline = Infinity;
-  /** Index in the pool's `records` while the pool holds the record (-1 once dropped). */
+  /** Index in the tracker's `records` while the tracker holds the record (-1 once dropped). */
   recordIndex = -1;
 
   constructor(private readonly aborter: CallAborter) {}
@@ -130,77 +134,6 @@ export class PendingCall {
   /** `AbortSignal` listener (EventListenerObject): the call object itself, no closure. */
   handleEvent(): void {
     this.aborter.abort(this);
-  }
-
-  /** Drop every reference so a pooled record keeps nothing alive. */
-  clear(): void {
-    this.procedure = '';
-    this.params = NO_PARAMS;
-    this.types = undefined;
-    this.queryTimeoutMs = undefined;
-    this.priority = undefined;
-    this.partition = undefined;
-    this.awaitResponse = true;
-    this.internal = false;
-    this.resolve = null;
-    this.reject = null;
-    this.callback = null;
-    this.handle = 0;
-    this.owner = null;
-    this.counters = null;
-    this.signal = null;
-    this.diagnostic = null;
-    this.deadline = Infinity;
-    this.generation++;
-  }
-}
-
-/**
- * A free list of {@link PendingCall} records, and the list of every record it made and still
- * holds (`records`, free or in use): the timeout sweep scans that list, so a call needs no
- * timer work of its own. Records beyond `maxFree` free ones are dropped when given back.
- */
-export class CallPool {
-  /** Records created (the pool grows to the peak number of live calls, then stops). */
-  created = 0;
-  /** Every record made and not dropped, in use or free (each knows its index: `recordIndex`). */
-  readonly records: PendingCall[] = [];
-  private readonly free: PendingCall[] = [];
-
-  constructor(
-    private readonly aborter: CallAborter,
-    private readonly maxFree = 16384,
-  ) {}
-
-  get available(): number {
-    return this.free.length;
-  }
-
-  acquire(): PendingCall {
-    const call = this.free.pop();
-    if (call !== undefined) return call;
-    this.created++;
-    const created = new PendingCall(this.aborter);
-    created.recordIndex = this.records.length;
-    this.records.push(created);
-    return created;
-  }
-
-  release(call: PendingCall): void {
-    call.clear();
-    call.state = CALL_STATE.FREE;
-    if (this.free.length < this.maxFree) {
-      this.free.push(call);
-      return;
-    }
-    // Dropped: out of `records` too (the last record takes its place), so nothing keeps it.
-    const records = this.records;
-    const last = records.pop()!;
-    if (last !== call) {
-      records[call.recordIndex] = last;
-      last.recordIndex = call.recordIndex;
-    }
-    call.recordIndex = -1;
   }
 }
 
@@ -237,7 +170,12 @@ export function checkQueueLevels(levels: QueueLevels): QueueLevels {
   return levels;
 }
 
-/** The client queue's accounting: admit, release, and the warn / resume / hard levels. */
+/**
+ * The client queue's accounting: how many calls it holds and whether it reported backpressure.
+ * The client's tracker owns it; a call takes a place when it starts (`admitCall`, start-call.ts:
+ * the `hard` and `warn` levels) and gives it back when it ends (`releasePlace`, call-tracker.ts:
+ * the `resume` level and `'drain'`).
+ */
 export class FlowControl {
   /** Calls admitted and not yet released. */
   pending = 0;
@@ -248,31 +186,8 @@ export class FlowControl {
 
   constructor(
     readonly levels: QueueLevels,
-    private readonly events: FlowControlEvents,
+    readonly events: FlowControlEvents,
   ) {
     checkQueueLevels(levels);
-  }
-
-  /** Take a place in the queue; false (and nothing counted) when the hard limit is reached. */
-  tryAdmit(): boolean {
-    if (this.pending >= this.levels.hard) {
-      this.refused++;
-      return false;
-    }
-    this.pending++;
-    if (!this.needsDrain && this.pending >= this.levels.warn) {
-      this.needsDrain = true;
-      this.events.onBackpressure(this.pending);
-    }
-    return true;
-  }
-
-  /** Give a place back (the call settled). */
-  release(): void {
-    this.pending--;
-    if (this.needsDrain && this.pending <= this.levels.resume) {
-      this.needsDrain = false;
-      this.events.onDrain(this.pending);
-    }
   }
 }

@@ -1,13 +1,15 @@
 /**
- * The one way a call starts, whoever makes it: `Client.call` (after routing), the public
+ * How a call starts, whoever makes it: `Client.call` (after routing), the public
  * `Connection.call`, and the cluster layer's own calls (`@Subscribe`, `@Ping`, …).
  *
  * {@link checkCall} is the one argument check — procedure name, parameter array, declared
  * types, priority, partition — run before anything is queued; a refusal is a `ParameterError`
- * and nothing is sent. {@link startCall} then takes a record from the tracker's pool, fills it
- * from {@link CallOptions} (the base every caller's options extend) over the caller's defaults,
- * arms it (its deadline for the tracker's timeout sweep, abort listener, start diagnostic) and queues it on
- * the chosen target; from there the tracker settles it (call-tracker.ts).
+ * and nothing is sent. {@link admitCall} takes a place in the client queue (refused at its hard
+ * level, backpressure reported at its warn level). {@link startCall} then takes a record from
+ * the tracker's pool, fills it from {@link CallOptions} (the base every caller's options extend)
+ * over the caller's defaults, arms it (its deadline for the tracker's timeout sweep, abort
+ * listener, start diagnostic) and queues it on the chosen target. How it ends — settled, its
+ * record and queue place given back — is call-tracker.ts, over the same tracker state.
  */
 import { ParameterError } from '../errors.js';
 import { MP_PARTITION_ID, VOLT_TYPE } from '../protocol/constants.js';
@@ -15,7 +17,7 @@ import { parameterCountError, type ParameterType } from '../protocol/invocation-
 import { describeValue } from '../protocol/value-errors.js';
 import type { CallTracker } from './call-tracker.js';
 import { callEndChannel, callStartChannel, type CallMessage } from './diagnostics.js';
-import { CALL_STATE, type CallCallback, type PendingCall } from './pending-call.js';
+import { CALL_STATE, PendingCall, type CallCallback, type FlowControl } from './pending-call.js';
 import type { ProcedureCounters } from './stats.js';
 
 /**
@@ -203,14 +205,47 @@ export function startCall(
   return undefined;
 }
 
+/**
+ * Take a place in the client queue: false (nothing counted, the refusal counted) when it is at
+ * its hard level; reaching the warn level reports backpressure (`needsDrain`). The place is
+ * given back when the call ends (`releasePlace`, call-tracker.ts).
+ */
+export function admitCall(flow: FlowControl): boolean {
+  if (flow.pending >= flow.levels.hard) {
+    flow.refused++;
+    return false;
+  }
+  flow.pending++;
+  if (!flow.needsDrain && flow.pending >= flow.levels.warn) {
+    flow.needsDrain = true;
+    flow.events.onBackpressure(flow.pending);
+  }
+  return true;
+}
+
 /** A record from `tracker`'s pool, filled with the request; its clock starts now. */
 export function takeCall(tracker: CallTracker, procedure: string, params: readonly unknown[]): PendingCall {
-  const call = tracker.pool.acquire();
+  const call = tracker.freeCalls.pop() ?? newRecord(tracker);
   call.procedure = procedure;
   call.params = params;
   call.state = CALL_STATE.QUEUED;
   call.startTime = tracker.now();
   return call;
+}
+
+/** The pool is empty (it grows to the peak number of live calls): a new record, listed for the timeout sweep. */
+function newRecord(tracker: CallTracker): PendingCall {
+  const call = new PendingCall(tracker);
+  call.recordIndex = tracker.records.length;
+  tracker.records.push(call);
+  return call;
+}
+
+/** Start the tracker's timeout sweep: a call became live on an idle tracker (unref'd: it never keeps the process alive). */
+function startSweep(tracker: CallTracker): void {
+  const timer = setTimeout(tracker.sweepTick, tracker.resolutionMs);
+  timer.unref();
+  tracker.sweepTimer = timer;
 }
 
 /**
@@ -219,16 +254,11 @@ export function takeCall(tracker: CallTracker, procedure: string, params: readon
  * (`target` names the connection it is routed to; an internal call is never published).
  */
 export function armCall(tracker: CallTracker, call: PendingCall, timeoutMs: number, signal: AbortSignal | null, target: { host: string; port: number } | null): void {
-  tracker.live++;
+  // The first live call starts the tracker's timeout sweep; the last one to end cancels it.
+  if (tracker.live++ === 0) startSweep(tracker);
   call.timeoutMs = timeoutMs;
   // No timer per call: the sweep compares this with the clock (the record's deadline is Infinity otherwise).
   if (timeoutMs > 0 && timeoutMs !== Infinity) call.deadline = call.startTime + timeoutMs;
-  // The sweep disarms itself once it finds nothing live; the first call after that re-arms the
-  // same timer (no allocation). While calls keep coming this is one field read.
-  if (!tracker.sweeping) {
-    tracker.sweeping = true;
-    tracker.sweepTimer.refresh();
-  }
   if (signal !== null) {
     call.signal = signal;
     signal.addEventListener('abort', call);

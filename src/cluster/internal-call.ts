@@ -16,7 +16,7 @@ import { BackpressureError, ConnectionLostError, VoltError } from '../errors.js'
 import type { DecodedResponse } from '../decode/decode-response.js';
 import type { Connection } from '../connection/connection.js';
 import { CALLS } from '../connection/connection-calls.js';
-import { startCall } from '../calls/start-call.js';
+import { admitCall, startCall } from '../calls/start-call.js';
 
 /** Run `procedure` on `connection`; rejects like a user call (ProcedureError, CallTimeoutError, ConnectionLostError, …). */
 export function callOn(connection: Connection, procedure: string, params: readonly unknown[], timeoutMs: number, signal: AbortSignal | null = null): Promise<DecodedResponse> {
@@ -25,7 +25,7 @@ export function callOn(connection: Connection, procedure: string, params: readon
   }
   if (signal !== null && signal.aborted) return Promise.reject(asError(signal.reason));
   const tracker = connection.tracker;
-  if (tracker.flow !== null && !tracker.flow.tryAdmit()) {
+  if (tracker.flow !== null && !admitCall(tracker.flow)) {
     return Promise.reject(new BackpressureError(`${procedure} (internal) refused: the client queue is at its hard limit`));
   }
   // No statistics counters: the client's per-procedure statistics show only the user's calls.

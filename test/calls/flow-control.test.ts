@@ -1,31 +1,33 @@
 import { describe, test, type TestContext } from 'node:test';
+import { releasePlace } from '../../src/calls/call-tracker.js';
 import { FlowControl, checkQueueLevels } from '../../src/calls/pending-call.js';
+import { admitCall } from '../../src/calls/start-call.js';
 import { RateLimiter } from '../../src/calls/rate-limiter.js';
 import { until } from '../helpers/until.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 
-describe('FlowControl', () => {
+describe('queue accounting (admitCall, releasePlace)', () => {
   test('warn turns needsDrain on, resume turns it off with one drain, hard refuses', (t: TestContext) => {
     const events: string[] = [];
     const flow = new FlowControl(
       { warn: 5, resume: 2, hard: 7 },
       { onBackpressure: (n) => events.push(`backpressure ${n}`), onDrain: (n) => events.push(`drain ${n}`) },
     );
-    for (let i = 0; i < 4; i++) t.assert.ok(flow.tryAdmit());
+    for (let i = 0; i < 4; i++) t.assert.ok(admitCall(flow));
     t.assert.strictEqual(flow.needsDrain, false);
-    t.assert.ok(flow.tryAdmit());
+    t.assert.ok(admitCall(flow));
     t.assert.strictEqual(flow.needsDrain, true);
-    t.assert.ok(flow.tryAdmit());
-    t.assert.ok(flow.tryAdmit());
-    t.assert.strictEqual(flow.tryAdmit(), false, 'hard limit');
+    t.assert.ok(admitCall(flow));
+    t.assert.ok(admitCall(flow));
+    t.assert.strictEqual(admitCall(flow), false, 'hard limit');
     t.assert.strictEqual(flow.pending, 7, 'a refused call is not counted');
     t.assert.strictEqual(flow.refused, 1);
-    for (let i = 0; i < 4; i++) flow.release();
+    for (let i = 0; i < 4; i++) releasePlace(flow);
     t.assert.strictEqual(flow.needsDrain, true, 'still above resume');
-    flow.release();
+    releasePlace(flow);
     t.assert.strictEqual(flow.needsDrain, false);
-    flow.release();
-    flow.release();
+    releasePlace(flow);
+    releasePlace(flow);
     t.assert.deepStrictEqual(events, ['backpressure 5', 'drain 2']);
     t.assert.strictEqual(flow.pending, 0);
   });

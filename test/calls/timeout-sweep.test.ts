@@ -180,20 +180,30 @@ describe('timeout sweep', () => {
     s.tracker.close();
   });
 
-  test('the real timer expires calls, stops when nothing is live, and is re-armed by the next call', async (t: TestContext) => {
+  test('the real timer runs only while a call is live and expires its calls', async (t: TestContext) => {
     const tracker = new CallTracker({ timerResolutionMs: 5 });
     // The sweep timer is unref'd: something else must keep this test's event loop alive.
     const keepAlive = setInterval(() => undefined, 1000);
     const target: CallTarget = { host: 'fake', port: 1, tracker, submit: () => undefined };
+    t.assert.strictEqual(tracker.sweepTimer, null, 'no timer at rest');
     const started = performance.now();
     const first = startCall(target, 'x', [], undefined, { timeoutMs: 20 }, { timeoutMs: 0 }, null)!;
+    const timer = tracker.sweepTimer!;
+    t.assert.notStrictEqual(timer, null, 'the first live call starts it');
+    t.assert.strictEqual(timer.hasRef(), false, 'the timer never keeps the process alive');
+    const untimed = startCall(target, 'y', [], undefined, { timeoutMs: 0 }, { timeoutMs: 0 }, null)!;
+    t.assert.strictEqual(tracker.sweepTimer, timer, 'one timer for every call');
     await t.assert.rejects(first, CallTimeoutError);
     t.assert.ok(performance.now() - started >= 20, 'not before its timeout');
-    await until(() => !tracker.sweeping, 'the sweep to stop with nothing live');
-    t.assert.strictEqual(tracker.sweepTimer.hasRef(), false, 'the timer never keeps the process alive');
-    const second = startCall(target, 'y', [], undefined, { timeoutMs: 5 }, { timeoutMs: 0 }, null)!;
-    t.assert.strictEqual(tracker.sweeping, true);
+    t.assert.strictEqual(tracker.sweepTimer, timer, 'still live: the untimed call');
+    tracker.succeed(tracker.records.find((call) => call.procedure === 'y')!, { status: 1 });
+    await untimed;
+    t.assert.strictEqual(tracker.sweepTimer, null, 'the last live call cancelled it');
+    // Started again by the next call.
+    const second = startCall(target, 'z', [], undefined, { timeoutMs: 5 }, { timeoutMs: 0 }, null)!;
+    t.assert.notStrictEqual(tracker.sweepTimer, null);
     await t.assert.rejects(second, CallTimeoutError);
+    t.assert.strictEqual(tracker.sweepTimer, null);
     clearInterval(keepAlive);
     tracker.close();
   });

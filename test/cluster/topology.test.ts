@@ -130,7 +130,7 @@ describe('a server without topology procedures', () => {
     const controller = new AbortController();
     controller.abort(new Error('gave up'));
     await t.assert.rejects(callOn(connection, '@Ping', [], 1000, controller.signal), /gave up/);
-    const full = { state: 'open', tracker: { flow: { tryAdmit: () => false } } } as unknown as Connection;
+    const full = { state: 'open', tracker: { flow: { pending: 1, refused: 0, levels: { hard: 1 } } } } as unknown as Connection;
     await t.assert.rejects(callOn(full, '@Ping', [], 1000), BackpressureError);
     await h.close();
     await t.assert.rejects(callOn(connection, '@Ping', [], 1000), ConnectionLostError);
