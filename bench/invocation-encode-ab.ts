@@ -1,0 +1,152 @@
+/**
+ * A/B of the write side across builds: what a connection does per call before the socket —
+ * `writeInvocation` into a slab, and a whole `WriteScheduler.flush` of 1,000 queued calls into
+ * pooled slabs — each (build, case) pair in a fresh node process, builds alternated round by
+ * round, best and median of the rounds.
+ *
+ *   npx tsc -p . && node dist/bench/invocation-encode-ab.js [--rounds N] [--cases a,b] BUILD…
+ *
+ * A BUILD is a compiled tree (`dist`, or a build of another commit). A fresh process per
+ * measurement keeps one build's JIT state from leaking into the next. The writer is taken from
+ * `src/protocol/invocation-writer.js`, or `src/protocol/invocation.js` in builds from before the
+ * split; the slab pool from `src/connection/write-scheduler.js`, or `slab-pool.js` before the
+ * merge.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { BufferWriter } from '../src/protocol/buffer-writer.js';
+import type { InvocationRequest } from '../src/protocol/invocation-writer.js';
+import type { FrameProducer, SlabPool, WriteScheduler, WriteTarget } from '../src/connection/write-scheduler.js';
+
+const CASES = ['vote-declared', 'vote-inferred', 'insert-strings', 'vote-v2', 'wide-12', 'arrays', 'flush-1000'] as const;
+type Case = (typeof CASES)[number];
+
+/** Child: time one build on one case; prints the best ns per call of 20 timed batches as JSON. */
+async function child(build: string, name: Case): Promise<void> {
+  const load = async (path: string): Promise<Record<string, unknown>> => import(pathToFileURL(resolve(build, path)).href) as Promise<Record<string, unknown>>;
+  const at = (path: string, otherwise: string): string => (existsSync(resolve(build, path)) ? path : otherwise);
+  const { writeInvocation } = (await load(at('src/protocol/invocation-writer.js', 'src/protocol/invocation.js'))) as {
+    writeInvocation: (w: BufferWriter, request: InvocationRequest) => void;
+  };
+  const { BufferWriter: Writer } = (await load('src/protocol/buffer-writer.js')) as { BufferWriter: typeof BufferWriter };
+  const { Decimal } = (await load('src/protocol/decimal.js')) as { Decimal: new (text: string) => unknown };
+  const { GeographyPoint } = (await load('src/protocol/geography.js')) as { GeographyPoint: new (lng: number, lat: number) => unknown };
+  const { SlabPool: Pool } = (await load(at('src/connection/slab-pool.js', 'src/connection/write-scheduler.js'))) as { SlabPool: new (options: object) => SlabPool };
+  const { WriteScheduler: Scheduler } = (await load('src/connection/write-scheduler.js')) as {
+    WriteScheduler: new (target: WriteTarget, pool: SlabPool, producer: FrameProducer<readonly unknown[]>) => WriteScheduler<readonly unknown[]>;
+  };
+  const vote = ['BIGINT', 'INTEGER', 'BIGINT'] as const;
+  const requests: Record<Exclude<Case, 'flush-1000'>, InvocationRequest> = {
+    'vote-declared': { procedure: 'Vote', handle: 1, params: [6175551234, 3, 1000000], types: vote },
+    // What `client.call('Vote', [phone, 1, 10n])` sends: types inferred from the values.
+    'vote-inferred': { procedure: 'Vote', handle: 1, params: [6175551234n, 3, 10n] },
+    'insert-strings': { procedure: 'Insert', handle: 1, params: ['Hello', 'World', 'English'], types: ['STRING', 'STRING', 'STRING'] },
+    'vote-v2': { procedure: 'Vote', handle: 1, params: [6175551234, 3, 1000000], types: vote, queryTimeoutMs: 1000, priority: 4 },
+    'wide-12': {
+      procedure: 'CAP_TYPES.insert',
+      handle: 1,
+      params: [1, -127, -32767, -2147483647, 9007199254740991n, -1.5e300, 'héllo ☃', Uint8Array.of(0, 1, 254, 255), new Date(1700000000123), new Decimal('-12345678.9012'), new GeographyPoint(-71.06, 42.36), null],
+      types: ['INTEGER', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'FLOAT', 'STRING', 'VARBINARY', 'TIMESTAMP', 'DECIMAL', 'GEOGRAPHY_POINT', 'GEOGRAPHY'],
+    },
+    arrays: { procedure: 'A', handle: 1, params: [[1, 2, 3, 4, 5, 6, 7, 8], [1n, 2n, 3n, 4n]] },
+  };
+  let sink = 0;
+  let run: () => void;
+  let perBatch = 2000;
+  if (name === 'flush-1000') {
+    const target = {
+      writableNeedDrain: false,
+      destroyed: false,
+      cork(): void {},
+      uncork(): void {},
+      write(chunk: Uint8Array, callback: (error?: Error | null) => void): boolean {
+        sink += chunk.length;
+        callback(null); // the kernel took it at once
+        return true;
+      },
+      on: () => target,
+      off: () => target,
+    };
+    const request: InvocationRequest = { procedure: 'Vote', handle: 0, params: [], types: vote };
+    const scheduler = new Scheduler(target, new Pool({ slabBytes: 64 * 1024, maxSlabs: 4 }), {
+      mayWrite: () => true,
+      encode(w, params) {
+        request.handle = (request.handle as number) + 1;
+        request.params = params;
+        writeInvocation(w, request);
+        return true;
+      },
+      encodeFailed(_params, error) {
+        throw error;
+      },
+    });
+    const params = Array.from({ length: 1000 }, (_, i) => [5551234567 + i, (i % 6) + 1, 10] as const);
+    perBatch = 20;
+    run = () => {
+      for (let i = 0; i < 1000; i++) scheduler.enqueue(params[i]!);
+      scheduler.flush(); // what the setImmediate would run
+    };
+  } else {
+    const request = requests[name];
+    const writer = new Writer(Buffer.allocUnsafeSlow(1 << 20));
+    run = () => {
+      if (writer.offset > writer.buffer.length - 4096) writer.useSlab(writer.buffer, 0);
+      request.handle = (request.handle as number) + 1;
+      writeInvocation(writer, request);
+      sink += writer.messageLength;
+    };
+  }
+  const batches: number[] = [];
+  for (let b = 0; b < 25; b++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < perBatch; i++) run();
+    batches.push(Number(process.hrtime.bigint() - start) / perBatch);
+  }
+  // The first 5 batches are warm-up; `sink` is printed so no work can be dropped.
+  console.log(JSON.stringify({ ns: Math.min(...batches.slice(5)), sink: sink > 0 }));
+}
+
+function parent(argv: string[]): void {
+  const option = (name: string): string | undefined => {
+    const at = argv.indexOf(name);
+    return at < 0 ? undefined : argv[at + 1];
+  };
+  const rounds = Number(option('--rounds') ?? 8);
+  const cases = (option('--cases') ?? CASES.join(',')).split(',') as Case[];
+  for (const name of cases) if (!CASES.includes(name)) throw new Error(`unknown case ${name}: ${CASES.join(', ')}`);
+  const builds = argv.filter((arg, i) => !arg.startsWith('--') && argv[i - 1] !== '--rounds' && argv[i - 1] !== '--cases');
+  if (builds.length === 0) throw new Error('usage: invocation-encode-ab.js [--rounds N] [--cases a,b] BUILD…');
+  const self = fileURLToPath(import.meta.url);
+  const load = [loadavg()[0]!];
+  const results = new Map<string, number[]>();
+  for (let round = 0; round < rounds; round++) {
+    for (const name of cases) {
+      for (const build of round % 2 === 0 ? builds : [...builds].reverse()) {
+        const { ns } = JSON.parse(execFileSync(process.execPath, [self, '--child', build, name], { encoding: 'utf8' })) as { ns: number };
+        const key = `${name}\u0000${build}`;
+        results.set(key, [...(results.get(key) ?? []), ns]);
+      }
+    }
+    load.push(loadavg()[0]!);
+  }
+  console.log(`ns per call (flush-1000: per flush of 1,000 calls): best / median of ${rounds} fresh processes per build (each: the best of 20 timed batches)`);
+  console.log(`| case | ${builds.join(' | ')} | ratio of medians |`);
+  console.log(`|---|${builds.map(() => '---:').join('|')}|---:|`);
+  for (const name of cases) {
+    const medians: number[] = [];
+    const cells = builds.map((build) => {
+      const sorted = results.get(`${name}\u0000${build}`)!.sort((a, b) => a - b);
+      medians.push(sorted[sorted.length >> 1]!);
+      return `${sorted[0]!.toFixed(0)} / ${sorted[sorted.length >> 1]!.toFixed(0)}`;
+    });
+    console.log(`| ${name} | ${cells.join(' | ')} | ${(medians[medians.length - 1]! / medians[0]!).toFixed(2)} |`);
+  }
+  console.log(`\nnode ${process.version}, 1-minute load average per round: ${load.map((l) => l.toFixed(2)).join(' ')}`);
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === '--child') await child(argv[1]!, argv[2] as Case);
+else parent(argv);
