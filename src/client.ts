@@ -28,7 +28,7 @@ import type { ParameterType } from './protocol/invocation-writer.js';
 import type { DecodedResponse } from './decode/decode-response.js';
 import type { RowObject } from './decode/decode-response.js';
 import { FAILURE_KIND } from './calls/call-tracker.js';
-import { checkedTypes } from './calls/start-call.js';
+import { checkedTypes, countersFor } from './calls/start-call.js';
 import type { Connection } from './connection/connection.js';
 import { callAllPartitions, type PartitionResult } from './cluster/all-partitions.js';
 import type { ConnectResult, HostStatus } from './cluster/connection-set.js';
@@ -174,14 +174,14 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
   call<Row = RowObject>(procedure: string, params?: readonly unknown[], options?: CallOptions): Promise<Response<Row>>;
   call(procedure: string, params: readonly unknown[] = NO_PARAMS, options?: CallOptions): Promise<Response | null> {
     const engine = this.#engine;
-    return engine.submit(procedure, params, undefined, options, engine.stats.counters(procedure));
+    return engine.submit(procedure, params, undefined, options, countersFor(engine.stats, procedure));
   }
 
   /** A handle for `name` with declared parameter types (checked before sending) and cached statistics. */
   procedure(name: string, types?: readonly ParameterType[]): ProcedureHandle {
     if (typeof name !== 'string' || name === '') throw new ParameterError('procedure name must be a non-empty string');
     const checked = types === undefined ? undefined : checkedTypes(name, types);
-    return new ProcedureHandle(this.#engine, name, checked, this.#engine.stats.counters(name));
+    return new ProcedureHandle(this.#engine, name, checked, countersFor(this.#engine.stats, name));
   }
 
   /**
@@ -192,7 +192,7 @@ export class Client extends EventEmitter<ClientEvents> implements AsyncDisposabl
   query<Row = RowObject>(sql: string, params?: readonly unknown[], options?: CallOptions): Promise<Response<Row>>;
   query(sql: string, params: readonly unknown[] = NO_PARAMS, options?: CallOptions): Promise<Response | null> {
     const engine = this.#engine;
-    const counters = engine.stats.counters('@AdHoc');
+    const counters = countersFor(engine.stats, '@AdHoc');
     if (typeof sql !== 'string' || sql.trim() === '') {
       return engine.refuse(counters, new ParameterError('query needs a non-empty SQL string', { procedure: '@AdHoc', index: 0 }), FAILURE_KIND.PARAMETER);
     }

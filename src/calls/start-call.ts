@@ -2,7 +2,8 @@
  * How a call starts, whoever makes it: `Client.call` (after routing), the public
  * `Connection.call`, and the cluster layer's own calls (`@Subscribe`, `@Ping`, …).
  *
- * {@link checkCall} is the one argument check — procedure name, parameter array, declared
+ * {@link countersFor} finds the statistics counters the call will be counted in (a procedure
+ * handle finds them once). {@link checkCall} is the one argument check — procedure name, parameter array, declared
  * types, priority, partition — run before anything is queued; a refusal is a `ParameterError`
  * and nothing is sent. {@link admitCall} takes a place in the client queue (refused at its hard
  * level, backpressure reported at its warn level). {@link startCall} then takes a record from
@@ -18,7 +19,7 @@ import { describeValue } from '../protocol/value-errors.js';
 import type { CallTracker } from './call-tracker.js';
 import { callEndChannel, callStartChannel, type CallMessage } from './diagnostics.js';
 import { CALL_STATE, PendingCall, type CallCallback, type FlowControl } from './pending-call.js';
-import type { ProcedureCounters } from './stats.js';
+import { ProcedureCounters, type StatsCollector } from './stats.js';
 
 /**
  * Per-call options every way of calling accepts (`Client.call` and `Connection.call` extend
@@ -62,6 +63,19 @@ export interface CallTarget {
   readonly tracker: CallTracker;
   /** Queue an armed call (it fails at once, unsent, when the connection is not open). */
   submit(call: PendingCall): void;
+}
+
+/**
+ * The live statistics counters of `procedure` in `stats`, created on its first call. Every call
+ * carries its procedure's counters from the start, so settling it counts it with no lookup.
+ */
+export function countersFor(stats: StatsCollector, procedure: string): ProcedureCounters {
+  let counters = stats.procedures.get(procedure);
+  if (counters === undefined) {
+    counters = new ProcedureCounters(procedure);
+    stats.procedures.set(procedure, counters);
+  }
+  return counters;
 }
 
 /** REQUEST_PRIORITY values a client may send (PROTOCOL.md 3.3; 0 is the server's own). */

@@ -124,20 +124,14 @@ export class StatsCollector {
   lateResponses = 0;
   unknownResponses = 0;
   ignoredResponses = 0;
-  private readonly procedures = new Map<string, ProcedureCounters>();
+  /**
+   * One live counters object per procedure name. A call's counters are taken when it starts
+   * (`countersFor`, start-call.ts, with the rest of what runs then); this file only reads them.
+   */
+  readonly procedures = new Map<string, ProcedureCounters>();
   /** Scratch for the client-wide percentiles: the per-procedure histograms added up at snapshot time. */
   private readonly total = newLatencyHistogram(this);
   private since = Date.now();
-
-  /** The live counters of `procedure` (created on first use). */
-  counters(procedure: string): ProcedureCounters {
-    let counters = this.procedures.get(procedure);
-    if (counters === undefined) {
-      counters = new ProcedureCounters(procedure);
-      this.procedures.set(procedure, counters);
-    }
-    return counters;
-  }
 
   /** The interval so far; with `reset`, start a new interval. */
   snapshot(reset = false): ClientStats {

@@ -20,7 +20,7 @@ import { CALLS, ConnectionCalls } from './connection-calls.js';
 import { SlabPool, WriteScheduler } from './write-scheduler.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_OUTSTANDING, type ConnectionEvents, type ConnectionOptions, type ConnectionState } from './connection-options.js';
 import { DEFAULT_CALL_TIMEOUT_MS, type ConnectionCallOptions, type ConnectOptions } from './connection-options.js';
-import { checkCall, startCall, type CallDefaults } from '../calls/start-call.js';
+import { checkCall, countersFor, startCall, type CallDefaults } from '../calls/start-call.js';
 import { announceClose, failLostCalls, lossCause } from './connection-loss.js';
 import { applicationFrameLimit, frameTooLarge, refusedFrameOwner, streamFrameLimit } from './frame-limit.js';
 import type { WireDumpWriter } from './wire-dump.js';
@@ -189,7 +189,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    */
   call(procedure: string, params: readonly unknown[] = NO_PARAMS, options: ConnectionCallOptions = {}): Promise<DecodedResponse> {
     const tracker = this.tracker;
-    const counters = tracker.stats.counters(typeof procedure === 'string' ? procedure : String(procedure));
+    const counters = countersFor(tracker.stats, typeof procedure === 'string' ? procedure : String(procedure));
     const refused = checkCall(procedure, params, options.types, options);
     if (refused !== null) return tracker.refuse(counters, refused, FAILURE_KIND.PARAMETER);
     const signal = options.signal;

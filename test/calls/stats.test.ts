@@ -1,16 +1,17 @@
 import { describe, test, type TestContext } from 'node:test';
 import { StatsCollector } from '../../src/calls/stats.js';
 import { recordFailure, recordSuccess } from '../../src/calls/call-tracker.js';
+import { countersFor } from '../../src/calls/start-call.js';
 
 describe('StatsCollector', () => {
   test('counts per procedure, errors by kind, latency percentiles in ms', (t: TestContext) => {
     const stats = new StatsCollector();
-    const vote = stats.counters('Vote');
-    t.assert.strictEqual(stats.counters('Vote'), vote, 'one counters object per procedure');
+    const vote = countersFor(stats, 'Vote');
+    t.assert.strictEqual(countersFor(stats, 'Vote'), vote, 'one counters object per procedure');
     for (let i = 1; i <= 100; i++) recordSuccess(vote, i * 1000); // 1..100 ms
     recordFailure(vote, 'GRACEFUL_FAILURE', 5000);
     recordFailure(vote, 'CONNECTION_TIMEOUT', -1);
-    recordFailure(stats.counters('@Ping'), 'ABORTED', -1);
+    recordFailure(countersFor(stats, '@Ping'), 'ABORTED', -1);
     stats.bytesIn += 10;
     stats.bytesOut += 20;
     stats.lateResponses += 2;
@@ -37,7 +38,7 @@ describe('StatsCollector', () => {
 
   test('snapshot(true) starts a new interval', (t: TestContext) => {
     const stats = new StatsCollector();
-    const c = stats.counters('P');
+    const c = countersFor(stats, 'P');
     recordSuccess(c, 0.2);
     stats.bytesOut = 99;
     const first = stats.snapshot(true);
