@@ -193,7 +193,9 @@ export interface OffThreadDecoder {
   readonly needsDrain: boolean;
   /** Decode the frame's tables in a worker (the caller has decided it should); counts `stats.offThread`. */
   decodeOffThread(frame: Uint8Array, header: ResponseHeader, options: DecodeOptions): Promise<DecodedResponse>;
+  /** `'needsDrain'` when it saturates, `'drain'` when it has room again. */
   on(event: 'needsDrain' | 'drain', listener: () => void): unknown;
+  /** Stop after the frames in flight. */
   close(): Promise<void>;
 }
 
