@@ -53,10 +53,11 @@ export interface ResponseStatus {
 }
 
 /**
- * Turns response frames into responses; the client builds one over the decode layer
- * (`createResponseDecoder`), which alone decides what is decoded inline and what off-thread.
+ * What settling a call needs of a decoder: a response frame turned into a response. The decode
+ * layer's `ResponseDecoder` is the one the client and connections use (it alone decides what is
+ * decoded inline and what off-thread); tests pass stand-ins.
  */
-export interface ResponseDecoder {
+export interface CallResponseDecoder {
   /** Frames of at least this many bytes (prefix included) go off-thread: the frame decoder assembles them in their own shared memory. */
   readonly ownBufferAtBytes: number;
   /** The response at once (decoded inline) or a promise of it (off-thread); throws or rejects `ProtocolError` on malformed bytes. */
@@ -194,7 +195,7 @@ export class CallTracker implements CallAborter {
    * later: if the call settled meanwhile (timeout, abort, loss) the response is dropped; a
    * `ProtocolError` fails the call and is passed to `onProtocolError` (the connection closes).
    */
-  settleFrom(decoder: ResponseDecoder, call: PendingCall, frame: Buffer, onProtocolError: (error: Error) => void): void {
+  settleFrom(decoder: CallResponseDecoder, call: PendingCall, frame: Buffer, onProtocolError: (error: Error) => void): void {
     const decoded = decoder.decode(frame);
     if (!(decoded instanceof Promise)) {
       this.deliver(call, decoded);

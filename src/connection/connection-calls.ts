@@ -17,7 +17,7 @@ import { ConnectionLostError, ParameterError, VoltError } from '../errors.js';
 import type { BufferWriter } from '../protocol/buffer-writer.js';
 import { writeInvocation, type InvocationRequest } from '../protocol/invocation-writer.js';
 import { readResponseHandle } from '../protocol/response-reader.js';
-import { FAILURE_KIND, type CallTracker, type ResponseDecoder } from '../calls/call-tracker.js';
+import { FAILURE_KIND, type CallResponseDecoder, type CallTracker } from '../calls/call-tracker.js';
 import type { RateLimiter } from '../calls/rate-limiter.js';
 import { CALL_STATE, type CallOwner, type PendingCall } from '../calls/pending-call.js';
 import type { CallTarget } from '../calls/start-call.js';
@@ -204,7 +204,7 @@ export interface CallsSocket extends ResponseSource {
 /** Settings of {@link ConnectionCalls}. */
 export interface ConnectionCallsOptions {
   tracker: CallTracker;
-  decoder: ResponseDecoder;
+  decoder: CallResponseDecoder;
   rateLimiter: RateLimiter | null;
   dump: WireDumpWriter | null;
   dumpIndex: number;
@@ -232,7 +232,7 @@ export class ConnectionCalls implements CallTarget, CallOwner, FrameProducer<Pen
   /** The connection's write scheduler, which takes the started calls (set once it exists: it needs this object as its producer). */
   scheduler: WriteScheduler<PendingCall> | null = null;
   readonly #socket: CallsSocket;
-  readonly #decoder: ResponseDecoder;
+  readonly #decoder: CallResponseDecoder;
   readonly #rate: RateLimiter | null;
   readonly #dump: WireDumpWriter | null;
   readonly #dumpIndex: number;

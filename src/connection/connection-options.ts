@@ -2,7 +2,7 @@
 import type { CallTracker } from '../calls/call-tracker.js';
 import type { CallOptions } from '../calls/start-call.js';
 import type { RateLimiter } from '../calls/rate-limiter.js';
-import type { ResponseDecoder } from '../calls/call-tracker.js';
+import type { CallResponseDecoder } from '../calls/call-tracker.js';
 import type { WireDumpWriter } from './wire-dump.js';
 import type { TlsSetting } from './tls.js';
 import type { TimestampMode } from '../protocol/value-reader.js';
@@ -33,7 +33,7 @@ export interface ConnectionOptions {
   /** Settles calls, owns timeouts and statistics; shared by the client's connections. */
   tracker?: CallTracker;
   /** Turns response frames into responses (inline or off-thread). */
-  decoder: ResponseDecoder;
+  decoder: CallResponseDecoder;
   rateLimiter?: RateLimiter | null;
   dump?: WireDumpWriter | null;
   /** Cancels the connect. */
@@ -47,7 +47,7 @@ export interface ConnectionOptions {
 /** Options of `Connection.connect`: those of {@link ConnectionOptions}, with the decoder optional. */
 export interface ConnectOptions extends Omit<ConnectionOptions, 'decoder'> {
   /** Default: inline decoding on this thread (a `ResponseDecoder` without a pool). */
-  decoder?: ResponseDecoder;
+  decoder?: CallResponseDecoder;
   /** TIMESTAMP values of the default decoder: `Date` (default) or `bigint` µs. */
   timestamps?: TimestampMode;
   /** Granularity of call timeouts of the connection's own tracker (when `tracker` is not given). Default 100 ms. */
