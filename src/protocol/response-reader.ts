@@ -375,7 +375,8 @@ export const MAX_ZERO_WIDTH_CELLS_PER_BYTE = 16;
 /** Throw a ProtocolError (at `offset`, the row count) when zero-width cells are out of proportion. */
 export function checkZeroWidthCells(columns: readonly { type: number }[], rowCount: number, tableBytes: number, offset: number): void {
   let zeroWidth = 0;
-  for (const column of columns) if (column.type === VOLT_TYPE.NULL) zeroWidth++;
+  // Indexed: `columns` is usually a frozen list, which for…of walks through the generic iterator.
+  for (let i = 0; i < columns.length; i++) if (columns[i]!.type === VOLT_TYPE.NULL) zeroWidth++;
   if (zeroWidth > 0 && zeroWidth * rowCount > MAX_ZERO_WIDTH_CELLS_PER_BYTE * tableBytes) {
     throw new ProtocolError(
       `table of ${tableBytes} bytes claims ${zeroWidth} NULL-type columns × ${rowCount} rows: more than ${MAX_ZERO_WIDTH_CELLS_PER_BYTE} zero-width cells per byte`,
