@@ -1,26 +1,23 @@
 /**
  * How a call ends: settled exactly once, whatever comes first — the response, the call timeout,
- * the caller's `AbortSignal`, a refused parameter, or the loss of the connection — its record
- * given back to the pool and its place in the client queue released. (How a call starts —
- * admitted, a record taken from the pool, armed — is start-call.ts, over the same state.)
+ * the caller's `AbortSignal`, a refused parameter, or the loss of the connection. (How it starts
+ * — admitted, a record taken, armed — is start-call.ts, over the same state.)
  *
- * One tracker per client: it owns the call records (the pool), the timeout sweep (one coarse
- * timer for all calls of all connections), the statistics and the queue accounting, and
- * publishes the call diagnostics. A response matched to its call is decoded through the client's decoder (inline,
- * or off-thread for a large frame) and settles the call here: resolved on SUCCESS, else
- * rejected with `ProcedureError`. Settling a call removes its abort listener, detaches it from its
- * connection (handle table, in-flight count) and returns the record to the pool; then its queue
- * place is released (at the `resume` level, `'drain'`) and idle waiters are woken.
+ * One tracker per client owns the call records (the pool), the timeout sweep, the statistics and
+ * the queue accounting, and publishes the call diagnostics. A response matched to its call is
+ * decoded through the client's decoder (inline, or off-thread for a large frame) and settles the
+ * call here: resolved on SUCCESS, else rejected with `ProcedureError`. Settling removes the abort
+ * listener, detaches the call from its connection (handle table, in-flight count), returns the
+ * record to the pool, releases the queue place (at the `resume` level, `'drain'`) and wakes idle
+ * waiters.
  *
  * Timeouts are a periodic sweep, not a timer per call (as in VoltDB's own Java client): arming a
  * call writes its deadline on the record, and every `resolutionMs` one unref'd timer expires the
- * live calls past their deadline — a timeout fires between `timeoutMs` and `timeoutMs +
- * resolutionMs` late (plus event-loop delay). Settling has nothing to disarm (a settled record is
- * skipped, a pooled one has no deadline). The timer exists only while a call is live: the first
- * call to start arms it (`armCall`, start-call.ts), the last to end cancels it. So a busy client
- * does no timer work per call, one idle between calls pays a timer start and cancel per call
- * (~0.25 µs), and one at rest has no timer. A sweep reads every record the tracker holds
- * (bench/RESULTS.md, "calls by phase": the figure at 10,000 in flight).
+ * live calls past it — a timeout fires between `timeoutMs` and `timeoutMs + resolutionMs` late
+ * (plus event-loop delay). Settling has nothing to disarm. The timer exists only while a call is
+ * live: the first call to start arms it (`armCall`, start-call.ts), the last to end cancels it, so
+ * a busy client does no timer work per call and one at rest has no timer. A sweep reads every
+ * record the tracker holds (bench/RESULTS.md, "calls by phase": 10,000 in flight).
  */
 import { AbortedError, CallTimeoutError, InvalidArgumentError, ProcedureError, ProtocolError, VoltError } from '../errors.js';
 import { STATUS, statusName } from '../protocol/constants.js';
@@ -159,10 +156,7 @@ export class CallTracker implements CallAborter {
   readonly now: () => number;
   /** Period of the timeout sweep (ms). */
   readonly resolutionMs: number;
-  /**
-   * The sweep's timer (unref'd: it never keeps the process alive) while any call is live, else
-   * null: `armCall` starts it when the first call starts, settling the last live call cancels it.
-   */
+  /** The sweep's unref'd timer while a call is live, else null (`armCall` starts it, the last settle cancels it). */
   sweepTimer: NodeJS.Timeout | null = null;
   /** The timer's callback, made once: a sweep, then the timer re-armed while calls are live. */
   readonly sweepTick: () => void;
