@@ -12,14 +12,13 @@
  * split; the slab pool from `src/connection/write-scheduler.js`, or `slab-pool.js` before the
  * merge.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BufferWriter } from '../src/protocol/buffer-writer.js';
 import type { InvocationRequest } from '../src/protocol/invocation-writer.js';
 import type { FrameProducer, SlabPool, WriteScheduler, WriteTarget } from '../src/connection/write-scheduler.js';
+import { bestBatchNs, runBuildAb } from './harness/build-ab.js';
 
 const CASES = ['vote-declared', 'vote-inferred', 'insert-strings', 'vote-v2', 'wide-12', 'arrays', 'flush-1000'] as const;
 type Case = (typeof CASES)[number];
@@ -99,54 +98,19 @@ async function child(build: string, name: Case): Promise<void> {
       sink += writer.messageLength;
     };
   }
-  const batches: number[] = [];
-  for (let b = 0; b < 25; b++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < perBatch; i++) run();
-    batches.push(Number(process.hrtime.bigint() - start) / perBatch);
-  }
-  // The first 5 batches are warm-up; `sink` is printed so no work can be dropped.
-  console.log(JSON.stringify({ ns: Math.min(...batches.slice(5)), sink: sink > 0 }));
-}
-
-function parent(argv: string[]): void {
-  const option = (name: string): string | undefined => {
-    const at = argv.indexOf(name);
-    return at < 0 ? undefined : argv[at + 1];
-  };
-  const rounds = Number(option('--rounds') ?? 8);
-  const cases = (option('--cases') ?? CASES.join(',')).split(',') as Case[];
-  for (const name of cases) if (!CASES.includes(name)) throw new Error(`unknown case ${name}: ${CASES.join(', ')}`);
-  const builds = argv.filter((arg, i) => !arg.startsWith('--') && argv[i - 1] !== '--rounds' && argv[i - 1] !== '--cases');
-  if (builds.length === 0) throw new Error('usage: invocation-encode-ab.js [--rounds N] [--cases a,b] BUILD…');
-  const self = fileURLToPath(import.meta.url);
-  const load = [loadavg()[0]!];
-  const results = new Map<string, number[]>();
-  for (let round = 0; round < rounds; round++) {
-    for (const name of cases) {
-      for (const build of round % 2 === 0 ? builds : [...builds].reverse()) {
-        const { ns } = JSON.parse(execFileSync(process.execPath, [self, '--child', build, name], { encoding: 'utf8' })) as { ns: number };
-        const key = `${name}\u0000${build}`;
-        results.set(key, [...(results.get(key) ?? []), ns]);
-      }
-    }
-    load.push(loadavg()[0]!);
-  }
-  console.log(`ns per call (flush-1000: per flush of 1,000 calls): best / median of ${rounds} fresh processes per build (each: the best of 20 timed batches)`);
-  console.log(`| case | ${builds.join(' | ')} | ratio of medians |`);
-  console.log(`|---|${builds.map(() => '---:').join('|')}|---:|`);
-  for (const name of cases) {
-    const medians: number[] = [];
-    const cells = builds.map((build) => {
-      const sorted = results.get(`${name}\u0000${build}`)!.sort((a, b) => a - b);
-      medians.push(sorted[sorted.length >> 1]!);
-      return `${sorted[0]!.toFixed(0)} / ${sorted[sorted.length >> 1]!.toFixed(0)}`;
-    });
-    console.log(`| ${name} | ${cells.join(' | ')} | ${(medians[medians.length - 1]! / medians[0]!).toFixed(2)} |`);
-  }
-  console.log(`\nnode ${process.version}, 1-minute load average per round: ${load.map((l) => l.toFixed(2)).join(' ')}`);
+  const ns = bestBatchNs(run, perBatch);
+  // `sink` is printed so no work can be dropped.
+  console.log(JSON.stringify({ ns, sink: sink > 0 }));
 }
 
 const argv = process.argv.slice(2);
 if (argv[0] === '--child') await child(argv[1]!, argv[2] as Case);
-else parent(argv);
+else {
+  runBuildAb(argv, {
+    self: fileURLToPath(import.meta.url),
+    name: 'invocation-encode-ab.js',
+    cases: CASES,
+    heading: (rounds) => `ns per call (flush-1000: per flush of 1,000 calls): best / median of ${rounds} fresh processes per build (each: the best of 20 timed batches)`,
+    show: (ns) => ns.toFixed(0),
+  });
+}

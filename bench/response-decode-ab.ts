@@ -15,13 +15,12 @@
  * answer, one row; `ping`; `select_votes_50000`: 1.1 MB, decoded inline with `workers: 0`),
  * else equivalent frames built with encodeResponse.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { encodeResponse } from '../src/protocol/response-writer.js';
 import { FIXTURES_PRESENT, readFixture } from '../test/helpers/fixtures.js';
+import { bestBatchNs, runBuildAb } from './harness/build-ab.js';
 
 interface Decoded {
   status: number;
@@ -79,58 +78,21 @@ async function child(build: string, name: Case): Promise<void> {
     'layout-votes': [layout(votes), 20],
     'decode-votes-w0': [decodeWith(none, votes), 20],
   } as const)[name];
-  const batches: number[] = [];
-  for (let b = 0; b < 25; b++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < perBatch; i++) run();
-    batches.push(Number(process.hrtime.bigint() - start) / perBatch);
-  }
+  const ns = bestBatchNs(run, perBatch);
   await auto.close();
   await none.close();
-  // The first 5 batches are warm-up; `sink` is printed so no work can be dropped.
-  console.log(JSON.stringify({ ns: Math.min(...batches.slice(5)), sink: sink > 0 }));
-}
-
-function parent(argv: string[]): void {
-  const option = (name: string): string | undefined => {
-    const at = argv.indexOf(name);
-    return at < 0 ? undefined : argv[at + 1];
-  };
-  const rounds = Number(option('--rounds') ?? 8);
-  const cases = (option('--cases') ?? CASES.join(',')).split(',') as Case[];
-  for (const name of cases) if (!CASES.includes(name)) throw new Error(`unknown case ${name}: ${CASES.join(', ')}`);
-  const builds = argv.filter((arg, i) => !arg.startsWith('--') && argv[i - 1] !== '--rounds' && argv[i - 1] !== '--cases');
-  if (builds.length === 0) throw new Error('usage: response-decode-ab.js [--rounds N] [--cases a,b] BUILD…');
-  const self = fileURLToPath(import.meta.url);
-  const load = [loadavg()[0]!];
-  const results = new Map<string, number[]>();
-  for (let round = 0; round < rounds; round++) {
-    for (const name of cases) {
-      for (const build of round % 2 === 0 ? builds : [...builds].reverse()) {
-        const { ns } = JSON.parse(execFileSync(process.execPath, [self, '--child', build, name], { encoding: 'utf8' })) as { ns: number };
-        const key = `${name}\u0000${build}`;
-        results.set(key, [...(results.get(key) ?? []), ns]);
-      }
-    }
-    load.push(loadavg()[0]!);
-  }
-  console.log(`ns per frame: best / median of ${rounds} fresh processes per build (each: the best of 20 timed batches)`);
-  console.log(`| case | ${builds.join(' | ')} | ratio of medians |`);
-  console.log(`|---|${builds.map(() => '---:').join('|')}|---:|`);
-  for (const name of cases) {
-    const medians: number[] = [];
-    const cells = builds.map((build) => {
-      const sorted = results.get(`${name}\u0000${build}`)!.sort((a, b) => a - b);
-      medians.push(sorted[sorted.length >> 1]!);
-      const unit = sorted[0]! >= 100_000 ? 1e6 : 1;
-      const show = (ns: number): string => (unit === 1 ? `${ns.toFixed(0)} ns` : `${(ns / unit).toFixed(3)} ms`);
-      return `${show(sorted[0]!)} / ${show(sorted[sorted.length >> 1]!)}`;
-    });
-    console.log(`| ${name} | ${cells.join(' | ')} | ${(medians[medians.length - 1]! / medians[0]!).toFixed(2)} |`);
-  }
-  console.log(`\nnode ${process.version}, 1-minute load average per round: ${load.map((l) => l.toFixed(2)).join(' ')}`);
+  // `sink` is printed so no work can be dropped.
+  console.log(JSON.stringify({ ns, sink: sink > 0 }));
 }
 
 const argv = process.argv.slice(2);
 if (argv[0] === '--child') await child(argv[1]!, argv[2] as Case);
-else parent(argv);
+else {
+  runBuildAb(argv, {
+    self: fileURLToPath(import.meta.url),
+    name: 'response-decode-ab.js',
+    cases: CASES,
+    heading: (rounds) => `ns per frame: best / median of ${rounds} fresh processes per build (each: the best of 20 timed batches)`,
+    show: (ns) => (ns >= 100_000 ? `${(ns / 1e6).toFixed(3)} ms` : `${ns.toFixed(0)} ns`),
+  });
+}
