@@ -59,22 +59,11 @@ export const COLUMN_TYPES: ReadonlySet<number> = new Set([
   VOLT_TYPE.GEOGRAPHY,
 ]);
 
-/** Element types an array parameter may carry (PROTOCOL.md 3.4); a TINYINT array is a byte array. */
-export const ARRAY_ELEMENT_TYPES: ReadonlySet<number> = new Set([
-  VOLT_TYPE.TINYINT,
-  VOLT_TYPE.SMALLINT,
-  VOLT_TYPE.INTEGER,
-  VOLT_TYPE.BIGINT,
-  VOLT_TYPE.FLOAT,
-  VOLT_TYPE.STRING,
-  VOLT_TYPE.TIMESTAMP,
-  VOLT_TYPE.DATE,
-  VOLT_TYPE.DECIMAL,
-  VOLT_TYPE.VARBINARY,
-  VOLT_TYPE.GEOGRAPHY_POINT,
-  VOLT_TYPE.GEOGRAPHY,
-  VOLT_TYPE.VOLTTABLE,
-]);
+/**
+ * Element types an array parameter may carry (PROTOCOL.md 3.4): the column types but NULL, and
+ * VOLTTABLE; a TINYINT array is a byte array.
+ */
+export const ARRAY_ELEMENT_TYPES: ReadonlySet<number> = new Set([...COLUMN_TYPES].filter((type) => type !== VOLT_TYPE.NULL).concat(VOLT_TYPE.VOLTTABLE));
 
 /** Types a scalar parameter may carry (PROTOCOL.md 3.4): the array element types, NULL and BOOLEAN. */
 export const SCALAR_PARAMETER_TYPES: ReadonlySet<number> = new Set([...ARRAY_ELEMENT_TYPES, VOLT_TYPE.NULL, VOLT_TYPE.BOOLEAN]);
