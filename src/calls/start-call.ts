@@ -220,9 +220,9 @@ export function startCall(
 }
 
 /**
- * Take a place in the client queue: false (nothing counted, the refusal counted) when it is at
- * its hard level; reaching the warn level reports backpressure (`needsDrain`). The place is
- * given back when the call ends (`releasePlace`, call-tracker.ts).
+ * Take a place in the client queue. At its hard level no place is taken: false is returned and
+ * the refusal counted (`refused`). Reaching the warn level reports backpressure (`needsDrain`).
+ * The place is given back when the call ends (`releasePlace`, call-tracker.ts).
  */
 export function admitCall(flow: FlowControl): boolean {
   if (flow.pending >= flow.levels.hard) {
