@@ -9,6 +9,7 @@
  * connection of the client shares: the call tracker (timeout sweep, statistics), the decoder,
  * the rate limiter and the wire dump.
  */
+import { performance } from 'node:perf_hooks';
 import type { EventEmitter } from 'node:events';
 import { CallTracker, FAILURE_KIND, releasePlace } from './calls/call-tracker.js';
 import { FlowControl, type CallCallback } from './calls/pending-call.js';

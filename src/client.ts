@@ -13,6 +13,7 @@
  * `BackpressureError`), has the cluster layer pick its connection and starts it there; the
  * calls layer (`src/calls`) settles it. docs/client.md, "How a call travels", walks the path.
  */
+import { performance } from 'node:perf_hooks';
 import { EventEmitter } from 'node:events';
 import { AdminApi } from './admin.js';
 import { callMany, type BatchClient, type CallManyResult } from './call-many.js';

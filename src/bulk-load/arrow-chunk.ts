@@ -11,6 +11,7 @@
  * Int8..Int64, Float64, Timestamp, Date, Decimal128, Utf8, Binary (GEOGRAPHY as WKB or its wire
  * body), FixedSizeList(2, Float64) as a GEOGRAPHY_POINT.
  */
+import { Buffer } from 'node:buffer';
 import { ParameterError } from '../errors.js';
 import type { BufferWriter } from '../protocol/buffer-writer.js';
 import { VOLT_TYPE } from '../protocol/constants.js';

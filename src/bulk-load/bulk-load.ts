@@ -16,6 +16,7 @@
  *    server's message. A batch whose answer was lost is reported as unknown — sent again only
  *    with `upsert`, which makes it idempotent. See batch-outcome.ts.
  */
+import { performance } from 'node:perf_hooks';
 import { BulkLoadError, CallTimeoutError, ParameterError, VoltError } from '../errors.js';
 import type { CallOptions } from '../options.js';
 import { hashinatorBytes } from '../protocol/hashinator-bytes.js';

@@ -15,6 +15,7 @@
  * Text that is not of the column's form is passed on unchanged, so the encoder refuses it with
  * the row, the column and the text in its message.
  */
+import { Buffer } from 'node:buffer';
 import { VOLT_TYPE } from '../protocol/constants.js';
 
 /** How VARBINARY cells are written. */

@@ -19,6 +19,7 @@
  * a busy client does no timer work per call and one at rest has no timer. A sweep reads every
  * record the tracker holds (bench/RESULTS.md, "calls by phase": 10,000 in flight).
  */
+import { performance } from 'node:perf_hooks';
 import { AbortedError, CallTimeoutError, InvalidArgumentError, ProcedureError, ProtocolError, VoltError } from '../errors.js';
 import { STATUS, statusName } from '../protocol/constants.js';
 import { callEndChannel } from './diagnostics.js';

@@ -2,6 +2,7 @@
  * An optional token-bucket rate limit for load tests (`maxCallsPerSecond`): a connection's
  * flush takes one token per call it writes and waits for the next when the bucket is empty.
  */
+import { performance } from 'node:perf_hooks';
 import { InvalidArgumentError } from '../errors.js';
 
 /**

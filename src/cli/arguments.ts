@@ -12,6 +12,7 @@
  * BOOLEAN as true/false/1/0; geography as WKT; arrays (`INTEGER[]`) as a JSON array or
  * comma-separated values.
  */
+import { Buffer } from 'node:buffer';
 import { ParameterError } from '../errors.js';
 import { VOLT_TYPE } from '../protocol/constants.js';
 import { Decimal } from '../protocol/decimal.js';

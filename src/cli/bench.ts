@@ -6,6 +6,7 @@
  * Without `--servers` it starts the embedded server in a child process (so client and server
  * do not share an event loop) and stops it afterwards.
  */
+import { performance } from 'node:perf_hooks';
 import { randomInt } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { access, writeFile } from 'node:fs/promises';

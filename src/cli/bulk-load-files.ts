@@ -11,6 +11,7 @@
  * Every row remembers where it came from (`line` of a CSV record or NDJSON line), so the
  * rejected-rows report points into the file.
  */
+import { Buffer } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';

@@ -3,6 +3,8 @@
  * csv-stringify: `row`, `line`, `reason`, then the row's values as text) and the live progress
  * line on stderr (rewritten in place on a terminal, a line every few seconds elsewhere).
  */
+import { performance } from 'node:perf_hooks';
+import { Buffer } from 'node:buffer';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import type { BulkLoadProgress } from '../bulk-load/options.js';

@@ -1,6 +1,7 @@
 /**
  * `voltwire call PROC [args…]`: call a stored procedure and print what it returns.
  */
+import { performance } from 'node:perf_hooks';
 import { Command, Option } from 'commander';
 import type { ParameterType } from '../protocol/invocation-writer.js';
 import { convertArguments, parseTypeList } from './arguments.js';

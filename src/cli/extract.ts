@@ -6,6 +6,7 @@
  *
  *   voltwire extract --table EVENTS --format arrow --out events.arrow [--where "…"] [--concurrency N]
  */
+import { performance } from 'node:perf_hooks';
 import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { extractTo, type ExtractToOptions, type ExtractToProgress } from '../extract/extract-to.js';

@@ -1,6 +1,7 @@
 /**
  * `voltwire query "SQL" [params…]`: run ad-hoc SQL (`@AdHoc`) and print the result tables.
  */
+import { performance } from 'node:perf_hooks';
 import { Command, Option } from 'commander';
 import type { ParameterType } from '../protocol/invocation-writer.js';
 import { convertArguments, parseTypeList } from './arguments.js';

@@ -23,6 +23,7 @@
  * connection is still silent then. Only one check is skipped, so a starved process still finds a
  * dead peer.
  */
+import { performance } from 'node:perf_hooks';
 import { ConnectionError } from '../errors.js';
 import type { Connection } from '../connection/connection.js';
 

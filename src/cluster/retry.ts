@@ -12,6 +12,7 @@
  * - `retryOnConnectionLoss: { readOnly, procedures: ['GetBalance'], attempts: 3 }`;
  * - per call `{ retryOnConnectionLoss: true }` (this call is idempotent) or `false` (never).
  */
+import { performance } from 'node:perf_hooks';
 import { ERROR_CODE, InvalidArgumentError, VoltError } from '../errors.js';
 
 /** Which calls are retried after a connection loss. */

@@ -12,6 +12,7 @@
  * {@link VoltResponse} here; anything else (timeout, lost connection, refused parameter)
  * rejects as it does in voltwire.
  */
+import { performance } from 'node:perf_hooks';
 import type { Client } from '../client.js';
 import type { ProcedureHandle } from '../procedure-handle.js';
 import type { DecodedResponse } from '../decode/decode-response.js';

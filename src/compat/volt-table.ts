@@ -8,6 +8,7 @@
  * table reads its columns). So `tuples.length`, indexing, `for…of`, `map`, spreading and
  * `Array.isArray` all behave as on an array, and nothing is materialised until it is used.
  */
+import { Buffer } from 'node:buffer';
 import { inspect, type InspectOptions } from 'node:util';
 import type { VoltTable as ResultTable } from '../decode/volt-table.js';
 import { VoltColumn } from './volt-types.js';

@@ -6,6 +6,7 @@
  * Nothing here encodes or decodes values: declared types are translated to the codec's
  * `ParameterType` names and the codec does the rest (`src/protocol/invocation-writer.ts`).
  */
+import { Buffer } from 'node:buffer';
 import { ParameterError } from '../errors.js';
 import { EXCEPTION_TYPE, VOLT_TYPE, typeName } from '../protocol/constants.js';
 import type { SerializedException } from '../protocol/exception.js';

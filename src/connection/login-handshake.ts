@@ -10,6 +10,7 @@
  * The credentials live in the handshake only, in ES private fields (`util.inspect` and
  * loggers never see them), and are let go of once the attempt settles.
  */
+import { Buffer } from 'node:buffer';
 import type net from 'node:net';
 import { AuthenticationError, ConnectionError, VoltError } from '../errors.js';
 import { CONNECTION_LIMIT_BYTE, LOGIN_RESULT } from '../protocol/constants.js';

@@ -11,6 +11,7 @@
  * 2025-11-23T19:02:03.126100Z #0 < 69 B response handle 1 SUCCESS, 1 table, round trip 0 ms
  * ```
  */
+import { Buffer } from 'node:buffer';
 import { inspect } from 'node:util';
 import { statusName, typeName } from '../protocol/constants.js';
 import { decodeInvocation } from '../protocol/invocation-reader.js';

@@ -22,6 +22,8 @@
  * The login request's digest (the last 20 or 32 bytes of the frame, PROTOCOL.md 2.1) is zeroed
  * before it reaches the file, so a dump never contains the password hash.
  */
+import { performance } from 'node:perf_hooks';
+import { Buffer } from 'node:buffer';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { InvalidArgumentError, ProtocolError } from '../errors.js';
 

@@ -27,6 +27,7 @@
  * the unfinished one are handed to the socket at that moment. An invocation larger than a slab
  * is built in its own one-off buffer, written, and dropped.
  */
+import { Buffer } from 'node:buffer';
 import { BufferWriter } from '../protocol/buffer-writer.js';
 import { ClientClosedError, InvalidArgumentError } from '../errors.js';
 

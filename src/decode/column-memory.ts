@@ -9,6 +9,7 @@
  * memory of any isolate, so the worker's collector never ran for it and the buffers piled up
  * (see `decode-task.ts`). The decoders still accept `sharedMemory` (tested with it).
  */
+import { Buffer } from 'node:buffer';
 
 /** Allocates the memory of `bytes` bytes that one output array is built over. */
 export type ColumnMemory = (bytes: number) => ArrayBuffer | SharedArrayBuffer;

@@ -20,6 +20,7 @@
  * value is asked for (a JS string has no transferable form, and a class instance would lose
  * its prototype crossing threads), so `get(i)` builds them on demand.
  */
+import { Buffer } from 'node:buffer';
 import { VoltError } from '../errors.js';
 import { VOLT_TYPE, typeName } from '../protocol/constants.js';
 import { Decimal, decimalFromUnscaled } from '../protocol/decimal.js';

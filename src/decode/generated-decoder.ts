@@ -16,6 +16,7 @@
  * Generated functions are cached by the table's type signature in a small LRU
  * ({@link MAX_CACHED_SHAPES}); a cached shape never pays for generation again.
  */
+import { performance } from 'node:perf_hooks';
 import { VOLT_TYPE } from '../protocol/constants.js';
 import { isValidDay } from '../protocol/volt-date.js';
 import { asBuffer } from '../protocol/buffer-reader.js';

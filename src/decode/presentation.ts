@@ -8,6 +8,7 @@
  * microseconds' string, DATE → `YYYY-MM-DD`, VARBINARY → lower-case hex, GEOGRAPHY and
  * GEOGRAPHY_POINT → WKT; everything else as is.
  */
+import { Buffer } from 'node:buffer';
 import { typeName } from '../protocol/constants.js';
 import { Geography, GeographyPoint } from '../protocol/geography.js';
 import type { ColumnInfo } from './column.js';

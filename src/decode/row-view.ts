@@ -10,6 +10,7 @@
  * of memory); inside a row, a column whose preceding columns are all fixed-width sits at a
  * constant offset, and any other column is reached by skipping the values before it.
  */
+import { Buffer } from 'node:buffer';
 import { VoltError, ProtocolError } from '../errors.js';
 import { BufferReader, asBuffer } from '../protocol/buffer-reader.js';
 import { FIXED_VALUE_BYTES, VOLT_TYPE } from '../protocol/constants.js';

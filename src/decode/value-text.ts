@@ -15,6 +15,7 @@
  * | VARBINARY       | hex (lower case) or base64                                  |
  * | GEOGRAPHY(_POINT) | WKT                                                       |
  */
+import { Buffer } from 'node:buffer';
 import type { Column } from './column.js';
 import { civilFromDays } from './calendar.js';
 import { VOLT_TYPE } from '../protocol/constants.js';

@@ -2,6 +2,7 @@
  * Progress of an extraction: rows and bytes handed to the consumer, rates, lanes (partitions
  * or key ranges) finished, and an ETA when the planner counted the rows first.
  */
+import { performance } from 'node:perf_hooks';
 import type { ExtractStrategy } from './options.js';
 
 /** Where an extraction stands: rows, bytes, rates, lanes or partitions done, and the ETA. */

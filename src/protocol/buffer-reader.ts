@@ -11,6 +11,7 @@
  * broken sequence. A short pure-ASCII string is built by hand: below ~32 bytes that beats the
  * native call's fixed cost.
  */
+import { Buffer } from 'node:buffer';
 import { ProtocolError } from '../errors.js';
 
 const strictDecoder = new TextDecoder('utf-8', { fatal: true });

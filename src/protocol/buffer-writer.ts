@@ -12,6 +12,7 @@
  * vs 9.3 ns, int32 5.3 ns vs 13.4 ns, a small bigint i64 15 ns via Number vs 55 ns through
  * `writeBigInt64BE`. A value out of range is an `InvalidArgumentError`, never a silent wrap.
  */
+import { Buffer } from 'node:buffer';
 import { InvalidArgumentError } from '../errors.js';
 import { asBuffer } from './buffer-reader.js';
 

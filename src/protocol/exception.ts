@@ -17,6 +17,7 @@
  * running past the blob, or a tail shorter than its type's fixed fields is a
  * {@link ProtocolError} naming the offset.
  */
+import { Buffer } from 'node:buffer';
 import { ProtocolError } from '../errors.js';
 import { EXCEPTION_TYPE } from './constants.js';
 import { decodeUtf8 } from './buffer-reader.js';

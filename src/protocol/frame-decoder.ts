@@ -31,6 +31,7 @@
  * (a close with exactly `CONNECTION_LIMIT_BYTE` buffered before the login answer) is the
  * connection's business — `bufferedBytes` is 1 and `peekBuffered()` shows the byte.
  */
+import { Buffer } from 'node:buffer';
 import { ProtocolError, VoltError } from '../errors.js';
 
 /** Default cap on a frame body: 64 MiB (the server itself sends at most what fits in its 50 MiB limit plus results). */

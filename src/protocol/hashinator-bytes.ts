@@ -6,6 +6,7 @@
  * `@LoadSinglepartitionTable` key (sent as these bytes) come here.
  * Pure: no sockets, timers or promises.
  */
+import { Buffer } from 'node:buffer';
 import { ParameterError } from '../errors.js';
 import { NULL_VALUE, VOLT_TYPE } from './constants.js';
 

@@ -12,6 +12,7 @@
  *   i32 n, then n × (i32 token, i32 partitionId), tokens ascending, big-endian.
  * Pure: no sockets, timers or promises.
  */
+import { Buffer } from 'node:buffer';
 import { InvalidArgumentError, ProtocolError } from '../errors.js';
 import { NULL_VALUE } from './constants.js';
 import { C1H, C1L, C2H, C2L, INTEGER_NULL, INTEGER_TYPES, hashinatorBytes, murmur3Hash32 } from './hashinator-bytes.js';

@@ -22,6 +22,7 @@
  * `writeInvocation` is the client's hot path: it writes straight into the caller's slab, makes
  * no closures or arrays, and on any refusal rolls the writer back to the frame start.
  */
+import { Buffer } from 'node:buffer';
 import { ParameterError } from '../errors.js';
 import { writeArray, inferElementType } from './array-writer.js';
 import { BufferWriter } from './buffer-writer.js';

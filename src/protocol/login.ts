@@ -11,6 +11,7 @@
  * The digest is the raw, unsalted SHA-x of the UTF-8 password (an empty password still sends
  * a digest). `node:crypto` is used for the hash only; nothing here touches a socket.
  */
+import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { ParameterError, ProtocolError } from '../errors.js';
 import { BufferReader } from './buffer-reader.js';

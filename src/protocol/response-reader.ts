@@ -42,6 +42,7 @@
  *   before the walk, so a hostile count cannot make it long.
  * Values inside a row are not checked here (the row decoder reads them within the row bounds).
  */
+import { Buffer } from 'node:buffer';
 import { ProtocolError } from '../errors.js';
 import { BufferReader, asBuffer, decodeUtf8 } from './buffer-reader.js';
 import { COLUMN_TYPES, RESPONSE_FIELD, VOLT_TYPE } from './constants.js';

@@ -16,6 +16,7 @@
  * checked before the first byte is written; if a table value is refused midway, the writer is
  * rolled back to the frame start and the {@link ParameterError} propagates.
  */
+import { Buffer } from 'node:buffer';
 import { ParameterError, VoltError } from '../errors.js';
 import { APP_STATUS_UNSET, RESPONSE_FIELD } from './constants.js';
 import { BufferWriter } from './buffer-writer.js';

@@ -12,6 +12,7 @@
  * ```
  * Pure: no sockets, timers or promises.
  */
+import { Buffer } from 'node:buffer';
 import { BufferWriter } from './buffer-writer.js';
 import { EncodedTable, TABLE_STATUS_DEFAULT, type TableColumn } from './value-writer.js';
 

@@ -24,6 +24,7 @@
  * R × (i32 rowLength, C values without type bytes — NULLs as the type's sentinel)
  * ```
  */
+import { Buffer } from 'node:buffer';
 import { ParameterError } from '../errors.js';
 import type { BufferWriter } from './buffer-writer.js';
 import { COLUMN_TYPES, MAX_VALUE_BYTES, NULL_VALUE, VOLT_TYPE } from './constants.js';

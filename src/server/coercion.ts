@@ -9,6 +9,7 @@
  * DECIMAL → Decimal (rounded to scale 12), STRING → string, VARBINARY → Uint8Array,
  * GEOGRAPHY_POINT → GeographyPoint, GEOGRAPHY → Geography, NULL → null.
  */
+import { Buffer } from 'node:buffer';
 import { VOLT_TYPE } from '../protocol/constants.js';
 import { Decimal, decimalFromUnscaled, toUnscaledDecimal } from '../protocol/decimal.js';
 import { Geography, GeographyPoint } from '../protocol/geography.js';

@@ -9,6 +9,7 @@
  * When the socket needs draining the connection stops reading (TCP backpressure) until
  * 'drain'.
  */
+import { Buffer } from 'node:buffer';
 import type { Socket } from 'node:net';
 import { VoltError } from '../errors.js';
 import { BufferReader } from '../protocol/buffer-reader.js';

@@ -10,6 +10,7 @@
  * GEOGRAPHY, primary-key and UNIQUE / ASSUMEUNIQUE uniqueness (CONSTRAINT VIOLATION, checked in
  * the row's partition, as VoltDB's indexes are), and partitioning.
  */
+import { Buffer } from 'node:buffer';
 import { MP_PARTITION_ID, VOLT_TYPE } from '../protocol/constants.js';
 import { Hashinator } from '../protocol/hashinator.js';
 import type { Column, TableSchema } from './column-types.js';

@@ -13,6 +13,7 @@
  *   BIGINT key table that does not exist). VoltDB's Java client avoids it by always passing
  *   the INTEGER key from `@GetPartitionKeys`, which hashes there whatever the column type.
  */
+import { Buffer } from 'node:buffer';
 import { STATUS, VOLT_TYPE } from '../protocol/constants.js';
 import type { Database } from './database.js';
 import { failure } from './failure-responses.js';

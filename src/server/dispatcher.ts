@@ -6,6 +6,7 @@
  * partition lives in another process), run it, and record the
  * `@Statistics('PROCEDURE')` counters. Failures become responses in VoltDB's words.
  */
+import { performance } from 'node:perf_hooks';
 import { APP_STATUS_UNSET, MP_PARTITION_ID, STATUS } from '../protocol/constants.js';
 import type { DecodedInvocation } from '../protocol/invocation-reader.js';
 import type { ResponseInput, TableInput } from '../protocol/response-writer.js';

@@ -7,6 +7,7 @@
  * into a response frame ({@link failureResponse}). Anything else a procedure throws becomes
  * UNEXPECTED_FAILURE.
  */
+import { Buffer } from 'node:buffer';
 import { ProcedureError, VoltError } from '../errors.js';
 import { APP_STATUS_UNSET, STATUS } from '../protocol/constants.js';
 import type { NodeInfo } from './procedure.js';

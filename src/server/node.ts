@@ -3,6 +3,7 @@
  * counters. Nodes of a cluster share one {@link ClusterContext}; a node can be stopped (every
  * socket destroyed, as if the process died) and restarted on the same port.
  */
+import { Buffer } from 'node:buffer';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import { CONNECTION_LIMIT_BYTE, RESERVED_HANDLE, STATUS } from '../protocol/constants.js';

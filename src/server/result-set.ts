@@ -3,6 +3,7 @@
  * so a large SELECT (the analytics table has millions of rows) is encoded straight from the
  * store by `writeTable`, row by row, without first building millions of row arrays.
  */
+import { Buffer } from 'node:buffer';
 import { BufferWriter } from '../protocol/buffer-writer.js';
 import { FIXED_VALUE_BYTES, VOLT_TYPE } from '../protocol/constants.js';
 import type { TableInput } from '../protocol/response-writer.js';

@@ -11,6 +11,7 @@
  * A {@link Relation} is anything SELECT can read: stored tables (here), generated tables
  * (analytics `EVENTS`) and computed views (voter's `V_VOTES_BY_*`: both in derived-relations.ts).
  */
+import { Buffer } from 'node:buffer';
 import { NULL_VALUE, VOLT_TYPE } from '../protocol/constants.js';
 import type { Column, TableSchema } from './column-types.js';
 

@@ -5,6 +5,7 @@
  * `@SystemCatalog`, `@GetPartitionKeys`, `@Quiesce`, `@Subscribe`, `@AdHoc`, and the two
  * bulk-load procedures of `load-procedures.ts`.
  */
+import { Buffer } from 'node:buffer';
 import { hostname, cpus, totalmem } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { MP_PARTITION_ID, STATUS, VOLT_TYPE } from '../protocol/constants.js';

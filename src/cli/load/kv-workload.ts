@@ -10,6 +10,7 @@
  * Values come from a pool built once (deterministic from the seed), so the generator does not
  * allocate a fresh value per call and does not become the bottleneck it measures.
  */
+import { performance } from 'node:perf_hooks';
 import { SeededRandom } from './random.js';
 import type { Workload, WorkloadCall, WorkloadClient, WorkloadResponse } from './workload.js';
 

@@ -11,6 +11,7 @@
  * moment its promise settles. A call counts in the report when its intended time falls inside
  * the measured window, whenever it completes.
  */
+import { performance } from 'node:perf_hooks';
 import { errorKind } from './error-kind.js';
 import { LoadStats, type IntervalSnapshot, type LoadPhase } from './load-stats.js';
 import { SendSchedule } from './rate-limiter.js';

@@ -12,6 +12,7 @@
  * read — a display tick, a worker's delta, the report. Recording into both tallies per call
  * cost a second histogram update and outcome count on the load tester's hot path.
  */
+import { performance } from 'node:perf_hooks';
 import { Tally, type TallyData } from './tally.js';
 
 export type LoadPhase = 'setup' | 'warmup' | 'measure' | 'drain' | 'done';

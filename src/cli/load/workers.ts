@@ -11,6 +11,7 @@
  * Client CPU: worker threads share the process, so the parent reads the process's CPU time;
  * child processes report their own, which the parent adds to its own.
  */
+import { performance } from 'node:perf_hooks';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';

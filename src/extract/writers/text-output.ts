@@ -2,6 +2,7 @@
  * Text formats build rows as JS strings; `TextChunks` turns them into UTF-8 buffers of about
  * 1 MiB, so a writer hands the sink a few large chunks per batch instead of one per row.
  */
+import { Buffer } from 'node:buffer';
 const CHUNK_CHARS = 1 << 20;
 
 export class TextChunks {

@@ -2,6 +2,7 @@
  * Evaluating the values of a statement (placeholders and literals) against the column they
  * meet, and comparing stored values the way SQL does (NULL compares as unknown).
  */
+import { Buffer } from 'node:buffer';
 import type { ProcedureError } from '../../errors.js';
 import { VOLT_TYPE } from '../../protocol/constants.js';
 import { Decimal } from '../../protocol/decimal.js';
