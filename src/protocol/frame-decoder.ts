@@ -33,6 +33,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { ProtocolError, VoltError } from '../errors.js';
+import { int32At } from './buffer-reader.js';
 
 /** Default cap on a frame body: 64 MiB (the server itself sends at most what fits in its 50 MiB limit plus results). */
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
@@ -151,7 +152,7 @@ export class FrameDecoder {
       pos = this.fillPrefix(bytes);
       if (this.prefixFilled < 4) return;
       this.prefixFilled = 0;
-      const total = this.checkedTotal(this.prefix.readInt32BE(0), this.consumed - 4, bytes, pos);
+      const total = this.checkedTotal(int32At(this.prefix, 0), this.consumed - 4, bytes, pos);
       const frame = total >= this.ownBufferAtBytes ? ownMemory(total) : Buffer.allocUnsafe(total);
       this.prefix.copy(frame, 0, 0, 4);
       this.partial = frame;
@@ -162,7 +163,7 @@ export class FrameDecoder {
 
     // Whole frames inside this chunk: views, or one copy into an own ArrayBuffer when big.
     while (length - pos >= 4) {
-      const total = this.checkedTotal(bytes.readInt32BE(pos), this.consumed, bytes, pos + 4);
+      const total = this.checkedTotal(int32At(bytes, pos), this.consumed, bytes, pos + 4);
       if (total > length - pos) {
         const frame = total >= this.ownBufferAtBytes ? ownMemory(total) : Buffer.allocUnsafe(total);
         this.partial = frame;

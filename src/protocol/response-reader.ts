@@ -44,7 +44,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { ProtocolError } from '../errors.js';
-import { BufferReader, asBuffer, decodeUtf8 } from './buffer-reader.js';
+import { BufferReader, asBuffer, decodeUtf8, int16At, int32At, int8At } from './buffer-reader.js';
 import { COLUMN_TYPES, RESPONSE_FIELD, VOLT_TYPE } from './constants.js';
 import { decodeSerializedException, type SerializedException } from './exception.js';
 
@@ -206,7 +206,7 @@ export function readTableLayout(bytes: Uint8Array, offset: number): TableLayout 
   if (limit - offset < 8) {
     throw new ProtocolError(`truncated table: needs 8 bytes for its lengths, ${limit - offset} remain`, { offset });
   }
-  const totalLength = buf.readInt32BE(offset);
+  const totalLength = int32At(buf, offset);
   if (totalLength < 0 || totalLength > limit - offset - 4) {
     throw new ProtocolError(
       `table length ${totalLength} does not fit the ${limit - offset - 4} bytes that follow it`,
@@ -214,7 +214,7 @@ export function readTableLayout(bytes: Uint8Array, offset: number): TableLayout 
     );
   }
   const end = offset + 4 + totalLength;
-  const headerLength = buf.readInt32BE(offset + 4);
+  const headerLength = int32At(buf, offset + 4);
   // The header holds at least status + column count; the row count follows it.
   if (headerLength < 3 || headerLength > totalLength - 8) {
     throw new ProtocolError(
@@ -224,8 +224,8 @@ export function readTableLayout(bytes: Uint8Array, offset: number): TableLayout 
   }
   const headerEnd = offset + 8 + headerLength;
   let pos = offset + 8;
-  const status = buf.readInt8(pos);
-  const columnCount = buf.readInt16BE(pos + 1);
+  const status = int8At(buf, pos);
+  const columnCount = int16At(buf, pos + 1);
   pos += 3;
   if (columnCount < 0 || columnCount > headerEnd - pos) {
     throw new ProtocolError(
@@ -241,7 +241,7 @@ export function readTableLayout(bytes: Uint8Array, offset: number): TableLayout 
   }
   pos = headerEnd;
   // headerLength ≤ totalLength − 8 guarantees these 4 bytes are inside the table.
-  const rowCount = buf.readInt32BE(pos);
+  const rowCount = int32At(buf, pos);
   pos += 4;
   const rowsOffset = pos;
   if (rowCount < 0 || rowCount > (end - pos) / 4) {
@@ -286,14 +286,14 @@ function readColumns(buf: Buffer, typesAt: number, columnCount: number, headerEn
         offset: pos,
       });
     }
-    const nameLength = buf.readInt32BE(pos);
+    const nameLength = int32At(buf, pos);
     if (nameLength < 0 || nameLength > headerEnd - pos - 4) {
       throw new ProtocolError(
         `column ${i} name length ${nameLength} does not fit the ${headerEnd - pos - 4} header bytes left`,
         { offset: pos },
       );
     }
-    const type = buf.readInt8(typesAt + i);
+    const type = int8At(buf, typesAt + i);
     if (!COLUMN_TYPES.has(type)) {
       throw new ProtocolError(`column ${i} has unknown type code ${type}`, { offset: typesAt + i });
     }
@@ -323,7 +323,7 @@ function walkRows(buf: Buffer, pos: number, rowCount: number, end: number): numb
   if (rowCount < SMALL_TABLE_ROWS) {
     for (let r = 0; r < rowCount; r++) {
       if (pos + 4 > end) return -1;
-      const rowLength = ((buf[pos]! << 24) | (buf[pos + 1]! << 16) | (buf[pos + 2]! << 8) | buf[pos + 3]!) >>> 0;
+      const rowLength = int32At(buf, pos) >>> 0;
       pos += 4;
       if (rowLength > end - pos) return -1;
       pos += rowLength;
@@ -350,7 +350,7 @@ function explainRows(buf: Buffer, pos: number, rowCount: number, end: number): n
         offset: pos,
       });
     }
-    const rowLength = buf.readInt32BE(pos);
+    const rowLength = int32At(buf, pos);
     if (rowLength < 0 || rowLength > end - pos - 4) {
       throw new ProtocolError(
         `row ${r} length ${rowLength} does not fit the ${end - pos - 4} bytes left in the table`,
