@@ -130,7 +130,7 @@ function readFields(r: BufferReader, frame: Uint8Array): ResponseHeader {
   const handle = r.int64('client handle');
   const fields = r.uint8('fieldsPresent');
   const status = r.int8('status');
-  const statusString = (fields & RESPONSE_FIELD.STATUS_STRING) !== 0 ? r.string('status string') : null;
+  const statusString = (fields & RESPONSE_FIELD.STATUS_STRING) !== 0 ? readStatusString(r) : null;
   const appStatus = r.int8('app status');
   const appStatusString = (fields & RESPONSE_FIELD.APP_STATUS_STRING) !== 0 ? r.string('app status string') : null;
   const clusterRoundTripMs = r.int32('cluster round trip');
@@ -234,10 +234,11 @@ export function readTableLayout(bytes: Uint8Array, offset: number): TableLayout 
     );
   }
   const typesAt = pos;
-  let columns = sameAsLastHeader(buf, typesAt - 2, headerEnd) ? lastColumns : null;
-  if (columns === null) {
+  let columns: readonly ColumnInfo[];
+  if (lastHeader.matches(buf, typesAt - 2, headerEnd)) columns = lastHeader.value;
+  else {
     columns = readColumns(buf, typesAt, columnCount, headerEnd, offset, headerLength);
-    rememberHeader(buf, typesAt - 2, headerEnd, columns);
+    lastHeader.remember(buf, typesAt - 2, headerEnd, columns);
   }
   pos = headerEnd;
   // headerLength ≤ totalLength − 8 guarantees these 4 bytes are inside the table.
@@ -256,24 +257,55 @@ export function readTableLayout(bytes: Uint8Array, offset: number): TableLayout 
   return { offset, end, status, columns, rowCount, rowsOffset };
 }
 
-/** The last table header read (column types and names, copied) and the columns it gave: a call's answers repeat one shape. */
-const LAST_HEADER_MAX_BYTES = 512;
-const lastHeader = new Uint8Array(LAST_HEADER_MAX_BYTES);
-let lastHeaderBytes = -1;
-let lastColumns: readonly ColumnInfo[] = [];
+/**
+ * The last bytes a value was read from, and that value: a call's answers repeat one table shape
+ * and one status string ("SUCCESS" from VoltDB), so matching the bytes again (a short compare)
+ * skips decoding and checking them. Only for values that cannot change once made (frozen
+ * columns, strings); byte ranges longer than `maxBytes` are never remembered.
+ */
+class LastRead<T> {
+  private readonly bytes: Uint8Array;
+  private length = -1;
+  value: T;
 
-/** True when `buf[from, to)` repeats the last header remembered (so its columns, already checked, apply). */
-function sameAsLastHeader(buf: Buffer, from: number, to: number): boolean {
-  if (to - from !== lastHeaderBytes) return false;
-  for (let i = 0; i < lastHeaderBytes; i++) if (buf[from + i] !== lastHeader[i]) return false;
-  return true;
+  constructor(maxBytes: number, initial: T) {
+    this.bytes = new Uint8Array(maxBytes);
+    this.value = initial;
+  }
+
+  /** True when `buf[from, to)` are the bytes last remembered (then `value` is theirs). */
+  matches(buf: Uint8Array, from: number, to: number): boolean {
+    const length = this.length;
+    if (to - from !== length) return false;
+    const bytes = this.bytes;
+    for (let i = 0; i < length; i++) if (buf[from + i] !== bytes[i]) return false;
+    return true;
+  }
+
+  remember(buf: Uint8Array, from: number, to: number, value: T): void {
+    if (to - from > this.bytes.length) return;
+    this.bytes.set(buf.subarray(from, to));
+    this.length = to - from;
+    this.value = value;
+  }
 }
 
-function rememberHeader(buf: Buffer, from: number, to: number, columns: readonly ColumnInfo[]): void {
-  if (to - from > LAST_HEADER_MAX_BYTES) return;
-  lastHeader.set(buf.subarray(from, to));
-  lastHeaderBytes = to - from;
-  lastColumns = columns;
+/** Column count, types and names of the last table header read. */
+const lastHeader = new LastRead<readonly ColumnInfo[]>(512, []);
+/** The last status string read. */
+const lastStatus = new LastRead<string>(64, '');
+
+/** The status string at the reader (an i32 length, then UTF-8; −1 is null), decoded only when it differs from the last one. */
+function readStatusString(r: BufferReader): string | null {
+  const length = r.length('status string', true);
+  if (length === -1) return null;
+  const start = r.offset;
+  const end = start + length;
+  r.offset = end;
+  if (lastStatus.matches(r.bytes, start, end)) return lastStatus.value;
+  const text = decodeUtf8(r.bytes, start, end);
+  lastStatus.remember(r.bytes, start, end, text);
+  return text;
 }
 
 /** Read and check the column types and names of a header (`columnCount` types at `typesAt`, names up to `headerEnd`); frozen, so tables may share them. */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, test, type TestContext } from 'node:test';
 import { peekHandle, readResponseHeader, tableLayouts } from '../../src/protocol/response.js';
 import { encodeSerializedException } from '../../src/protocol/exception.js';
@@ -94,6 +95,30 @@ describe('readResponseHeader', () => {
     t.assert.equal(peekHandle(frame), 0x7ffffffffffffffen);
     t.assert.equal(peekHandle(frame.subarray(0, 13)), 0x7ffffffffffffffen);
     protocolError(t, () => peekHandle(frame.subarray(0, 12)), 12, /cannot hold a client handle/);
+  });
+
+  test('reads every handle exactly, on both sides of ±2^53 and at the i64 limits', (t: TestContext) => {
+    for (const handle of [0n, 1n, -1n, 2n ** 53n - 1n, 2n ** 53n, -(2n ** 53n), -(2n ** 53n) - 1n, 2n ** 63n - 1n, -(2n ** 63n), -0x123456789abcdef0n]) {
+      t.assert.equal(readResponseHeader(buildResponse({ handle })).handle, handle, String(handle));
+    }
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), (handle) => readResponseHeader(buildResponse({ handle })).handle === handle),
+    );
+  });
+
+  test('a status string read again is the same text; other bytes, even of the same length in the same buffer, are read anew', (t: TestContext) => {
+    const success = buildResponse({ statusString: 'SUCCESS' });
+    t.assert.equal(readResponseHeader(success).statusString, 'SUCCESS');
+    t.assert.equal(readResponseHeader(success).statusString, 'SUCCESS');
+    // The same buffer rewritten in place (as a reused socket buffer would be): the bytes decide, not the buffer.
+    success.write('FAILURE', success.indexOf('SUCCESS'), 'latin1');
+    t.assert.equal(readResponseHeader(success).statusString, 'FAILURE');
+    t.assert.equal(readResponseHeader(buildResponse({ statusString: 'SUCCESS' })).statusString, 'SUCCESS');
+    t.assert.equal(readResponseHeader(buildResponse({ statusString: '' })).statusString, '');
+    t.assert.equal(readResponseHeader(buildResponse({})).statusString, null);
+    const long = 'x'.repeat(100);
+    t.assert.equal(readResponseHeader(buildResponse({ statusString: long })).statusString, long);
+    t.assert.equal(readResponseHeader(buildResponse({ statusString: `${long}y` })).statusString, `${long}y`);
   });
 });
 
