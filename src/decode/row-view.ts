@@ -12,7 +12,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { VoltError, ProtocolError } from '../errors.js';
-import { BufferReader, asBuffer } from '../protocol/buffer-reader.js';
+import { BufferReader, asBuffer, int32At } from '../protocol/buffer-reader.js';
 import { FIXED_VALUE_BYTES, VOLT_TYPE } from '../protocol/constants.js';
 import { readValue } from '../protocol/value-reader.js';
 import { FLOAT_NULL_MAX } from './fixed-width-builders.js';
@@ -110,7 +110,7 @@ export class RowView {
     let rowEnd = -1;
     // The only row (a call's usual answer) needs no row index when it ends where the table does
     // (else `rowIndex` says what is wrong).
-    if (this.index === null && this.shape.rowCount === 1 && start <= this.shape.end && start <= this.bytes.length) rowEnd = start + this.bytes.readInt32BE(start - 4);
+    if (this.index === null && this.shape.rowCount === 1 && start <= this.shape.end && start <= this.bytes.length) rowEnd = start + int32At(this.bytes, start - 4);
     if (rowEnd === this.shape.end) {
       reader.offset = start;
       reader.end = rowEnd;
