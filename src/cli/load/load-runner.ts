@@ -91,6 +91,21 @@ function promiseFree(handle: Handle): Sender {
   };
 }
 
+/**
+ * One call in flight: what its completion needs, and the callback given to `send`, made once per
+ * record — records are reused, so issuing a call makes no closure.
+ */
+class InFlight {
+  intended = 0;
+  measured = false;
+  procedure = '';
+  readonly done: (error: unknown, response: WorkloadResponse | null) => void;
+
+  constructor(runner: LoadRunner) {
+    this.done = (error, response) => runner.completed(this, error, response);
+  }
+}
+
 export class LoadRunner {
   readonly stats: LoadStats;
   private readonly options: LoadRunnerOptions;
@@ -98,6 +113,8 @@ export class LoadRunner {
   /** One options object for every call (the client checks a given options object once, not per call). */
   private readonly callOptions: { timeoutMs?: number } | undefined;
   private readonly handles = new Map<string, Sender>();
+  /** Records of calls that completed, for the next calls (at most `maxOutstanding` exist). */
+  private readonly freeInFlight: InFlight[] = [];
   private schedule!: SendSchedule;
   private startMs = 0;
   private measureStartMs = 0;
@@ -239,14 +256,19 @@ export class LoadRunner {
     const call = this.options.workload.next();
     this.stats.issued++;
     this.stats.outstanding++;
-    this.handle(call).send(
-      call.params,
-      (error, response) => {
-        if (error === null) this.settled(intended, measured, undefined, this.options.workload.outcome(call.procedure, response!));
-        else this.failed(intended, measured, error);
-      },
-      this.callOptions,
-    );
+    const record = this.freeInFlight.pop() ?? new InFlight(this);
+    record.intended = intended;
+    record.measured = measured;
+    record.procedure = call.procedure;
+    this.handle(call).send(call.params, record.done, this.callOptions);
+  }
+
+  /** A call's callback: its record is free again once read. */
+  completed(record: InFlight, error: unknown, response: WorkloadResponse | null): void {
+    const { intended, measured, procedure } = record;
+    this.freeInFlight.push(record);
+    if (error === null) this.settled(intended, measured, undefined, this.options.workload.outcome(procedure, response!));
+    else this.failed(intended, measured, error);
   }
 
   private handle(call: WorkloadCall): Sender {
