@@ -24,7 +24,7 @@
  * {@link OffThreadDecoder} interface: this file never imports it, so `voltwire/protocol`
  * (which re-exports `decodeResponse`) loads no worker code.
  */
-import { readResponseHeader, tableLayouts, type ResponseHeader } from '../protocol/response.js';
+import { emptyResponseHeader, readResponseHeader, tableLayouts, type ResponseHeader } from '../protocol/response.js';
 import { APP_STATUS_UNSET, STATUS, statusName } from '../protocol/constants.js';
 import type { SerializedException } from '../protocol/exception.js';
 import { INSPECT, INSPECT_ROWS, inspectAs, inspectView, jsonRow, type Field, type InspectFunction, type JsonRow, type JsonValue } from './presentation.js';
@@ -214,6 +214,8 @@ export class ResponseDecoder {
   readonly ownBufferAtBytes: number;
   readonly #options: DecodeOptions;
   readonly #pool: OffThreadDecoder | null;
+  /** Every frame's header is read into this one: an inline response copies its fields, an off-thread frame takes a copy. */
+  readonly #header: ResponseHeader = emptyResponseHeader();
 
   /** Decode with `options` (each `decode()` may override them); large frames to `pool` when there is one. */
   constructor(options: DecodeOptions = {}, pool: OffThreadDecoder | null = null) {
@@ -229,7 +231,7 @@ export class ResponseDecoder {
    */
   decode(frame: Uint8Array, options?: DecodeOptions): DecodedResponse | Promise<DecodedResponse> {
     const tableOptions = options === undefined ? this.#options : { ...this.#options, ...options };
-    const header = readResponseHeader(frame);
+    const header = readResponseHeader(frame, this.#header);
     // No pool: `ownBufferAtBytes` is Infinity, so every frame stops here.
     if (frame.byteLength < this.ownBufferAtBytes || header.tableCount === 0 || this.#pool!.closed) {
       this.stats.inline++;
@@ -239,7 +241,7 @@ export class ResponseDecoder {
       this.stats.saturatedInline++;
       return decodeAfterHeader(frame, header, tableOptions);
     }
-    return this.#pool!.decodeOffThread(frame, header, tableOptions);
+    return this.#pool!.decodeOffThread(frame, { ...header }, tableOptions);
   }
 
   /** True while the worker pool is saturated: stop reading sockets. */

@@ -66,6 +66,15 @@ export function int8At(bytes: Uint8Array, at: number): number {
   return (bytes[at]! << 24) >> 24;
 }
 
+/** The i64 at `bytes[at]` (the caller has checked that 8 bytes are there). */
+export function int64At(bytes: Uint8Array, at: number): bigint {
+  const high = int32At(bytes, at);
+  const low = int32At(bytes, at + 4) >>> 0;
+  // Within ±2^53 a number holds the value exactly: one BigInt made instead of three.
+  if (high >= -0x200000 && high < 0x200000) return BigInt(high * 4294967296 + low);
+  return (BigInt(high) << 32n) | BigInt(low);
+}
+
 /** A `Buffer` view over the same memory as `bytes` (no copy). */
 export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -133,12 +142,9 @@ export class BufferReader {
 
   int64(what = 'i64'): bigint {
     this.need(8, what);
-    const high = int32At(this.bytes, this.offset);
-    const low = int32At(this.bytes, this.offset + 4) >>> 0;
+    const value = int64At(this.bytes, this.offset);
     this.offset += 8;
-    // Within ±2^53 a number holds the value exactly: one BigInt made instead of three.
-    if (high >= -0x200000 && high < 0x200000) return BigInt(high * 4294967296 + low);
-    return (BigInt(high) << 32n) | BigInt(low);
+    return value;
   }
 
   float64(what = 'f64'): number {

@@ -44,7 +44,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { ProtocolError } from '../errors.js';
-import { BufferReader, asBuffer, decodeUtf8, int16At, int32At, int8At } from './buffer-reader.js';
+import { BufferReader, asBuffer, decodeUtf8, int16At, int32At, int64At, int8At } from './buffer-reader.js';
 import { COLUMN_TYPES, RESPONSE_FIELD, VOLT_TYPE } from './constants.js';
 import { decodeSerializedException, type SerializedException } from './exception.js';
 
@@ -104,14 +104,23 @@ export function readResponseHandle(frame: Uint8Array): number {
   return high * TWO_32 + low;
 }
 
-/** Read and validate a response header; `frame` is one whole frame including its length prefix. */
-export function readResponseHeader(frame: Uint8Array): ResponseHeader {
+/** A header to fill: what a caller that reads many frames passes to {@link readResponseHeader} as `into`. */
+export function emptyResponseHeader(): ResponseHeader {
+  return { handle: 0n, status: 0, statusString: null, appStatus: 0, appStatusString: null, clusterRoundTripMs: 0, exception: null, tableCount: 0, tablesOffset: 0 };
+}
+
+/**
+ * Read and validate a response header; `frame` is one whole frame including its length prefix.
+ * With `into` (from {@link emptyResponseHeader}) its fields are overwritten and it is returned:
+ * a hot reader that copies what it keeps makes no header object per frame.
+ */
+export function readResponseHeader(frame: Uint8Array, into: ResponseHeader = emptyResponseHeader()): ResponseHeader {
   if (frame.length < MIN_RESPONSE_BYTES) {
     throw new ProtocolError(`truncated response: ${frame.length} bytes, a response needs at least ${MIN_RESPONSE_BYTES}`, { offset: frame.length });
   }
   const r = reader.reset(frame);
   try {
-    return readFields(r, frame);
+    return readFields(r, frame, into);
   } finally {
     // Do not keep the last frame (possibly 64 MiB) alive through the shared reader.
     r.bytes = EMPTY;
@@ -120,17 +129,38 @@ export function readResponseHeader(frame: Uint8Array): ResponseHeader {
 
 const EMPTY = Buffer.alloc(0);
 
-function readFields(r: BufferReader, frame: Uint8Array): ResponseHeader {
-  const bodyLength = r.int32('frame length');
+/** The fields that carry optional parts after the status: the app status string, the exception, the hashes. */
+const FIELDS_AFTER_STATUS = RESPONSE_FIELD.APP_STATUS_STRING | RESPONSE_FIELD.EXCEPTION | RESPONSE_FIELD.DETERMINISM_HASHES;
+
+function readFields(r: BufferReader, frame: Uint8Array, into: ResponseHeader): ResponseHeader {
+  // The first 15 bytes are inside the MIN_RESPONSE_BYTES the caller checked.
+  const bodyLength = int32At(frame, 0);
   if (bodyLength !== frame.length - 4) {
     throw new ProtocolError(`frame length prefix ${bodyLength} does not match the ${frame.length - 4} bytes after it`, { offset: 0 });
   }
-  const version = r.int8('response version');
+  const version = int8At(frame, 4);
   if (version !== 0) throw new ProtocolError(`response version ${version} is not 0`, { offset: 4 });
-  const handle = r.int64('client handle');
-  const fields = r.uint8('fieldsPresent');
-  const status = r.int8('status');
+  const handle = int64At(frame, 5);
+  const fields = frame[13]!;
+  const status = int8At(frame, 14);
+  r.offset = 15;
   const statusString = (fields & RESPONSE_FIELD.STATUS_STRING) !== 0 ? readStatusString(r) : null;
+  const pos = r.offset;
+  // The usual answer (at most a status string): app status, round trip and table count, 7 bytes in a row.
+  if ((fields & FIELDS_AFTER_STATUS) === 0 && r.end - pos >= 7) {
+    const tableCount = int16At(frame, pos + 5);
+    if (tableCount < 0) throw new ProtocolError(`table count ${tableCount} is negative`, { offset: pos + 5 });
+    into.handle = handle;
+    into.status = status;
+    into.statusString = statusString;
+    into.appStatus = int8At(frame, pos);
+    into.appStatusString = null;
+    into.clusterRoundTripMs = int32At(frame, pos + 1);
+    into.exception = null;
+    into.tableCount = tableCount;
+    into.tablesOffset = pos + 7;
+    return into;
+  }
   const appStatus = r.int8('app status');
   const appStatusString = (fields & RESPONSE_FIELD.APP_STATUS_STRING) !== 0 ? r.string('app status string') : null;
   const clusterRoundTripMs = r.int32('cluster round trip');
@@ -153,7 +183,16 @@ function readFields(r: BufferReader, frame: Uint8Array): ResponseHeader {
   const countAt = r.offset;
   const tableCount = r.int16('table count');
   if (tableCount < 0) throw new ProtocolError(`table count ${tableCount} is negative`, { offset: countAt });
-  return { handle, status, statusString, appStatus, appStatusString, clusterRoundTripMs, exception, tableCount, tablesOffset: r.offset };
+  into.handle = handle;
+  into.status = status;
+  into.statusString = statusString;
+  into.appStatus = appStatus;
+  into.appStatusString = appStatusString;
+  into.clusterRoundTripMs = clusterRoundTripMs;
+  into.exception = exception;
+  into.tableCount = tableCount;
+  into.tablesOffset = r.offset;
+  return into;
 }
 
 /**

@@ -6,6 +6,7 @@
 export {
   peekHandle,
   readResponseHandle,
+  emptyResponseHeader,
   readResponseHeader,
   readTableLayout,
   tableLayouts,

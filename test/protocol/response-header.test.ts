@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, test, type TestContext } from 'node:test';
-import { peekHandle, readResponseHeader, tableLayouts } from '../../src/protocol/response.js';
+import { emptyResponseHeader, peekHandle, readResponseHeader, tableLayouts } from '../../src/protocol/response.js';
 import { encodeSerializedException } from '../../src/protocol/exception.js';
 import { ProtocolError } from '../../src/errors.js';
 import { bigintRow, buildResponse, buildTable, thrown } from './response-builders.js';
@@ -103,6 +103,20 @@ describe('readResponseHeader', () => {
     }
     fc.assert(
       fc.property(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), (handle) => readResponseHeader(buildResponse({ handle })).handle === handle),
+    );
+  });
+
+  test('into: one header object filled frame after frame, no field left from the last', (t: TestContext) => {
+    const into = emptyResponseHeader();
+    const full = buildResponse({ handle: 9n, status: -2, statusString: 's', appStatus: 3, appStatusString: 'a', roundTrip: 5, exception: encodeSerializedException(1, 'm', Buffer.alloc(4)), tables: [ONE_TABLE] });
+    t.assert.equal(readResponseHeader(full, into), into);
+    t.assert.equal(into.appStatusString, 'a');
+    t.assert.notEqual(into.exception, null);
+    const plain = buildResponse({ handle: 10n, roundTrip: 6 });
+    t.assert.deepEqual(readResponseHeader(plain, into), readResponseHeader(plain));
+    t.assert.deepEqual(
+      { ...into },
+      { handle: 10n, status: 1, statusString: null, appStatus: -128, appStatusString: null, clusterRoundTripMs: 6, exception: null, tableCount: 0, tablesOffset: plain.length },
     );
   });
 
