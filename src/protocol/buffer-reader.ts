@@ -81,6 +81,53 @@ export function asBuffer(bytes: Uint8Array): Buffer {
 }
 
 
+/**
+ * The last bytes a value was read from, and that value: a call's answers repeat one table shape
+ * and one status string ("SUCCESS" from VoltDB), and a server's invocations one procedure name,
+ * so matching the bytes again (a short compare) skips decoding and checking them. Only for
+ * values that cannot change once made (frozen columns, strings); byte ranges longer than
+ * `maxBytes` are never remembered.
+ */
+export class LastRead<T> {
+  private readonly bytes: Uint8Array;
+  private length = -1;
+  value: T;
+
+  constructor(maxBytes: number, initial: T) {
+    this.bytes = new Uint8Array(maxBytes);
+    this.value = initial;
+  }
+
+  /** True when `buf[from, to)` are the bytes last remembered (then `value` is theirs). */
+  matches(buf: Uint8Array, from: number, to: number): boolean {
+    const length = this.length;
+    if (to - from !== length) return false;
+    const bytes = this.bytes;
+    for (let i = 0; i < length; i++) if (buf[from + i] !== bytes[i]) return false;
+    return true;
+  }
+
+  remember(buf: Uint8Array, from: number, to: number, value: T): void {
+    if (to - from > this.bytes.length) return;
+    this.bytes.set(buf.subarray(from, to));
+    this.length = to - from;
+    this.value = value;
+  }
+}
+
+/** A `str` at the reader (i32 length, −1 NULL, then UTF-8), decoded only when its bytes differ from those `last` remembers. */
+export function readRepeatedString(r: BufferReader, last: LastRead<string>, what: string): string | null {
+  const length = r.length(what, true);
+  if (length === -1) return null;
+  const start = r.offset;
+  const end = start + length;
+  r.offset = end;
+  if (last.matches(r.bytes, start, end)) return last.value;
+  const text = decodeUtf8(r.bytes, start, end);
+  last.remember(r.bytes, start, end, text);
+  return text;
+}
+
 /** Reads big-endian VoltDB wire values from a Buffer, advancing `offset`; a read past the end is a `ProtocolError`. */
 export class BufferReader {
   bytes: Buffer;

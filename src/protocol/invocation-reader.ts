@@ -16,7 +16,7 @@
  * Every length, count, type code and extension size is checked; a ProtocolError names the offset.
  */
 import { ProtocolError } from '../errors.js';
-import { BufferReader } from './buffer-reader.js';
+import { BufferReader, LastRead, readRepeatedString } from './buffer-reader.js';
 import { ARRAY_ELEMENT_TYPES, INVOCATION_EXTENSION, INVOCATION_VERSION, MAX_INVOCATION_EXTENSIONS, SCALAR_PARAMETER_TYPES, VOLT_TYPE } from './constants.js';
 import { readValue, type TimestampMode } from './value-reader.js';
 
@@ -54,6 +54,9 @@ export interface DecodedParameters {
   elementTypes: (number | undefined)[];
 }
 
+/** The last procedure name read: a client's invocations mostly repeat one. */
+const lastName = new LastRead<string>(128, '');
+
 /**
  * Decode a whole invocation frame (length prefix included) — the server side. Checks the
  * length, version, name, extension count and sizes, parameters, and that nothing trails;
@@ -75,7 +78,7 @@ export function decodeInvocation(frame: Uint8Array, options: { timestamps?: Time
     throw new ProtocolError(`unknown invocation version ${version}`, { offset: 4 });
   }
   const nameAt = r.offset;
-  const procedure = r.string('procedure name');
+  const procedure = readRepeatedString(r, lastName, 'procedure name');
   if (procedure === null || procedure.length === 0) throw new ProtocolError('procedure name is empty or NULL', { offset: nameAt });
   const handle = r.int64('client handle');
   if (version === INVOCATION_VERSION.EXTENSIBLE) batchTimeoutMs = readExtensions(r, extensions);

@@ -44,7 +44,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { ProtocolError } from '../errors.js';
-import { BufferReader, asBuffer, decodeUtf8, int16At, int32At, int64At, int8At } from './buffer-reader.js';
+import { BufferReader, LastRead, asBuffer, decodeUtf8, int16At, int32At, int64At, int8At, readRepeatedString } from './buffer-reader.js';
 import { COLUMN_TYPES, RESPONSE_FIELD, VOLT_TYPE } from './constants.js';
 import { decodeSerializedException, type SerializedException } from './exception.js';
 
@@ -144,7 +144,7 @@ function readFields(r: BufferReader, frame: Uint8Array, into: ResponseHeader): R
   const fields = frame[13]!;
   const status = int8At(frame, 14);
   r.offset = 15;
-  const statusString = (fields & RESPONSE_FIELD.STATUS_STRING) !== 0 ? readStatusString(r) : null;
+  const statusString = (fields & RESPONSE_FIELD.STATUS_STRING) !== 0 ? readRepeatedString(r, lastStatus, 'status string') : null;
   const pos = r.offset;
   // The usual answer (at most a status string): app status, round trip and table count, 7 bytes in a row.
   if ((fields & FIELDS_AFTER_STATUS) === 0 && r.end - pos >= 7) {
@@ -296,56 +296,10 @@ export function readTableLayout(bytes: Uint8Array, offset: number): TableLayout 
   return { offset, end, status, columns, rowCount, rowsOffset };
 }
 
-/**
- * The last bytes a value was read from, and that value: a call's answers repeat one table shape
- * and one status string ("SUCCESS" from VoltDB), so matching the bytes again (a short compare)
- * skips decoding and checking them. Only for values that cannot change once made (frozen
- * columns, strings); byte ranges longer than `maxBytes` are never remembered.
- */
-class LastRead<T> {
-  private readonly bytes: Uint8Array;
-  private length = -1;
-  value: T;
-
-  constructor(maxBytes: number, initial: T) {
-    this.bytes = new Uint8Array(maxBytes);
-    this.value = initial;
-  }
-
-  /** True when `buf[from, to)` are the bytes last remembered (then `value` is theirs). */
-  matches(buf: Uint8Array, from: number, to: number): boolean {
-    const length = this.length;
-    if (to - from !== length) return false;
-    const bytes = this.bytes;
-    for (let i = 0; i < length; i++) if (buf[from + i] !== bytes[i]) return false;
-    return true;
-  }
-
-  remember(buf: Uint8Array, from: number, to: number, value: T): void {
-    if (to - from > this.bytes.length) return;
-    this.bytes.set(buf.subarray(from, to));
-    this.length = to - from;
-    this.value = value;
-  }
-}
-
 /** Column count, types and names of the last table header read. */
 const lastHeader = new LastRead<readonly ColumnInfo[]>(512, []);
 /** The last status string read. */
 const lastStatus = new LastRead<string>(64, '');
-
-/** The status string at the reader (an i32 length, then UTF-8; −1 is null), decoded only when it differs from the last one. */
-function readStatusString(r: BufferReader): string | null {
-  const length = r.length('status string', true);
-  if (length === -1) return null;
-  const start = r.offset;
-  const end = start + length;
-  r.offset = end;
-  if (lastStatus.matches(r.bytes, start, end)) return lastStatus.value;
-  const text = decodeUtf8(r.bytes, start, end);
-  lastStatus.remember(r.bytes, start, end, text);
-  return text;
-}
 
 /** Read and check the column types and names of a header (`columnCount` types at `typesAt`, names up to `headerEnd`); frozen, so tables may share them. */
 function readColumns(buf: Buffer, typesAt: number, columnCount: number, headerEnd: number, offset: number, headerLength: number): readonly ColumnInfo[] {

@@ -189,3 +189,16 @@ test('the handle is written in place: a safe integer number gives the bytes of t
     }
   }
 });
+
+test('a procedure name read again is the same text; other bytes of the same length, even rewritten in place, are read anew', (t: TestContext) => {
+  const vote = encodeInvocation({ procedure: 'Vote', handle: 1, params: [] });
+  t.assert.equal(decodeInvocation(vote).procedure, 'Vote');
+  t.assert.equal(decodeInvocation(vote).procedure, 'Vote');
+  vote.write('Void', vote.indexOf('Vote'), 'latin1');
+  t.assert.equal(decodeInvocation(vote).procedure, 'Void');
+  t.assert.equal(decodeInvocation(encodeInvocation({ procedure: 'Vote', handle: 2, params: [] })).procedure, 'Vote');
+  t.assert.equal(decodeInvocation(encodeInvocation({ procedure: 'Ünïcode', handle: 3, params: [] })).procedure, 'Ünïcode');
+  const long = 'P'.repeat(200);
+  t.assert.equal(decodeInvocation(encodeInvocation({ procedure: long, handle: 4, params: [] })).procedure, long);
+  t.assert.equal(decodeInvocation(encodeInvocation({ procedure: `${long}Q`, handle: 5, params: [] })).procedure, `${long}Q`);
+});
