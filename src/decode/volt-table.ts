@@ -40,6 +40,9 @@ export interface TableOptions {
   bigint?: BigIntMode;
 }
 
+/** The last column list {@link VoltTable.fromLayout} found frozen (a frozen list stays frozen). */
+let lastFrozenColumns: readonly ColumnInfo[] | null = null;
+
 /** What a table needs to be built from decoded columns. */
 export interface TableParts {
   columns: ColumnParts[];
@@ -97,7 +100,12 @@ export class VoltTable implements Iterable<unknown[]> {
     options: TableOptions = {},
   ): VoltTable {
     // A layout from `readTableLayout` has frozen columns that tables may share; copy any other.
-    const columns = Object.isFrozen(layout.columns) ? layout.columns : layout.columns.map(({ name, type }) => ({ name, type }));
+    // Answers of one shape share one column list (response-reader.ts), so it is checked once.
+    let columns = layout.columns;
+    if (columns !== lastFrozenColumns) {
+      if (Object.isFrozen(columns)) lastFrozenColumns = columns;
+      else columns = columns.map(({ name, type }) => ({ name, type }));
+    }
     return new VoltTable(columns, layout.rowCount, layout.status, options, bytes, layout, null);
   }
 

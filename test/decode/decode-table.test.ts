@@ -189,3 +189,17 @@ test('the row view refuses rows with bytes after their values and rows that end 
   const short = VoltTable.fromLayout(Buffer.concat([bytes, Buffer.alloc(4)]), { ...layout, end: layout.end + 4 });
   throwsProtocol(t, () => short.get(0, 0), /table has 4 bytes after its 1 rows/);
 });
+
+test('fromLayout shares a frozen column list and copies any other, whatever came before', (t: TestContext) => {
+  const bytes = tableBytes({ columns: [{ name: 'N', type: VOLT_TYPE.INTEGER }], rows: [[1], [2]] });
+  const layout = readTableLayout(bytes, 0);
+  t.assert.ok(Object.isFrozen(layout.columns));
+  t.assert.equal(VoltTable.fromLayout(bytes, layout).columns, layout.columns);
+  t.assert.equal(VoltTable.fromLayout(bytes, layout).columns, layout.columns);
+  const own = { ...layout, columns: [{ name: 'N', type: VOLT_TYPE.INTEGER }] };
+  const table = VoltTable.fromLayout(bytes, own);
+  t.assert.notEqual(table.columns, own.columns);
+  own.columns[0]!.name = 'CHANGED';
+  t.assert.equal(table.columns[0]!.name, 'N');
+  t.assert.deepEqual([...table].map((row) => row[0]), [1, 2]);
+});
