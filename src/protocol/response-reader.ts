@@ -145,40 +145,35 @@ function readFields(r: BufferReader, frame: Uint8Array, into: ResponseHeader): R
   const status = int8At(frame, 14);
   r.offset = 15;
   const statusString = (fields & RESPONSE_FIELD.STATUS_STRING) !== 0 ? readRepeatedString(r, lastStatus, 'status string') : null;
-  const pos = r.offset;
-  // The usual answer (at most a status string): app status, round trip and table count, 7 bytes in a row.
-  if ((fields & FIELDS_AFTER_STATUS) === 0 && r.end - pos >= 7) {
-    const tableCount = int16At(frame, pos + 5);
-    if (tableCount < 0) throw new ProtocolError(`table count ${tableCount} is negative`, { offset: pos + 5 });
-    into.handle = handle;
-    into.status = status;
-    into.statusString = statusString;
-    into.appStatus = int8At(frame, pos);
-    into.appStatusString = null;
-    into.clusterRoundTripMs = int32At(frame, pos + 1);
-    into.exception = null;
-    into.tableCount = tableCount;
-    into.tablesOffset = pos + 7;
-    return into;
-  }
-  const appStatus = r.int8('app status');
-  const appStatusString = (fields & RESPONSE_FIELD.APP_STATUS_STRING) !== 0 ? r.string('app status string') : null;
-  const clusterRoundTripMs = r.int32('cluster round trip');
+  let appStatus: number;
+  let appStatusString: string | null = null;
+  let clusterRoundTripMs: number;
   let exception: SerializedException | null = null;
-  if ((fields & RESPONSE_FIELD.EXCEPTION) !== 0) {
+  // The usual answer (at most a status string): app status, round trip and table count, 7 bytes in a row.
+  if ((fields & FIELDS_AFTER_STATUS) === 0 && r.end - r.offset >= 7) {
     const at = r.offset;
-    const length = r.int32('exception length');
-    if (length < 0 || length > r.remaining) {
-      throw new ProtocolError(`exception blob length ${length} is the wrong size: ${r.remaining} bytes follow it in the frame`, { offset: at });
+    appStatus = int8At(frame, at);
+    clusterRoundTripMs = int32At(frame, at + 1);
+    r.offset = at + 5;
+  } else {
+    appStatus = r.int8('app status');
+    if ((fields & RESPONSE_FIELD.APP_STATUS_STRING) !== 0) appStatusString = r.string('app status string');
+    clusterRoundTripMs = r.int32('cluster round trip');
+    if ((fields & RESPONSE_FIELD.EXCEPTION) !== 0) {
+      const at = r.offset;
+      const length = r.int32('exception length');
+      if (length < 0 || length > r.remaining) {
+        throw new ProtocolError(`exception blob length ${length} is the wrong size: ${r.remaining} bytes follow it in the frame`, { offset: at });
+      }
+      if (length > 0) exception = decodeSerializedException(frame, r.offset, length);
+      r.skip(length);
     }
-    if (length > 0) exception = decodeSerializedException(frame, r.offset, length);
-    r.skip(length);
-  }
-  if ((fields & RESPONSE_FIELD.DETERMINISM_HASHES) !== 0) {
-    const at = r.offset;
-    const count = r.int16('determinism hash count');
-    if (count < 0) throw new ProtocolError(`determinism hash count ${count} is negative`, { offset: at });
-    r.skip(count * 4, 'determinism hashes');
+    if ((fields & RESPONSE_FIELD.DETERMINISM_HASHES) !== 0) {
+      const at = r.offset;
+      const count = r.int16('determinism hash count');
+      if (count < 0) throw new ProtocolError(`determinism hash count ${count} is negative`, { offset: at });
+      r.skip(count * 4, 'determinism hashes');
+    }
   }
   const countAt = r.offset;
   const tableCount = r.int16('table count');
