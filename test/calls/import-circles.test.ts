@@ -5,10 +5,11 @@
  * the TypeScript sources. `import type` counts too: it loads nothing once compiled, but a circle
  * of types is still two files that cannot be read (or moved) one without the other.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { sourceFiles } from '../helpers/source-files.js';
 
 const SRC = fileURLToPath(new URL('../../../src', import.meta.url));
 const CLIENT_FILES = new Set([
@@ -24,15 +25,6 @@ const CLIENT_FILES = new Set([
   'errors.ts',
 ]);
 
-function sources(dir: string): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(dir)) {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) found.push(...sources(path));
-    else if (path.endsWith('.ts')) found.push(path);
-  }
-  return found;
-}
 
 /** The call path's files: calls, connection, cluster and the client's own. */
 function inScope(file: string): boolean {
@@ -87,19 +79,19 @@ function findCircle(files: string[], edges: Map<string, string[]>): string[] | n
 }
 
 test('no import circle among the calls, connection, cluster and client files', (t: TestContext) => {
-  const files = sources(SRC).filter(inScope);
+  const files = sourceFiles(SRC).filter(inScope);
   t.assert.ok(files.length > 30, `found ${files.length} files under ${SRC}`);
   t.assert.deepStrictEqual(findCircle(files, edgesOf(files, inScope)), null);
 });
 
 test('no import circle among the protocol files', (t: TestContext) => {
-  const files = sources(SRC).filter(inProtocol);
+  const files = sourceFiles(SRC).filter(inProtocol);
   t.assert.ok(files.length > 20, `found ${files.length} files under ${join(SRC, 'protocol')}`);
   t.assert.deepStrictEqual(findCircle(files, edgesOf(files, inProtocol)), null);
 });
 
 test('a type-only import back up closes a circle too', (t: TestContext) => {
-  const files = sources(SRC).filter(inScope);
+  const files = sourceFiles(SRC).filter(inScope);
   const edges = edgesOf(files, inScope);
   const find = (name: string): string => files.find((f) => relative(SRC, f) === name)!;
   const [options, declared] = [find('options.ts'), find('client-options.ts')];
@@ -111,7 +103,7 @@ test('a type-only import back up closes a circle too', (t: TestContext) => {
 });
 
 test('the protocol check reports a table value writer that imports its reader back', (t: TestContext) => {
-  const files = sources(SRC).filter(inProtocol);
+  const files = sourceFiles(SRC).filter(inProtocol);
   const edges = edgesOf(files, inProtocol);
   const writer = files.find((f) => f.endsWith(join('protocol', 'value-writer.ts')))!;
   const reader = files.find((f) => f.endsWith(join('protocol', 'value-reader.ts')))!;
@@ -122,7 +114,7 @@ test('the protocol check reports a table value writer that imports its reader ba
 });
 
 test('the circle finder reports a circle when one edge points back up', (t: TestContext) => {
-  const files = sources(SRC).filter(inScope);
+  const files = sourceFiles(SRC).filter(inScope);
   const edges = edgesOf(files, inScope);
   const start = files.find((f) => f.endsWith(join('calls', 'start-call.ts')))!;
   const connection = files.find((f) => f.endsWith(join('connection', 'connection.ts')))!;

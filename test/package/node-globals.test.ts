@@ -6,22 +6,14 @@
  * Read from the TypeScript sources; comments are skipped.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { sourceFiles } from '../helpers/source-files.js';
 
 const SRC = fileURLToPath(new URL('../../../src', import.meta.url));
 
-function sources(dir: string): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(dir)) {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) found.push(...sources(path));
-    else if (path.endsWith('.ts')) found.push(path);
-  }
-  return found;
-}
 
 /** The file's code without its comments (good enough for these sources: no `//` or `/*` inside strings that matter here). */
 function code(text: string): string {
@@ -35,7 +27,7 @@ const GLOBALS = [
 
 test('source files import Buffer and performance rather than reading the globals', () => {
   const missing: string[] = [];
-  for (const file of sources(SRC)) {
+  for (const file of sourceFiles(SRC)) {
     const text = code(readFileSync(file, 'utf8'));
     for (const { name, module, use } of GLOBALS) {
       if (!use.test(text)) continue;
