@@ -6,11 +6,11 @@
  * Writing values is value-writer.ts.
  */
 import { ProtocolError } from '../errors.js';
-import type { BufferReader } from './buffer-reader.js';
+import { int32At, type BufferReader } from './buffer-reader.js';
 import { COLUMN_TYPES, NULL_VALUE, VOLT_TYPE } from './constants.js';
 import { DECIMAL_NULL_UNSCALED, decimalFromUnscaled, readUnscaledDecimal } from './decimal.js';
 import { readGeography, readGeographyPoint } from './geography.js';
-import { checkZeroWidthCells } from './response-reader.js';
+import { readTableLayout } from './response-reader.js';
 import type { TableColumn } from './value-writer.js';
 import { VoltDate, isValidDay } from './volt-date.js';
 
@@ -112,52 +112,32 @@ export function timestampToDate(micros: bigint): Date {
 }
 
 /**
- * Read one serialized table (with its i32 total length) into plain rows via `readValue`.
- * Every length is checked against the bytes present; ProtocolError names the offset.
+ * Read one serialized table (with its i32 total length) into plain rows via `readValue`. Its
+ * layout is read and checked as a response's tables are (`readTableLayout`: every length,
+ * column type and row length, within the reader's range); ProtocolError names the offset.
  */
 export function readTable(r: BufferReader, timestamps: TimestampMode = 'date'): TableData {
-  const totalLength = r.length('VOLTTABLE', false);
-  const end = r.offset + totalLength;
-  const headerLength = r.length('VOLTTABLE header', false);
-  const headerEnd = r.offset + headerLength;
-  const status = r.int8('table status');
-  const columnCount = r.int16('column count');
-  if (columnCount < 0) throw new ProtocolError(`negative column count ${columnCount}`, { offset: r.offset - 2 });
-  r.need(columnCount, 'column types');
-  const columns: TableColumn[] = new Array<TableColumn>(columnCount);
-  const types: number[] = new Array<number>(columnCount);
-  for (let c = 0; c < columnCount; c++) {
-    const at = r.offset;
-    const type = r.int8('column type');
-    if (!COLUMN_TYPES.has(type)) throw new ProtocolError(`column ${c} has unknown type ${type}`, { offset: at });
-    types[c] = type;
-  }
-  for (let c = 0; c < columnCount; c++) {
-    const at = r.offset;
-    const name = r.string('column name');
-    if (name === null) throw new ProtocolError(`column ${c} name is NULL`, { offset: at });
-    columns[c] = { name, type: types[c]! };
-  }
-  if (r.offset !== headerEnd) {
-    throw new ProtocolError(`table header length ${headerLength} does not match its ${r.offset - headerEnd + headerLength} bytes`, { offset: headerEnd });
-  }
-  const countAt = r.offset;
-  const rowCount = r.int32('row count');
-  if (rowCount < 0 || rowCount > (end - r.offset) / 4) {
-    throw new ProtocolError(`row count ${rowCount} does not fit the table's ${end - r.offset} remaining bytes`, { offset: countAt });
-  }
-  checkZeroWidthCells(columns, rowCount, totalLength + 4, countAt);
-  const rows: unknown[][] = new Array<unknown[]>(rowCount);
-  for (let i = 0; i < rowCount; i++) {
-    const rowLength = r.length('row', false);
-    const rowEnd = r.offset + rowLength;
-    const row = new Array<unknown>(columnCount);
-    for (let c = 0; c < columnCount; c++) row[c] = readValue(r, types[c]!, timestamps);
+  const end = r.end;
+  // The layout reader checks against the end of the bytes it is given: bound them at the reader's end.
+  const bytes = end === r.bytes.length ? r.bytes : r.bytes.subarray(0, end);
+  const layout = readTableLayout(bytes, r.offset);
+  const columns: TableColumn[] = layout.columns.map(({ name, type }) => ({ name, type }));
+  const rows: unknown[][] = new Array<unknown[]>(layout.rowCount);
+  let pos = layout.rowsOffset;
+  for (let i = 0; i < layout.rowCount; i++) {
+    // Row lengths were checked by the layout reader: each row lies inside the table.
+    const rowEnd = pos + 4 + int32At(bytes, pos);
+    r.offset = pos + 4;
+    r.end = rowEnd;
+    const row = new Array<unknown>(columns.length);
+    for (let c = 0; c < columns.length; c++) row[c] = readValue(r, columns[c]!.type, timestamps);
     if (r.offset !== rowEnd) {
-      throw new ProtocolError(`row ${i} length ${rowLength} does not match its ${r.offset - rowEnd + rowLength} bytes of values`, { offset: rowEnd });
+      throw new ProtocolError(`row ${i} has ${rowEnd - r.offset} bytes left after its ${columns.length} values`, { offset: r.offset });
     }
     rows[i] = row;
+    pos = rowEnd;
   }
-  if (r.offset !== end) throw new ProtocolError(`table length ${totalLength} does not match its contents`, { offset: r.offset });
-  return { status, columns, rows };
+  r.offset = layout.end;
+  r.end = end;
+  return { status: layout.status, columns, rows };
 }

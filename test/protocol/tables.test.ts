@@ -97,5 +97,5 @@ test('readTable: inconsistent lengths are ProtocolErrors', (t: TestContext) => {
   for (const [what, bytes] of cases) t.assert.throws(() => readTable(new BufferReader(bytes)), ProtocolError, what);
   const trailing = Buffer.concat([good, Buffer.alloc(4)]);
   trailing.writeInt32BE(43 + 4, 0);
-  t.assert.throws(() => readTable(new BufferReader(trailing)), /does not match its contents/);
+  t.assert.throws(() => readTable(new BufferReader(trailing)), /table length says it ends at 51, its 1 rows end at 47/);
 });
