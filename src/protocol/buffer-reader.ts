@@ -1,6 +1,8 @@
 /**
  * A cursor over received bytes with one short method per wire type (big-endian, PROTOCOL.md 0),
- * and the UTF-8 decoding every reader of wire text shares ({@link decodeUtf8}).
+ * and what every reader of wire bytes shares: the UTF-8 decoding ({@link decodeUtf8}), integers
+ * read at an offset the caller has checked ({@link int32At} and its kin), and a memo of the last
+ * value read from bytes that tend to repeat ({@link LastRead}).
  *
  * Every read is bounds-checked against `end` and a shortfall is a {@link ProtocolError} naming
  * the offset, so a decoder built on it can never read out of bounds. Byte ranges come back as
