@@ -14,18 +14,18 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { BufferWriter } from '../src/protocol/buffer-writer.js';
 import type { InvocationRequest } from '../src/protocol/invocation-writer.js';
 import type { FrameProducer, SlabPool, WriteScheduler, WriteTarget } from '../src/connection/write-scheduler.js';
-import { bestBatchNs, runBuildAb } from './harness/build-ab.js';
+import { bestBatchNs, buildAbMain, loadFrom, reportNs } from './harness/build-ab.js';
 
 const CASES = ['vote-declared', 'vote-inferred', 'insert-strings', 'vote-v2', 'wide-12', 'arrays', 'flush-1000'] as const;
 type Case = (typeof CASES)[number];
 
 /** Child: time one build on one case; prints the best ns per call of 20 timed batches as JSON. */
 async function child(build: string, name: Case): Promise<void> {
-  const load = async (path: string): Promise<Record<string, unknown>> => import(pathToFileURL(resolve(build, path)).href) as Promise<Record<string, unknown>>;
+  const load = (path: string): Promise<Record<string, unknown>> => loadFrom(build, path);
   const at = (path: string, otherwise: string): string => (existsSync(resolve(build, path)) ? path : otherwise);
   const { writeInvocation } = (await load(at('src/protocol/invocation-writer.js', 'src/protocol/invocation.js'))) as {
     writeInvocation: (w: BufferWriter, request: InvocationRequest) => void;
@@ -99,18 +99,14 @@ async function child(build: string, name: Case): Promise<void> {
     };
   }
   const ns = bestBatchNs(run, perBatch);
-  // `sink` is printed so no work can be dropped.
-  console.log(JSON.stringify({ ns, sink: sink > 0 }));
+  reportNs(ns, sink);
 }
 
-const argv = process.argv.slice(2);
-if (argv[0] === '--child') await child(argv[1]!, argv[2] as Case);
-else {
-  runBuildAb(argv, {
-    self: fileURLToPath(import.meta.url),
-    name: 'invocation-encode-ab.js',
-    cases: CASES,
-    heading: (rounds) => `ns per call (flush-1000: per flush of 1,000 calls): best / median of ${rounds} fresh processes per build (each: the best of 20 timed batches)`,
-    show: (ns) => ns.toFixed(0),
-  });
-}
+await buildAbMain({
+  child,
+  self: fileURLToPath(import.meta.url),
+  name: 'invocation-encode-ab.js',
+  cases: CASES,
+  heading: (rounds) => `ns per call (flush-1000: per flush of 1,000 calls): best / median of ${rounds} fresh processes per build (each: the best of 20 timed batches)`,
+  show: (ns) => ns.toFixed(0),
+});

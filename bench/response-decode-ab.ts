@@ -17,10 +17,10 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { encodeResponse } from '../src/protocol/response-writer.js';
 import { FIXTURES_PRESENT, readFixture } from '../test/helpers/fixtures.js';
-import { bestBatchNs, runBuildAb } from './harness/build-ab.js';
+import { bestBatchNs, buildAbMain, loadFrom, reportNs } from './harness/build-ab.js';
 
 interface Decoded {
   status: number;
@@ -52,7 +52,7 @@ type Case = (typeof CASES)[number];
 
 /** Child: time one build on one case; prints ns per operation of each batch as JSON. */
 async function child(build: string, name: Case): Promise<void> {
-  const load = async (path: string): Promise<Record<string, unknown>> => import(pathToFileURL(resolve(build, path)).href) as Promise<Record<string, unknown>>;
+  const load = (path: string): Promise<Record<string, unknown>> => loadFrom(build, path);
   const poolFile = existsSync(resolve(build, 'src/decode/decode-pool.js')) ? 'src/decode/decode-pool.js' : 'src/decode/response-decoder.js';
   const { createResponseDecoder } = (await load(poolFile)) as { createResponseDecoder: (options: object) => Decoder };
   const { readResponseHeader, tableLayouts } = (await load('src/protocol/response.js')) as {
@@ -81,18 +81,14 @@ async function child(build: string, name: Case): Promise<void> {
   const ns = bestBatchNs(run, perBatch);
   await auto.close();
   await none.close();
-  // `sink` is printed so no work can be dropped.
-  console.log(JSON.stringify({ ns, sink: sink > 0 }));
+  reportNs(ns, sink);
 }
 
-const argv = process.argv.slice(2);
-if (argv[0] === '--child') await child(argv[1]!, argv[2] as Case);
-else {
-  runBuildAb(argv, {
-    self: fileURLToPath(import.meta.url),
-    name: 'response-decode-ab.js',
-    cases: CASES,
-    heading: (rounds) => `ns per frame: best / median of ${rounds} fresh processes per build (each: the best of 20 timed batches)`,
-    show: (ns) => (ns >= 100_000 ? `${(ns / 1e6).toFixed(3)} ms` : `${ns.toFixed(0)} ns`),
-  });
-}
+await buildAbMain({
+  child,
+  self: fileURLToPath(import.meta.url),
+  name: 'response-decode-ab.js',
+  cases: CASES,
+  heading: (rounds) => `ns per frame: best / median of ${rounds} fresh processes per build (each: the best of 20 timed batches)`,
+  show: (ns) => (ns >= 100_000 ? `${(ns / 1e6).toFixed(3)} ms` : `${ns.toFixed(0)} ns`),
+});

@@ -4,11 +4,25 @@
  * another's JIT state — with the builds' order alternated round by round, and the table reports
  * the best and the median of those processes per build, with the load average of every round.
  *
- * A script calls {@link runBuildAb} in its parent process; its child (`--child BUILD CASE`) loads
- * the build's modules, times the case with {@link bestBatchNs} and prints `{ ns }` as JSON.
+ * A script's entry is {@link buildAbMain}: in the parent it runs {@link runBuildAb}; in a child
+ * (`--child BUILD CASE`) the script's own `child` loads the build's modules ({@link loadFrom}),
+ * times the case with {@link bestBatchNs} and answers with {@link reportNs}. The two ends of that
+ * exchange are both here.
  */
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** A module of `build` (a compiled tree), by its path inside it. */
+export async function loadFrom(build: string, path: string): Promise<Record<string, unknown>> {
+  return import(pathToFileURL(resolve(build, path)).href) as Promise<Record<string, unknown>>;
+}
+
+/** A child's answer to the parent: ns per run. `sink` (what the timed work produced) is printed so no work can be dropped. */
+export function reportNs(ns: number, sink: number): void {
+  console.log(JSON.stringify({ ns, sink: sink > 0 }));
+}
 
 /** ns per run: the best of 20 timed batches of `perBatch` runs, after 5 warm-up batches. */
 export function bestBatchNs(run: () => void, perBatch: number): number {
@@ -32,6 +46,18 @@ export interface BuildAbScript {
   heading: (rounds: number) => string;
   /** One figure, in ns, as the table shows it. */
   show: (ns: number) => string;
+}
+
+/** A script with its child side: `child` times one case of one build and answers with {@link reportNs}. */
+export interface BuildAbChildScript extends BuildAbScript {
+  child(build: string, name: string): Promise<void>;
+}
+
+/** A script's entry: `--child BUILD CASE` runs the script's `child`, any other arguments {@link runBuildAb}. */
+export async function buildAbMain(script: BuildAbChildScript): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--child') await script.child(argv[1]!, argv[2]!);
+  else runBuildAb(argv, script);
 }
 
 /** The parent side: `[--rounds N] [--cases a,b] BUILD…` → a markdown table of best / median per build and case. */
