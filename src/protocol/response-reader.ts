@@ -391,10 +391,10 @@ function explainRows(buf: Buffer, pos: number, rowCount: number, end: number): n
  * fuzzing: 54 KB asked for 36 M cells). Real servers never send such columns in bulk; refuse a
  * table whose zero-width cells exceed this many per byte of the table.
  */
-export const MAX_ZERO_WIDTH_CELLS_PER_BYTE = 16;
+const MAX_ZERO_WIDTH_CELLS_PER_BYTE = 16;
 
 /** Throw a ProtocolError (at `offset`, the row count) when zero-width cells are out of proportion. */
-export function checkZeroWidthCells(columns: readonly { type: number }[], rowCount: number, tableBytes: number, offset: number): void {
+function checkZeroWidthCells(columns: readonly { type: number }[], rowCount: number, tableBytes: number, offset: number): void {
   let zeroWidth = 0;
   // Indexed: `columns` is usually a frozen list, which for…of walks through the generic iterator.
   for (let i = 0; i < columns.length; i++) if (columns[i]!.type === VOLT_TYPE.NULL) zeroWidth++;
