@@ -8,6 +8,7 @@ import type { CallTracker } from '../calls/call-tracker.js';
 import type { ConnectionEvents } from './connection-events.js';
 import { lateResponseChannel } from '../calls/diagnostics.js';
 import { RESERVED_HANDLE } from '../protocol/constants.js';
+import { peekHandle } from '../protocol/response-reader.js';
 
 /** The reserved handles of server pushes and Java's keepalive ping (PROTOCOL.md 7). */
 export function isReservedHandle(handle: bigint): boolean {
@@ -59,7 +60,7 @@ export function dropUnmatched(source: ResponseSource, frame: Buffer, handle: num
     if (lateResponseChannel.hasSubscribers) lateResponseChannel.publish({ host: source.host, port: source.port, handle: wide, bytes: frame.length });
     source.emit('late-response', wide);
   } else if (kind === UNMATCHED.FOREIGN) {
-    const wide = frame.readBigInt64BE(5);
+    const wide = peekHandle(frame);
     if (isReservedHandle(wide)) source.emit('unsolicited', frame, wide);
     else stats.unknownResponses++;
   }

@@ -83,7 +83,7 @@ export function peekHandle(frame: Uint8Array): bigint {
   if (frame.length < HANDLE_END) {
     throw new ProtocolError(`truncated response: ${frame.length} bytes cannot hold a client handle at offset 5`, { offset: frame.length });
   }
-  return asBuffer(frame).readBigInt64BE(HANDLE_OFFSET);
+  return int64At(frame, HANDLE_OFFSET);
 }
 
 /**
@@ -98,9 +98,9 @@ export function readResponseHandle(frame: Uint8Array): number {
     throw new ProtocolError(`response frame of ${frame.length} bytes is too short to hold a client handle (needs ${HANDLE_END})`, { offset: 0 });
   }
   if (frame[4] !== 0) throw new ProtocolError(`response version ${frame[4]} is not 0: the stream is not VoltDB responses`, { offset: 4 });
-  const high = ((frame[5]! << 24) | (frame[6]! << 16) | (frame[7]! << 8) | frame[8]!) >>> 0;
+  const high = int32At(frame, HANDLE_OFFSET) >>> 0;
   if (high > 0x1fffff) return -1;
-  const low = ((frame[9]! << 24) | (frame[10]! << 16) | (frame[11]! << 8) | frame[12]!) >>> 0;
+  const low = int32At(frame, HANDLE_OFFSET + 4) >>> 0;
   return high * TWO_32 + low;
 }
 
