@@ -8,6 +8,7 @@
  * values with more than 26 integer digits (38 in all) are refused.
  */
 import { Decimal } from 'decimal.js';
+import { int32At } from './buffer-reader.js';
 import { writeInt64 } from './buffer-writer.js';
 import { DECIMAL_PRECISION, DECIMAL_SCALE } from './constants.js';
 
@@ -94,8 +95,7 @@ export function unscaledFromInteger(units: bigint): bigint {
 }
 
 function readUint64(source: Uint8Array, offset: number): bigint {
-  const high = ((source[offset]! << 24) | (source[offset + 1]! << 16) | (source[offset + 2]! << 8) | source[offset + 3]!) >>> 0;
-  const low =
-    ((source[offset + 4]! << 24) | (source[offset + 5]! << 16) | (source[offset + 6]! << 8) | source[offset + 7]!) >>> 0;
+  const high = int32At(source, offset) >>> 0;
+  const low = int32At(source, offset + 4) >>> 0;
   return (BigInt(high) << 32n) | BigInt(low);
 }

@@ -19,6 +19,7 @@
 import { Buffer } from 'node:buffer';
 import { ParameterError, VoltError } from '../errors.js';
 import { APP_STATUS_UNSET, RESPONSE_FIELD } from './constants.js';
+import { int32At } from './buffer-reader.js';
 import { BufferWriter } from './buffer-writer.js';
 import { writeTable } from './value-writer.js';
 import type { ColumnInfo } from './response-reader.js';
@@ -72,7 +73,7 @@ function checkInput(r: ResponseInput, tables: readonly TableInput[]): void {
     const table = tables[i]!;
     if (table instanceof Uint8Array) {
       // An encoded table starts with its own non-inclusive length: catch a wrong slice early.
-      if (table.length < 4 || readI32(table) !== table.length - 4) {
+      if (table.length < 4 || int32At(table, 0) !== table.length - 4) {
         throw new ParameterError(
           `response table ${i}: ${table.length} encoded bytes do not start with their own length (${table.length - 4})`,
           { index: i, type: 'VOLTTABLE' },
@@ -82,10 +83,6 @@ function checkInput(r: ResponseInput, tables: readonly TableInput[]): void {
       checkInt(`table ${i} status`, table.status, -128, 127, 'i8');
     }
   }
-}
-
-function readI32(bytes: Uint8Array): number {
-  return ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) | 0;
 }
 
 /**
